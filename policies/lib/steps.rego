@@ -1,0 +1,112 @@
+# Step classification: what a step does (scan, deploy, log in with cloud keys).
+# Policies ask these helpers instead of matching action names themselves, so a team can
+# teach shiplint its own scanners or deployers in one place.
+package shiplint.lib.steps
+
+import data.shiplint.lib.actions
+import rego.v1
+
+# Every step of the repository, with the file and job it belongs to.
+# Steps of local composite actions have `job_id == ""`.
+all_steps contains {"file": wf.path, "job_id": job.id, "job_path": job.path, "step": step} if {
+	some wf in input.workflows
+	some job in wf.jobs
+	some step in job.steps
+}
+
+all_steps contains {"file": a.path, "job_id": "", "job_path": [], "step": step} if {
+	some a in input.actions
+	some step in a.steps
+}
+
+# A value is a secret when it is (or contains) a `${{ secrets.* }}` expression.
+secret_ref(v) if {
+	is_string(v)
+	regex.match(`\$\{\{[^}]*\bsecrets\.`, v)
+}
+
+# A literal: a non-empty value with no expression at all (a key pasted into the file).
+literal(v) if {
+	is_string(v)
+	trim_space(v) != ""
+	not contains(v, "${{")
+}
+
+# A long-lived value: a stored secret or a literal (not an output of an OIDC exchange).
+static_value(v) if secret_ref(v)
+
+static_value(v) if literal(v)
+
+# How a message describes where a static value comes from.
+origin(v) := "a repository secret" if secret_ref(v)
+
+origin(v) := "a literal in the file" if {
+	not secret_ref(v)
+	literal(v)
+}
+
+scanner_actions := {
+	"aquasecurity/trivy-action",
+	"anchore/scan-action",
+	"snyk/actions",
+	"docker/scout-action",
+	"github/codeql-action/analyze",
+	"bridgecrewio/checkov-action",
+	"returntocorp/semgrep-action",
+	"semgrep/semgrep-action",
+	"devmasx/brakeman-linter-action",
+	"aquasecurity/tfsec-action",
+}
+
+# Scanner invocations in shell scripts.
+scanner_command := `(^|[\s;&|(])(trivy\s+(image|fs|filesystem|repo|repository|config|k8s|sbom|rootfs|conf)\b|grype\s|snyk\s+(test|container|code|iac)\b|docker\s+scout\s+(cves|quickview|recommendations)\b|brakeman\b|semgrep(\s|$)|checkov(\s|$))`
+
+scanner_step(step) if actions.uses_any(step, scanner_actions)
+
+scanner_step(step) if regex.match(scanner_command, step.run)
+
+# Job-level: a job scans when one of its steps does.
+scanner_job(job) if {
+	some step in job.steps
+	scanner_step(step)
+}
+
+# A job that calls a reusable workflow which scans: a local callee with scanner steps,
+# or any callee whose file name says scan/security.
+scanner_job(job) if {
+	some wf in input.workflows
+	wf.path == job.uses.resolved
+	some callee in wf.jobs
+	scanner_job(callee)
+}
+
+scanner_job(job) if {
+	regex.match(`(?i)(scan|secur|trivy|grype|snyk|codeql|vuln)`, job.uses.path)
+}
+
+deploy_actions := {
+	"azure/k8s-deploy",
+	"azure/webapps-deploy",
+	"azure/container-apps-deploy-action",
+	"aws-actions/amazon-ecs-deploy-task-definition",
+	"google-github-actions/deploy-cloudrun",
+	"google-github-actions/deploy-appengine",
+	"deliverybot/helm",
+}
+
+deploy_command := `(^|[\s;&|(])(helm\s+(upgrade|install|rollback)\b|kubectl\s+(apply|set\s+image|rollout\s+restart|replace|create)\b|kustomize\s+edit\s+set\s+image|aws\s+ecs\s+(update-service|deploy)\b|aws\s+deploy\s+create-deployment|gcloud\s+run\s+deploy|gcloud\s+app\s+deploy|az\s+containerapp\s+(update|up|create)\b|az\s+webapp\s+(deploy|config\s+container)|argocd\s+app\s+(sync|set)\b|flux\s+reconcile\b)`
+
+deploy_step(step) if actions.uses_any(step, deploy_actions)
+
+deploy_step(step) if regex.match(deploy_command, step.run)
+
+# A job deploys when it targets an environment or runs a deploy step.
+deploy_job(job) if job.environment.name
+
+deploy_job(job) if {
+	some step in job.steps
+	deploy_step(step)
+}
+
+# The lines of a run script, with surrounding blanks trimmed, for line-level matching.
+run_lines(step) := [trim_space(l) | some l in split(step.run, "\n")]

@@ -1,0 +1,79 @@
+package shiplint.rules.oidc_missing_id_token
+
+import data.shiplint.lib.actions
+import rego.v1
+
+metadata := {
+	"id": "oidc-missing-id-token",
+	"title": "OIDC without id-token permission",
+	"severity": "error",
+	"description": "A job exchanges a GitHub OIDC token for cloud credentials, but its effective permissions do not grant `id-token: write`, so the token request fails at run time.",
+	"remediation": "Add `id-token: write` to the job's `permissions:` (a job-level block replaces the workflow's, so repeat `contents: read` there too).",
+	"tags": ["security", "credentials", "oidc"],
+	"online": false,
+}
+
+# The input that shows a step uses OIDC rather than keys.
+oidc_input(step) := "role-to-assume" if {
+	actions.uses(step, "aws-actions/configure-aws-credentials")
+	step.with["role-to-assume"]
+	not step.with["aws-access-key-id"]
+}
+
+oidc_input(step) := "workload_identity_provider" if {
+	actions.uses(step, "google-github-actions/auth")
+	step.with.workload_identity_provider
+}
+
+oidc_input(step) := "client-id" if {
+	actions.uses(step, "azure/login")
+	step.with["client-id"]
+	not step.with.creds
+}
+
+grants(permissions) if permissions["id-token"] == "write"
+
+# A reusable workflow whose job declares no permissions runs with its caller's token:
+# it is judged through its callers in this repository.
+inherits_token(wf, job) if {
+	object.keys(wf.triggers) == {"workflow_call"}
+	job.permissions_source == "default"
+}
+
+source_text(job) := "its own `permissions:`" if job.permissions_source == "job"
+
+source_text(job) := "the workflow's `permissions:`" if job.permissions_source == "workflow"
+
+source_text(job) := "the default token permissions (no `permissions:` anywhere)" if job.permissions_source == "default"
+
+findings contains f if {
+	some wf in input.workflows
+	some job in wf.jobs
+	not inherits_token(wf, job)
+	not grants(job.permissions)
+	some step in job.steps
+	key := oidc_input(step)
+	f := {
+		"message": sprintf("job `%s` requests an OIDC token (`%s`) but %s do not grant `id-token: write`", [job.id, key, source_text(job)]),
+		"file": wf.path,
+		"path": array.concat(step.path, ["with", key]),
+	}
+}
+
+findings contains f if {
+	some wf in input.workflows
+	some job in wf.jobs
+	inherits_token(wf, job)
+	some step in job.steps
+	key := oidc_input(step)
+	some caller_wf in input.workflows
+	some caller in caller_wf.jobs
+	caller.uses.resolved == wf.path
+	not grants(caller.permissions)
+	f := {
+		"message": sprintf("job `%s` requests an OIDC token (`%s`) but its caller `%s` in %s does not grant `id-token: write`", [job.id, key, caller.id, caller_wf.path]),
+		"file": wf.path,
+		"path": array.concat(step.path, ["with", key]),
+		"related": [{"file": caller_wf.path, "path": array.concat(caller.path, ["uses"]), "message": "called here without `id-token: write`"}],
+	}
+}

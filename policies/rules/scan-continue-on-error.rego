@@ -1,0 +1,96 @@
+package shiplint.rules.scan_continue_on_error
+
+import data.shiplint.lib.steps
+import rego.v1
+
+metadata := {
+	"id": "scan-continue-on-error",
+	"title": "Security scan does not gate",
+	"severity": "error",
+	"description": "A security scan is allowed to fail without stopping the pipeline: `continue-on-error` on the scanner step, its job or the call of the security workflow; `|| true`, `; exit 0` or `set +e` around a scanner command; or a deploy job that runs `if: always()` after the scan.",
+	"remediation": "Let the scan fail the job: remove `continue-on-error`, `|| true` and `set +e`, and let deploy jobs run only when the scan succeeded. To accept a known finding, suppress that CVE in the scanner's ignore file instead.",
+	"tags": ["security", "scanning", "gate"],
+	"online": false,
+}
+
+# `continue-on-error: true` or an expression (which may be true at run time).
+tolerates(value) if value == true
+
+tolerates(value) if is_string(value)
+
+findings contains f if {
+	some s in steps.all_steps
+	steps.scanner_step(s.step)
+	tolerates(s.step.continue_on_error)
+	f := {
+		"message": "the scanner step has `continue-on-error`, so vulnerabilities never stop the pipeline",
+		"file": s.file,
+		"path": array.concat(s.step.path, ["continue-on-error"]),
+	}
+}
+
+findings contains f if {
+	some wf in input.workflows
+	some job in wf.jobs
+	steps.scanner_job(job)
+	tolerates(job.continue_on_error)
+	f := {
+		"message": sprintf("job `%s` scans for vulnerabilities but has `continue-on-error`, so a failed scan never stops the pipeline", [job.id]),
+		"file": wf.path,
+		"path": array.concat(job.path, ["continue-on-error"]),
+	}
+}
+
+# Shell forms that swallow a scanner's exit code.
+swallowed := `(\|\|\s*(true|:|exit\s+0)\b)|(;\s*exit\s+0\b)|(\|\|\s*echo\b)`
+
+findings contains f if {
+	some s in steps.all_steps
+	some line in steps.run_lines(s.step)
+	regex.match(steps.scanner_command, line)
+	regex.match(swallowed, line)
+	f := {
+		"message": "the scanner's exit code is discarded, so vulnerabilities never fail the step",
+		"file": s.file,
+		"path": array.concat(s.step.path, ["run"]),
+		"match": line,
+	}
+}
+
+findings contains f if {
+	some s in steps.all_steps
+	lines := steps.run_lines(s.step)
+	some i, line in lines
+	regex.match(`^set\s+(-[a-zA-Z]*)?\+e\b|^set\s+\+e\b`, line)
+	some j, later in lines
+	j > i
+	regex.match(steps.scanner_command, later)
+	f := {
+		"message": "`set +e` lets the script continue after the scanner fails, so vulnerabilities never fail the step",
+		"file": s.file,
+		"path": array.concat(s.step.path, ["run"]),
+		"match": line,
+	}
+}
+
+# `always()` or `!cancelled()` without a check of the scan's result.
+runs_after_failure(cond) if {
+	regex.match(`always\(\)|!\s*cancelled\(\)`, cond)
+	not contains(cond, ".result")
+}
+
+findings contains f if {
+	some wf in input.workflows
+	some job in wf.jobs
+	steps.deploy_job(job)
+	runs_after_failure(job["if"])
+	some needed in wf.jobs
+	needed.id in job.needs_all
+	steps.scanner_job(needed)
+	f := {
+		"message": sprintf("deploy job `%s` runs even when scan job `%s` failed (`if: %s`)", [job.id, needed.id, job["if"]]),
+		"file": wf.path,
+		"path": array.concat(job.path, ["if"]),
+		"related": [{"file": wf.path, "path": needed.path, "message": "the scan this deploy should wait for"}],
+	}
+}

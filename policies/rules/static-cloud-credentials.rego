@@ -1,0 +1,130 @@
+package shiplint.rules.static_cloud_credentials
+
+import data.shiplint.lib.actions
+import data.shiplint.lib.steps
+import rego.v1
+
+metadata := {
+	"id": "static-cloud-credentials",
+	"title": "Static cloud credentials",
+	"severity": "error",
+	"description": "A workflow authenticates to a cloud with long-lived keys (AWS access keys, a GCP service-account key, an Azure service-principal secret) instead of short-lived OIDC tokens.",
+	"remediation": "Use OIDC: trust the repository in the cloud's identity provider, grant the job `id-token: write`, and use `role-to-assume` / `workload_identity_provider` / `client-id`; then delete the stored keys.",
+	"tags": ["security", "credentials", "oidc"],
+	"online": false,
+}
+
+aws_key_inputs := {"aws-access-key-id", "aws-secret-access-key", "aws-session-token"}
+
+key_env_names := {
+	"AWS_ACCESS_KEY_ID",
+	"AWS_SECRET_ACCESS_KEY",
+	"AWS_SESSION_TOKEN",
+	"AZURE_CLIENT_SECRET",
+	"ARM_CLIENT_SECRET",
+	"GOOGLE_CREDENTIALS",
+}
+
+where(s) := sprintf("step %d of job `%s`", [s.step.index + 1, s.job_id]) if s.job_id != ""
+
+where(s) := sprintf("step %d of the action", [s.step.index + 1]) if s.job_id == ""
+
+# `with: aws-access-key-id: ${{ secrets.X }}` on any step.
+findings contains f if {
+	some s in steps.all_steps
+	some key, value in s.step.with
+	key in aws_key_inputs
+	steps.static_value(value)
+	f := {
+		"message": sprintf("`%s` is a long-lived AWS key from %s (%s)", [key, steps.origin(value), where(s)]),
+		"file": s.file,
+		"path": array.concat(s.step.path, ["with", key]),
+	}
+}
+
+# Keys in `env:` at workflow, job or step level.
+findings contains f if {
+	some wf in input.workflows
+	some name, value in wf.env
+	name in key_env_names
+	steps.static_value(value)
+	f := {
+		"message": sprintf("`%s` gives every job of the workflow a long-lived cloud key from %s", [name, steps.origin(value)]),
+		"file": wf.path,
+		"path": ["env", name],
+	}
+}
+
+findings contains f if {
+	some wf in input.workflows
+	some job in wf.jobs
+	some name, value in job.env
+	name in key_env_names
+	steps.static_value(value)
+	f := {
+		"message": sprintf("`%s` gives job `%s` a long-lived cloud key from %s", [name, job.id, steps.origin(value)]),
+		"file": wf.path,
+		"path": array.concat(job.path, ["env", name]),
+	}
+}
+
+findings contains f if {
+	some s in steps.all_steps
+	some name, value in s.step.env
+	name in key_env_names
+	steps.static_value(value)
+	f := {
+		"message": sprintf("`%s` gives %s a long-lived cloud key from %s", [name, where(s), steps.origin(value)]),
+		"file": s.file,
+		"path": array.concat(s.step.path, ["env", name]),
+	}
+}
+
+# Keys written into the CLI's configuration or a key file activated in a script.
+key_commands := `aws\s+configure\s+set\s+(aws_access_key_id|aws_secret_access_key|aws_session_token)|gcloud\s+auth\s+activate-service-account[^\n]*--key-file`
+
+findings contains f if {
+	some s in steps.all_steps
+	some command in regex.find_n(key_commands, s.step.run, -1)
+	f := {
+		"message": sprintf("`%s` configures a long-lived cloud key (%s)", [command, where(s)]),
+		"file": s.file,
+		"path": array.concat(s.step.path, ["run"]),
+		"match": command,
+	}
+}
+
+# Service-account keys and service-principal secrets given to the login actions.
+login_key_inputs := {
+	"google-github-actions/auth": "credentials_json",
+	"google-github-actions/setup-gcloud": "service_account_key",
+	"azure/login": "creds",
+}
+
+findings contains f if {
+	some s in steps.all_steps
+	some action, key in login_key_inputs
+	actions.uses(s.step, action)
+	value := s.step.with[key]
+	trim_space(value) != ""
+	f := {
+		"message": sprintf("`%s` passes a long-lived key to `%s` (%s)", [key, action, where(s)]),
+		"file": s.file,
+		"path": array.concat(s.step.path, ["with", key]),
+	}
+}
+
+# Registry logins to cloud registries with long-lived keys.
+cloud_registry := `\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com|(^|\.)gcr\.io|-docker\.pkg\.dev|\.azurecr\.io`
+
+findings contains f if {
+	some s in steps.all_steps
+	actions.uses(s.step, "docker/login-action")
+	regex.match(cloud_registry, s.step.with.registry)
+	steps.static_value(s.step.with.password)
+	f := {
+		"message": sprintf("registry login to `%s` uses a long-lived key from %s (%s)", [s.step.with.registry, steps.origin(s.step.with.password), where(s)]),
+		"file": s.file,
+		"path": array.concat(s.step.path, ["with", "password"]),
+	}
+}

@@ -1,0 +1,170 @@
+//! What the policies found, located in the audited files.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::yaml::Span;
+
+/// How bad a finding is. Ordered so that `Error > Warning > Note`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "note" => Ok(Severity::Note),
+            "warning" => Ok(Severity::Warning),
+            "error" => Ok(Severity::Error),
+            other => Err(format!(
+                "unknown severity `{other}` (expected error, warning or note)"
+            )),
+        }
+    }
+}
+
+/// A place in a file: repo-relative path, byte span and 1-based line/column of both ends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileLocation {
+    pub file: String,
+    #[serde(skip)]
+    pub span: Span,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+/// Where a finding points: a span in a file, or a repository setting (which has no file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    File(FileLocation),
+    /// A repository setting, e.g. `branches/main/protection`.
+    Setting(String),
+}
+
+impl Location {
+    pub fn file(&self) -> Option<&FileLocation> {
+        match self {
+            Location::File(f) => Some(f),
+            Location::Setting(_) => None,
+        }
+    }
+}
+
+/// A secondary location that explains the finding ("the scan job is here").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub location: Location,
+    pub message: String,
+}
+
+/// One violation of one rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    pub title: String,
+    pub message: String,
+    pub location: Location,
+    pub related: Vec<Related>,
+    /// How to fix it (the rule's remediation).
+    pub help: String,
+    pub doc_url: String,
+    /// The repository's display name (a path for local audits).
+    pub repository: String,
+}
+
+impl Finding {
+    /// Sort key: repository, file, position, rule — the order every report uses.
+    pub fn sort_key(&self) -> (String, String, usize, usize, String) {
+        match &self.location {
+            Location::File(f) => (
+                self.repository.clone(),
+                f.file.clone(),
+                f.line,
+                f.column,
+                self.rule.clone(),
+            ),
+            Location::Setting(s) => (
+                self.repository.clone(),
+                format!("\u{10FFFF}{s}"),
+                0,
+                0,
+                self.rule.clone(),
+            ),
+        }
+    }
+}
+
+/// An input that could not be audited (or only partly): unreadable file, invalid YAML,
+/// wrong types. Reported one line each; the rest of the work goes on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputError {
+    /// Path as the user can find it (repo-relative when inside a repository).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    pub message: String,
+    /// The repository the input belongs to, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+}
+
+impl InputError {
+    pub fn new(file: Option<String>, message: impl Into<String>) -> Self {
+        InputError {
+            file,
+            line: None,
+            column: None,
+            message: message.into(),
+            repository: None,
+        }
+    }
+
+    pub fn at(file: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
+        InputError {
+            file: Some(file.to_string()),
+            line: Some(line),
+            column: Some(column),
+            message: message.into(),
+            repository: None,
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.file, self.line, self.column) {
+            (Some(file), Some(l), Some(c)) => write!(f, "{file}:{l}:{c}: {}", self.message),
+            (Some(file), _, _) => write!(f, "{file}: {}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}

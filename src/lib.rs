@@ -1,0 +1,17 @@
+//! shiplint: audits a repository's delivery pipeline against Rego policies for the
+//! "build once, promote everywhere" practice.
+//!
+//! The pipeline, one module per stage: [`discover`] → [`source`] (load + parse with
+//! [`yaml`]) → [`model`] (the Rego input document) → [`policy`] (regorus) →
+//! [`finding`]s → [`report`].
+
+pub mod audit;
+pub mod cli;
+pub mod discover;
+pub mod finding;
+pub mod model;
+pub mod policy;
+pub mod report;
+pub mod run;
+pub mod source;
+pub mod yaml;

@@ -1,0 +1,776 @@
+//! The Rego input document (`docs/input.md`), built from parsed workflows.
+//!
+//! Policies never meet `null` where a collection is expected: every collection is present
+//! (empty when the YAML has none, or has the wrong type — which is reported as an input
+//! error), because regorus raises an error on `some x in null` and one malformed workflow
+//! must not abort a rule for the whole repository.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use serde_json::{Map, Value as Json};
+
+use crate::finding::InputError;
+use crate::source::{LoadedFile, Repository};
+use crate::yaml::{Node, PathSeg, Value};
+
+/// Every permission scope of the `GITHUB_TOKEN`, for expanding `read-all`/`write-all`.
+pub const PERMISSION_SCOPES: &[&str] = &[
+    "actions",
+    "attestations",
+    "checks",
+    "contents",
+    "deployments",
+    "discussions",
+    "id-token",
+    "issues",
+    "models",
+    "packages",
+    "pages",
+    "pull-requests",
+    "repository-projects",
+    "security-events",
+    "statuses",
+];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Input {
+    pub repository: RepositoryInfo,
+    pub workflows: Vec<Workflow>,
+    pub actions: Vec<Action>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Json>,
+    pub config: Json,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RepositoryInfo {
+    pub owner: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_branch: Option<String>,
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Workflow {
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Event name → its configuration (an object; `schedule` keeps its list).
+    pub triggers: Map<String, Json>,
+    /// Declared top-level permissions, expanded to scope → level (`{}` when undeclared).
+    pub permissions: BTreeMap<String, String>,
+    /// `"workflow"` when the workflow declares `permissions:`, else `"default"`.
+    pub permissions_source: String,
+    pub env: Map<String, Json>,
+    /// The whole document as JSON, for anything the typed fields do not cover.
+    pub raw: Json,
+    pub jobs: Vec<Job>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Job {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub path: Vec<Json>,
+    pub needs: Vec<String>,
+    pub needs_all: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uses: Option<UsesRef>,
+    pub with: Map<String, Json>,
+    /// `secrets:` of a reusable-workflow call; `secrets_inherit` for `secrets: inherit`.
+    pub secrets: Map<String, Json>,
+    pub secrets_inherit: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<Environment>,
+    /// Effective permissions: the job's own block if it has one (it replaces the
+    /// workflow's), else the workflow's; `{}` when neither declares any.
+    pub permissions: BTreeMap<String, String>,
+    /// `"job"`, `"workflow"` or `"default"` (the repository's default token permissions,
+    /// unknown from files; they never include `id-token: write`).
+    pub permissions_source: String,
+    #[serde(rename = "if", skip_serializing_if = "Option::is_none")]
+    pub if_: Option<String>,
+    /// `false`, `true`, or the expression string.
+    pub continue_on_error: Json,
+    pub strategy: Json,
+    pub runs_on: Json,
+    pub env: Map<String, Json>,
+    pub outputs: Map<String, Json>,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Environment {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub path: Vec<Json>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub index: usize,
+    pub path: Vec<Json>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uses: Option<UsesRef>,
+    /// Inputs, every scalar as a string (GitHub passes them as strings).
+    pub with: Map<String, Json>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shell: Option<String>,
+    pub env: Map<String, Json>,
+    #[serde(rename = "if", skip_serializing_if = "Option::is_none")]
+    pub if_: Option<String>,
+    pub continue_on_error: Json,
+}
+
+/// A parsed `uses:` reference.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct UsesRef {
+    pub raw: String,
+    pub owner: String,
+    pub repo: String,
+    pub path: String,
+    #[serde(rename = "ref")]
+    pub ref_: String,
+    /// `sha`, `tag`, `branch`, `local` or `docker`.
+    pub ref_kind: String,
+    /// For local references: the repo-relative file it names, when that file was loaded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Action {
+    /// Repo-relative path of the `action.yml`.
+    pub path: String,
+    /// The folder a workflow names in `uses: ./<dir>`.
+    pub dir: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub using: String,
+    pub inputs: Map<String, Json>,
+    pub steps: Vec<Step>,
+}
+
+/// Builds the input document of one repository. Type errors become input errors (with
+/// positions) and the offending part is left empty.
+pub fn build_input(repo: &Repository) -> (Input, Vec<InputError>) {
+    let mut errors = Vec::new();
+    let mut workflows = Vec::new();
+    let mut actions = Vec::new();
+    for file in &repo.files {
+        let mut b = Builder {
+            file,
+            errors: &mut errors,
+        };
+        match file.kind {
+            crate::discover::FileKind::Workflow => {
+                if let Some(w) = b.workflow() {
+                    workflows.push(w);
+                }
+            }
+            crate::discover::FileKind::Action => {
+                if let Some(a) = b.action() {
+                    actions.push(a);
+                }
+            }
+        }
+    }
+    resolve_local_uses(&mut workflows, &mut actions);
+    let input = Input {
+        repository: repo.info.clone(),
+        workflows,
+        actions,
+        settings: None,
+        config: Json::Object(Map::new()),
+    };
+    (input, errors)
+}
+
+/// Points local `uses: ./...` references at the files they name.
+fn resolve_local_uses(workflows: &mut [Workflow], actions: &mut [Action]) {
+    let workflow_paths: BTreeSet<String> = workflows.iter().map(|w| w.path.clone()).collect();
+    let action_files: BTreeMap<String, String> = actions
+        .iter()
+        .map(|a| (a.dir.clone(), a.path.clone()))
+        .collect();
+    let resolve = |u: &mut UsesRef| {
+        if u.ref_kind != "local" {
+            return;
+        }
+        let p = u.path.trim_start_matches("./").trim_end_matches('/');
+        if workflow_paths.contains(p) {
+            u.resolved = Some(p.to_string());
+        } else if let Some(file) = action_files.get(p) {
+            u.resolved = Some(file.clone());
+        }
+    };
+    let workflow_steps = workflows
+        .iter_mut()
+        .flat_map(|w| w.jobs.iter_mut())
+        .flat_map(|j| j.uses.iter_mut().chain(j.steps.iter_mut().filter_map(|s| s.uses.as_mut())));
+    for u in workflow_steps {
+        resolve(u);
+    }
+    for u in actions
+        .iter_mut()
+        .flat_map(|a| a.steps.iter_mut().filter_map(|s| s.uses.as_mut()))
+    {
+        resolve(u);
+    }
+}
+
+/// Walks one file's YAML tree into typed input, recording type errors as it goes.
+struct Builder<'a> {
+    file: &'a LoadedFile,
+    errors: &'a mut Vec<InputError>,
+}
+
+fn path_json(path: &[PathSeg]) -> Vec<Json> {
+    path.iter()
+        .map(|s| match s {
+            PathSeg::Key(k) => Json::String(k.clone()),
+            PathSeg::Index(i) => Json::from(*i),
+        })
+        .collect()
+}
+
+fn key(k: &str) -> PathSeg {
+    PathSeg::Key(k.to_string())
+}
+
+fn article(type_name: &str) -> &'static str {
+    match type_name {
+        "null" => "null",
+        "boolean" => "a boolean",
+        "number" => "a number",
+        "string" => "a string",
+        "sequence" => "a sequence",
+        "mapping" => "a mapping",
+        _ => "a value",
+    }
+}
+
+impl Builder<'_> {
+    fn error_at(&mut self, node: &Node, message: String) {
+        let (line, column) = self.file.doc.line_col(node.span.start);
+        self.errors
+            .push(InputError::at(&self.file.rel, line, column, message));
+    }
+
+    fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
+        let found = article(node.type_name());
+        self.error_at(node, format!("{what} must be {expected}, found {found}"));
+    }
+
+    fn workflow(&mut self) -> Option<Workflow> {
+        let root = &self.file.doc.root;
+        match &root.value {
+            Value::Map(_) => {}
+            Value::Null => {
+                self.errors.push(InputError::new(
+                    Some(self.file.rel.clone()),
+                    "empty workflow file (nothing to audit)",
+                ));
+                return None;
+            }
+            _ => {
+                self.wrong_type(root, "a workflow", "a mapping");
+                return None;
+            }
+        }
+        let triggers = match root.get("on") {
+            Some(on) => self.triggers(on),
+            None => {
+                self.error_at(root, "workflow has no `on:` triggers".into());
+                Map::new()
+            }
+        };
+        let (permissions, declared) = match root.get("permissions") {
+            Some(p) => (self.permissions(p, "`permissions`"), true),
+            None => (BTreeMap::new(), false),
+        };
+        let env = self.string_map(root.get("env"), "`env`");
+        let jobs_path = vec![key("jobs")];
+        let mut jobs = Vec::new();
+        match root.get("jobs") {
+            None => self.error_at(root, "workflow has no `jobs:`".into()),
+            Some(node) => match node.as_map() {
+                Some(entries) => {
+                    for e in entries {
+                        let mut path = jobs_path.clone();
+                        path.push(key(&e.key));
+                        if let Some(j) = self.job(&e.key, &e.value, path, &permissions, declared) {
+                            jobs.push(j);
+                        }
+                    }
+                }
+                None => self.wrong_type(node, "`jobs`", "a mapping of job ids to jobs"),
+            },
+        }
+        compute_needs_all(&mut jobs);
+        Some(Workflow {
+            path: self.file.rel.clone(),
+            name: root.get("name").and_then(Node::scalar_text),
+            triggers,
+            permissions,
+            permissions_source: if declared { "workflow" } else { "default" }.into(),
+            env,
+            raw: self.file.doc.to_json(),
+            jobs,
+        })
+    }
+
+    /// `on:` as a string, a list of events, or a mapping → event → configuration.
+    fn triggers(&mut self, on: &Node) -> Map<String, Json> {
+        let mut out = Map::new();
+        match &on.value {
+            Value::Str(s) => {
+                out.insert(s.clone(), Json::Object(Map::new()));
+            }
+            Value::Seq(items) => {
+                for item in items {
+                    match item.as_str() {
+                        Some(s) => {
+                            out.insert(s.to_string(), Json::Object(Map::new()));
+                        }
+                        None => self.wrong_type(item, "an event in `on`", "a string"),
+                    }
+                }
+            }
+            Value::Map(entries) => {
+                for e in entries {
+                    let config = match &e.value.value {
+                        Value::Null => Json::Object(Map::new()),
+                        Value::Map(_) => normalize_filters(e.value.to_json()),
+                        _ => e.value.to_json(),
+                    };
+                    out.insert(e.key.clone(), config);
+                }
+            }
+            _ => self.wrong_type(on, "`on`", "an event name, a list or a mapping"),
+        }
+        out
+    }
+
+    /// A `permissions:` value expanded to scope → level.
+    fn permissions(&mut self, node: &Node, what: &str) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        match &node.value {
+            Value::Str(s) if s == "write-all" || s == "read-all" => {
+                let level = if s == "write-all" { "write" } else { "read" };
+                for scope in PERMISSION_SCOPES {
+                    out.insert(scope.to_string(), level.to_string());
+                }
+            }
+            Value::Map(entries) => {
+                for e in entries {
+                    match e.value.scalar_text() {
+                        Some(level) => {
+                            out.insert(e.key.clone(), level);
+                        }
+                        None => self.wrong_type(&e.value, "a permission level", "read, write or none"),
+                    }
+                }
+            }
+            Value::Null => {}
+            _ => self.wrong_type(node, what, "read-all, write-all or a mapping of scopes"),
+        }
+        out
+    }
+
+    /// A mapping whose scalar values become strings (env, with, outputs).
+    fn string_map(&mut self, node: Option<&Node>, what: &str) -> Map<String, Json> {
+        let mut out = Map::new();
+        let Some(node) = node else { return out };
+        match &node.value {
+            Value::Map(entries) => {
+                for e in entries {
+                    let v = match e.value.scalar_text() {
+                        Some(s) => Json::String(s),
+                        None if e.value.is_null() => Json::String(String::new()),
+                        None => e.value.to_json(),
+                    };
+                    out.insert(e.key.clone(), v);
+                }
+            }
+            Value::Null => {}
+            // `env: ${{ fromJSON(...) }}` is legal: an expression we cannot expand.
+            Value::Str(_) => {}
+            _ => self.wrong_type(node, what, "a mapping"),
+        }
+        out
+    }
+
+    fn opt_string(&mut self, node: Option<&Node>, what: &str) -> Option<String> {
+        let node = node?;
+        match node.scalar_text() {
+            Some(s) => Some(s),
+            None if node.is_null() => None,
+            None => {
+                self.wrong_type(node, what, "a string");
+                None
+            }
+        }
+    }
+
+    fn continue_on_error(&mut self, node: Option<&Node>) -> Json {
+        match node.map(|n| (&n.value, n)) {
+            None | Some((Value::Null, _)) => Json::Bool(false),
+            Some((Value::Bool(b), _)) => Json::Bool(*b),
+            Some((Value::Str(s), _)) => Json::String(s.clone()),
+            Some((_, n)) => {
+                self.wrong_type(n, "`continue-on-error`", "a boolean or an expression");
+                Json::Bool(false)
+            }
+        }
+    }
+
+    fn job(
+        &mut self,
+        id: &str,
+        node: &Node,
+        path: Vec<PathSeg>,
+        workflow_permissions: &BTreeMap<String, String>,
+        workflow_declared: bool,
+    ) -> Option<Job> {
+        if node.as_map().is_none() {
+            self.wrong_type(node, &format!("job `{id}`"), "a mapping");
+            return None;
+        }
+        let needs = match node.get("needs") {
+            None => Vec::new(),
+            Some(n) => match &n.value {
+                Value::Seq(items) => items.iter().filter_map(Node::scalar_text).collect(),
+                _ => match n.scalar_text() {
+                    Some(s) => vec![s],
+                    None => {
+                        self.wrong_type(n, "`needs`", "a job id or a list of job ids");
+                        Vec::new()
+                    }
+                },
+            },
+        };
+        let (permissions, source) = match node.get("permissions") {
+            Some(p) => (self.permissions(p, "`permissions`"), "job"),
+            None if workflow_declared => (workflow_permissions.clone(), "workflow"),
+            None => (BTreeMap::new(), "default"),
+        };
+        let environment = node
+            .get_entry("environment")
+            .and_then(|e| self.environment(&e.value, &path));
+        let uses = self
+            .opt_string(node.get("uses"), "`uses`")
+            .map(|raw| parse_uses(&raw));
+        let (secrets, secrets_inherit) = match node.get("secrets") {
+            Some(n) if n.as_str() == Some("inherit") => (Map::new(), true),
+            other => (self.string_map(other, "`secrets`"), false),
+        };
+        let mut steps = Vec::new();
+        if let Some(s) = node.get("steps") {
+            let mut steps_path = path.clone();
+            steps_path.push(key("steps"));
+            steps = self.steps(s, &steps_path);
+        }
+        let with = self.string_map(node.get("with"), "`with`");
+        let env = self.string_map(node.get("env"), "`env`");
+        let outputs = self.string_map(node.get("outputs"), "`outputs`");
+        let if_ = self.opt_string(node.get("if"), "`if`");
+        let continue_on_error = self.continue_on_error(node.get("continue-on-error"));
+        Some(Job {
+            id: id.to_string(),
+            name: node.get("name").and_then(Node::scalar_text),
+            path: path_json(&path),
+            needs,
+            needs_all: Vec::new(),
+            uses,
+            with,
+            secrets,
+            secrets_inherit,
+            environment,
+            permissions,
+            permissions_source: source.into(),
+            if_,
+            continue_on_error,
+            strategy: node
+                .get("strategy")
+                .map(Node::to_json)
+                .unwrap_or_else(|| Json::Object(Map::new())),
+            runs_on: node
+                .get("runs-on")
+                .map(Node::to_json)
+                .unwrap_or(Json::String(String::new())),
+            env,
+            outputs,
+            steps,
+        })
+    }
+
+    fn environment(&mut self, node: &Node, job_path: &[PathSeg]) -> Option<Environment> {
+        let mut path = job_path.to_vec();
+        path.push(key("environment"));
+        match &node.value {
+            Value::Map(_) => {
+                let name = self.opt_string(node.get("name"), "`environment.name`")?;
+                let url = node.get("url").and_then(Node::scalar_text);
+                path.push(key("name"));
+                Some(Environment {
+                    name,
+                    url,
+                    path: path_json(&path),
+                })
+            }
+            Value::Null => None,
+            _ => match node.scalar_text() {
+                Some(name) => Some(Environment {
+                    name,
+                    url: None,
+                    path: path_json(&path),
+                }),
+                None => {
+                    self.wrong_type(node, "`environment`", "a name or a mapping");
+                    None
+                }
+            },
+        }
+    }
+
+    fn steps(&mut self, node: &Node, path: &[PathSeg]) -> Vec<Step> {
+        let Some(items) = node.as_seq() else {
+            if !node.is_null() {
+                self.wrong_type(node, "`steps`", "a sequence");
+            }
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            let mut step_path = path.to_vec();
+            step_path.push(PathSeg::Index(index));
+            if item.as_map().is_none() {
+                self.wrong_type(item, &format!("step {}", index + 1), "a mapping");
+                continue;
+            }
+            let uses = self
+                .opt_string(item.get("uses"), "`uses`")
+                .map(|raw| parse_uses(&raw));
+            let step = Step {
+                index,
+                path: path_json(&step_path),
+                id: item.get("id").and_then(Node::scalar_text),
+                name: item.get("name").and_then(Node::scalar_text),
+                uses,
+                with: self.string_map(item.get("with"), "`with`"),
+                run: self.opt_string(item.get("run"), "`run`"),
+                shell: item.get("shell").and_then(Node::scalar_text),
+                env: self.string_map(item.get("env"), "`env`"),
+                if_: self.opt_string(item.get("if"), "`if`"),
+                continue_on_error: self.continue_on_error(item.get("continue-on-error")),
+            };
+            out.push(step);
+        }
+        out
+    }
+
+    /// A local action's `action.yml`: composite actions carry steps like a job.
+    fn action(&mut self) -> Option<Action> {
+        let root = &self.file.doc.root;
+        if root.as_map().is_none() {
+            if root.is_null() {
+                self.errors.push(InputError::new(
+                    Some(self.file.rel.clone()),
+                    "empty action file (nothing to audit)",
+                ));
+            } else {
+                self.wrong_type(root, "an action", "a mapping");
+            }
+            return None;
+        }
+        let dir = match self.file.rel.rsplit_once('/') {
+            Some((dir, _)) => dir.to_string(),
+            None => String::new(),
+        };
+        let runs = root.get("runs");
+        let using = runs
+            .and_then(|r| r.get("using"))
+            .and_then(Node::scalar_text)
+            .unwrap_or_default();
+        let steps = match runs.and_then(|r| r.get("steps")) {
+            Some(s) => self.steps(s, &[key("runs"), key("steps")]),
+            None => Vec::new(),
+        };
+        let inputs = match root.get("inputs") {
+            Some(n) if n.as_map().is_some() => match n.to_json() {
+                Json::Object(m) => m,
+                _ => Map::new(),
+            },
+            _ => Map::new(),
+        };
+        Some(Action {
+            path: self.file.rel.clone(),
+            dir,
+            name: root.get("name").and_then(Node::scalar_text),
+            using,
+            inputs,
+            steps,
+        })
+    }
+}
+
+/// Trigger filters (`branches`, `tags`, `paths`, `types` and their `-ignore` twins) may be
+/// a single string; policies always get lists.
+fn normalize_filters(mut config: Json) -> Json {
+    const FILTERS: &[&str] = &[
+        "branches",
+        "branches-ignore",
+        "tags",
+        "tags-ignore",
+        "paths",
+        "paths-ignore",
+        "types",
+    ];
+    if let Json::Object(m) = &mut config {
+        for f in FILTERS {
+            if let Some(v) = m.get_mut(*f) {
+                if !v.is_array() {
+                    *v = Json::Array(vec![v.take()]);
+                }
+            }
+        }
+    }
+    config
+}
+
+/// Fills `needs_all`: every job a job waits for, directly or through others, in
+/// workflow order. Cycles (which GitHub rejects) terminate without looping.
+fn compute_needs_all(jobs: &mut [Job]) {
+    let index: BTreeMap<&str, usize> = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, j)| (j.id.as_str(), i))
+        .collect();
+    let mut all: Vec<Vec<String>> = Vec::with_capacity(jobs.len());
+    for start in 0..jobs.len() {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<usize> = jobs[start]
+            .needs
+            .iter()
+            .filter_map(|n| index.get(n.as_str()).copied())
+            .collect();
+        while let Some(i) = stack.pop() {
+            if i == start || !seen.insert(i) {
+                continue;
+            }
+            stack.extend(
+                jobs[i]
+                    .needs
+                    .iter()
+                    .filter_map(|n| index.get(n.as_str()).copied()),
+            );
+        }
+        all.push(seen.into_iter().map(|i| jobs[i].id.clone()).collect());
+    }
+    for (job, needs_all) in jobs.iter_mut().zip(all) {
+        job.needs_all = needs_all;
+    }
+}
+
+fn is_hex(s: &str, len: usize) -> bool {
+    s.len() == len && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// A ref that names a release (`v4`, `v4.1.0`, `1.2`, `v2-beta`) rather than a branch.
+fn looks_like_version(r: &str) -> bool {
+    let r = r.strip_prefix('v').or_else(|| r.strip_prefix('V')).unwrap_or(r);
+    r.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// Parses `owner/repo[/path]@ref`, `./local/path` and `docker://image[:tag|@digest]`.
+pub fn parse_uses(raw: &str) -> UsesRef {
+    let raw_trimmed = raw.trim();
+    let mut u = UsesRef {
+        raw: raw.to_string(),
+        owner: String::new(),
+        repo: String::new(),
+        path: String::new(),
+        ref_: String::new(),
+        ref_kind: String::new(),
+        resolved: None,
+    };
+    if raw_trimmed.starts_with("./") || raw_trimmed.starts_with("../") {
+        u.path = raw_trimmed.to_string();
+        u.ref_kind = "local".into();
+        return u;
+    }
+    if let Some(image) = raw_trimmed.strip_prefix("docker://") {
+        u.ref_kind = "docker".into();
+        if let Some((name, digest)) = image.split_once('@') {
+            u.path = name.to_string();
+            u.ref_ = digest.to_string();
+        } else {
+            // A colon after the last slash separates the tag (not a registry port).
+            let last_slash = image.rfind('/').map_or(0, |i| i + 1);
+            match image[last_slash..].rfind(':') {
+                Some(i) => {
+                    u.path = image[..last_slash + i].to_string();
+                    u.ref_ = image[last_slash + i + 1..].to_string();
+                }
+                None => u.path = image.to_string(),
+            }
+        }
+        return u;
+    }
+    let (name, r) = match raw_trimmed.rsplit_once('@') {
+        Some((n, r)) => (n, r),
+        None => (raw_trimmed, ""),
+    };
+    let mut parts = name.splitn(3, '/');
+    u.owner = parts.next().unwrap_or_default().to_string();
+    u.repo = parts.next().unwrap_or_default().to_string();
+    u.path = parts.next().unwrap_or_default().to_string();
+    u.ref_ = r.to_string();
+    u.ref_kind = if is_hex(r, 40) {
+        "sha"
+    } else if looks_like_version(r) {
+        "tag"
+    } else {
+        "branch"
+    }
+    .into();
+    u
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uses_references_are_classified() {
+        let u = parse_uses("actions/checkout@v4");
+        assert_eq!((u.owner.as_str(), u.repo.as_str(), u.ref_kind.as_str()), ("actions", "checkout", "tag"));
+        let u = parse_uses("github/codeql-action/analyze@0123456789abcdef0123456789abcdef01234567");
+        assert_eq!((u.path.as_str(), u.ref_kind.as_str()), ("analyze", "sha"));
+        let u = parse_uses("org/repo/.github/workflows/build.yml@main");
+        assert_eq!((u.path.as_str(), u.ref_.as_str(), u.ref_kind.as_str()), (".github/workflows/build.yml", "main", "branch"));
+        let u = parse_uses("./.github/actions/setup");
+        assert_eq!(u.ref_kind, "local");
+        let u = parse_uses("docker://ghcr.io:443/org/img:1.2");
+        assert_eq!((u.path.as_str(), u.ref_.as_str(), u.ref_kind.as_str()), ("ghcr.io:443/org/img", "1.2", "docker"));
+        let u = parse_uses("docker://alpine@sha256:abc");
+        assert_eq!((u.path.as_str(), u.ref_.as_str()), ("alpine", "sha256:abc"));
+        let u = parse_uses("actions/checkout@abc1234");
+        assert_eq!(u.ref_kind, "branch", "a short SHA is not a pin");
+        let u = parse_uses("actions/checkout");
+        assert_eq!((u.ref_.as_str(), u.ref_kind.as_str()), ("", "branch"));
+    }
+}

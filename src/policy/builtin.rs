@@ -1,0 +1,51 @@
+//! The built-in policies, embedded so that a fresh install works with no files beside it.
+//! A unit test checks that every `.rego` file under `policies/` is listed here.
+
+macro_rules! policies {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_str!(concat!("../../", $path)))),*]
+    };
+}
+
+/// `(path, source)` of every built-in module, rules, helpers and their tests.
+pub const POLICIES: &[(&str, &str)] = policies![
+    "policies/lib/actions.rego",
+    "policies/lib/steps.rego",
+    "policies/rules/oidc-missing-id-token.rego",
+    "policies/rules/scan-continue-on-error.rego",
+    "policies/rules/static-cloud-credentials.rego",
+    "policies/rules/unpinned-action.rego",
+];
+
+/// The Rego unit tests of the built-in policies (run by `cargo test` and
+/// `shiplint test-policies policies`), kept out of the production engine.
+pub const POLICY_TESTS: &[(&str, &str)] = policies![
+    "policies/rules/oidc-missing-id-token_test.rego",
+    "policies/rules/scan-continue-on-error_test.rego",
+    "policies/rules/static-cloud-credentials_test.rego",
+    "policies/rules/unpinned-action_test.rego",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_policy_file_is_embedded() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut on_disk: Vec<String> = walkdir::WalkDir::new(root.join("policies"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "rego"))
+            .map(|e| crate::discover::rel_path(root, e.path()))
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> = POLICIES
+            .iter()
+            .chain(POLICY_TESTS)
+            .map(|(p, _)| p.to_string())
+            .collect();
+        embedded.sort();
+        assert_eq!(embedded, on_disk);
+    }
+}

@@ -1,0 +1,234 @@
+//! Terminal diagnostics in the style of rustc, rendered with miette: the YAML snippet with
+//! the offending key or value labelled, the rule id, help and a link to the rule's page.
+
+use std::fmt::{self, Display};
+use std::sync::Arc;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
+
+use super::{plural, Counts};
+use crate::audit::AuditReport;
+use crate::finding::{Finding, Location, Severity};
+
+#[derive(Debug, Clone, Copy)]
+pub struct HumanOptions {
+    pub color: bool,
+    pub width: usize,
+}
+
+impl Default for HumanOptions {
+    fn default() -> Self {
+        HumanOptions {
+            color: false,
+            width: 100,
+        }
+    }
+}
+
+/// One finding as a miette diagnostic. Related locations in the same file become
+/// secondary labels; those in other files become related diagnostics with their own snippet.
+#[derive(Debug)]
+struct FindingDiagnostic {
+    rule: String,
+    message: String,
+    severity: Severity,
+    help: String,
+    url: String,
+    source: Option<NamedSource<Arc<str>>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<RelatedDiagnostic>,
+}
+
+#[derive(Debug)]
+struct RelatedDiagnostic {
+    message: String,
+    source: NamedSource<Arc<str>>,
+    label: LabeledSpan,
+}
+
+impl Display for FindingDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+impl std::error::Error for FindingDiagnostic {}
+
+impl Display for RelatedDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+impl std::error::Error for RelatedDiagnostic {}
+
+impl Diagnostic for RelatedDiagnostic {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(self.label.clone())))
+    }
+}
+
+impl Diagnostic for FindingDiagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn Display + 'a>> {
+        Some(Box::new(&self.rule))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
+        })
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn Display + 'a>> {
+        (!self.help.is_empty()).then(|| Box::new(&self.help) as Box<dyn Display>)
+    }
+    fn url<'a>(&'a self) -> Option<Box<dyn Display + 'a>> {
+        Some(Box::new(&self.url))
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        (!self.labels.is_empty()).then(|| Box::new(self.labels.iter().cloned()) as Box<_>)
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        (!self.related.is_empty())
+            .then(|| Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)) as Box<_>)
+    }
+}
+
+fn source_name(report: &AuditReport, repository: &str, file: &str) -> String {
+    if report.repos.len() > 1 || repository != "." {
+        format!("{}/{file}", repository.trim_end_matches('/'))
+    } else {
+        file.to_string()
+    }
+}
+
+fn diagnostic(report: &AuditReport, f: &Finding) -> FindingDiagnostic {
+    let mut d = FindingDiagnostic {
+        rule: f.rule.clone(),
+        message: match &f.location {
+            Location::Setting(s) => format!("{} ({}: {s})", f.message, f.repository),
+            Location::File(_) => f.message.clone(),
+        },
+        severity: f.severity,
+        help: f.help.clone(),
+        url: f.doc_url.clone(),
+        source: None,
+        labels: Vec::new(),
+        related: Vec::new(),
+    };
+    let Location::File(at) = &f.location else {
+        return d;
+    };
+    let Some(text) = report.source(&f.repository, &at.file) else {
+        return d;
+    };
+    let name = source_name(report, &f.repository, &at.file);
+    d.source = Some(NamedSource::new(name, text.clone()).with_language("yaml"));
+    d.labels.push(LabeledSpan::new_primary_with_span(
+        Some(f.title.to_lowercase()),
+        (at.span.start, at.span.end - at.span.start),
+    ));
+    for r in &f.related {
+        let Location::File(rl) = &r.location else {
+            continue;
+        };
+        let span = (rl.span.start, rl.span.end - rl.span.start);
+        if rl.file == at.file {
+            d.labels
+                .push(LabeledSpan::new_with_span(Some(r.message.clone()), span));
+        } else if let Some(rtext) = report.source(&f.repository, &rl.file) {
+            d.related.push(RelatedDiagnostic {
+                message: r.message.clone(),
+                source: NamedSource::new(
+                    source_name(report, &f.repository, &rl.file),
+                    rtext.clone(),
+                )
+                .with_language("yaml"),
+                label: LabeledSpan::new_with_span(Some(r.message.clone()), span),
+            });
+        }
+    }
+    d
+}
+
+/// Renders every finding and the summary line.
+pub fn render(report: &AuditReport, opts: HumanOptions) -> String {
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(opts.width)
+        .with_links(false)
+        .with_context_lines(1);
+    let mut out = String::new();
+    for f in &report.findings {
+        let d = diagnostic(report, f);
+        if handler.render_report(&mut out, &d).is_err() {
+            out.push_str(&format!("{}: {} [{}]\n", f.severity, f.message, f.rule));
+        }
+        out.push('\n');
+    }
+    out.push_str(&summary(report));
+    out.push('\n');
+    out
+}
+
+/// The input and policy errors, one line each, for stderr.
+pub fn render_errors(report: &AuditReport) -> String {
+    let mut out = String::new();
+    for e in &report.errors {
+        let where_ = match (&e.repository, &e.file) {
+            (Some(r), Some(_)) if r != "." => format!("{r}/"),
+            _ => String::new(),
+        };
+        out.push_str(&format!("error: {where_}{e}\n"));
+    }
+    for e in &report.policy_errors {
+        out.push_str(&format!("error: policy {e}\n"));
+    }
+    out
+}
+
+/// `shiplint: 2 errors, 1 warning in 7 files of 1 repository; 1 input error`
+pub fn summary(report: &AuditReport) -> String {
+    let c = Counts::of(report);
+    let total = c.errors + c.warnings + c.notes;
+    let mut s = if total == 0 {
+        "shiplint: no findings".to_string()
+    } else {
+        let mut parts = vec![plural(c.errors, "error", "errors"), plural(c.warnings, "warning", "warnings")];
+        if c.notes > 0 {
+            parts.push(plural(c.notes, "note", "notes"));
+        }
+        format!("shiplint: {}", parts.join(", "))
+    };
+    s.push_str(&format!(
+        " in {} of {}",
+        plural(report.files_audited(), "file", "files"),
+        plural(report.repos.len(), "repository", "repositories")
+    ));
+    let problems = report.errors.len() + report.policy_errors.len();
+    if problems > 0 {
+        s.push_str(&format!(
+            "; {} could not be audited (see above)",
+            plural(problems, "input", "inputs")
+        ));
+    }
+    if !report.settings_evaluated() {
+        s.push_str(
+            "\n          repository-settings rules not evaluated (no settings: offline; pass --settings FILE or a token)",
+        );
+    }
+    s
+}

@@ -1,0 +1,179 @@
+//! `--format json`: one stable JSON object (documented in `docs/output.md`).
+//! Fields are only ever added, never renamed or removed, within a `version`.
+
+use serde::Serialize;
+
+use super::Counts;
+use crate::audit::AuditReport;
+use crate::finding::{Finding, InputError, Location};
+
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: Tool,
+    findings: Vec<JsonFinding<'a>>,
+    errors: Vec<JsonError<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonLocation<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<usize>,
+    /// For repository-settings findings, which have no file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    setting: Option<&'a str>,
+}
+
+impl<'a> From<&'a Location> for JsonLocation<'a> {
+    fn from(l: &'a Location) -> Self {
+        match l {
+            Location::File(f) => JsonLocation {
+                file: Some(&f.file),
+                line: Some(f.line),
+                column: Some(f.column),
+                end_line: Some(f.end_line),
+                end_column: Some(f.end_column),
+                setting: None,
+            },
+            Location::Setting(s) => JsonLocation {
+                file: None,
+                line: None,
+                column: None,
+                end_line: None,
+                end_column: None,
+                setting: Some(s),
+            },
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    #[serde(flatten)]
+    location: JsonLocation<'a>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: &'static str,
+    title: &'a str,
+    message: &'a str,
+    repository: &'a str,
+    #[serde(flatten)]
+    location: JsonLocation<'a>,
+    related: Vec<JsonRelated<'a>>,
+    help: &'a str,
+    doc_url: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    repository: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
+    message: &'a str,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    repositories: usize,
+    files: usize,
+    findings: usize,
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+    input_errors: usize,
+    settings_evaluated: bool,
+}
+
+fn finding(f: &Finding) -> JsonFinding<'_> {
+    JsonFinding {
+        rule: &f.rule,
+        severity: f.severity.as_str(),
+        title: &f.title,
+        message: &f.message,
+        repository: &f.repository,
+        location: (&f.location).into(),
+        related: f
+            .related
+            .iter()
+            .map(|r| JsonRelated {
+                location: (&r.location).into(),
+                message: &r.message,
+            })
+            .collect(),
+        help: &f.help,
+        doc_url: &f.doc_url,
+    }
+}
+
+fn input_error(e: &InputError) -> JsonError<'_> {
+    JsonError {
+        repository: e.repository.as_deref(),
+        file: e.file.as_deref(),
+        line: e.line,
+        column: e.column,
+        message: &e.message,
+        kind: "input",
+    }
+}
+
+pub fn render(report: &AuditReport) -> String {
+    let c = Counts::of(report);
+    let mut errors: Vec<JsonError> = report.errors.iter().map(input_error).collect();
+    errors.extend(report.policy_errors.iter().map(|e| JsonError {
+        repository: None,
+        file: Some(&e.source),
+        line: None,
+        column: None,
+        message: &e.message,
+        kind: "policy",
+    }));
+    let doc = Document {
+        version: FORMAT_VERSION,
+        tool: Tool {
+            name: "shiplint",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        findings: report.findings.iter().map(finding).collect(),
+        summary: Summary {
+            repositories: report.repos.len(),
+            files: report.files_audited(),
+            findings: report.findings.len(),
+            errors: c.errors,
+            warnings: c.warnings,
+            notes: c.notes,
+            input_errors: errors.len(),
+            settings_evaluated: report.settings_evaluated(),
+        },
+        errors,
+    };
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    s.push('\n');
+    s
+}

@@ -1,0 +1,131 @@
+//! Repositories on the local disk.
+
+use std::fs;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::discover::{self, RepoFiles};
+use crate::finding::InputError;
+use crate::model::RepositoryInfo;
+use crate::source::{parse_file, LoadedFile, Repository};
+
+/// Reads and parses the discovered files of one repository (in parallel).
+pub fn load(found: RepoFiles) -> Repository {
+    let results: Vec<Result<LoadedFile, InputError>> = found
+        .files
+        .par_iter()
+        .map(|f| match fs::read(&f.abs) {
+            Ok(bytes) => parse_file(&f.rel, f.kind, bytes),
+            Err(e) => Err(InputError::new(
+                Some(f.rel.clone()),
+                format!("cannot read: {}", io_reason(&e)),
+            )),
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut errors = found.errors;
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(e) => errors.push(e),
+        }
+    }
+    Repository {
+        info: repository_info(&found.root),
+        root: Some(found.root),
+        display: found.display,
+        files,
+        errors,
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::InvalidData => "not valid data".into(),
+        _ => {
+            let s = e.to_string();
+            s.split(" (os error").next().unwrap_or(&s).to_string()
+        }
+    }
+}
+
+/// Owner and name from the `origin` remote when it is on GitHub, else the folder name;
+/// the default branch from `refs/remotes/origin/HEAD` when the clone recorded it.
+pub fn repository_info(root: &Path) -> RepositoryInfo {
+    let folder = fs::canonicalize(root)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| discover::display_path(root));
+    let git = root.join(".git");
+    let (owner, name) = fs::read_to_string(git.join("config"))
+        .ok()
+        .and_then(|c| origin_slug(&c))
+        .unwrap_or((String::new(), folder));
+    let default_branch = fs::read_to_string(git.join("refs/remotes/origin/HEAD"))
+        .ok()
+        .and_then(|h| {
+            h.trim()
+                .strip_prefix("ref: refs/remotes/origin/")
+                .map(str::to_string)
+        });
+    RepositoryInfo {
+        owner,
+        name,
+        default_branch,
+        source: "local".into(),
+        visibility: None,
+    }
+}
+
+/// `owner/name` of the `origin` remote in a `.git/config`, when it points at GitHub.
+pub fn origin_slug(git_config: &str) -> Option<(String, String)> {
+    let mut in_origin = false;
+    for line in git_config.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_origin = line == "[remote \"origin\"]";
+            continue;
+        }
+        if !in_origin {
+            continue;
+        }
+        let Some(url) = line
+            .strip_prefix("url")
+            .map(|r| r.trim_start())
+            .and_then(|r| r.strip_prefix('='))
+        else {
+            continue;
+        };
+        let url = url.trim();
+        let rest = url
+            .split_once("github.com:")
+            .or_else(|| url.split_once("github.com/"))?
+            .1;
+        let rest = rest.trim_end_matches('/').trim_end_matches(".git");
+        let (owner, name) = rest.split_once('/')?;
+        if owner.is_empty() || name.is_empty() || name.contains('/') {
+            return None;
+        }
+        return Some((owner.to_string(), name.to_string()));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::origin_slug;
+
+    #[test]
+    fn origin_remote_names_the_repository() {
+        let cfg = "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = git@github.com:acme/shop.git\n";
+        assert_eq!(origin_slug(cfg), Some(("acme".into(), "shop".into())));
+        let cfg = "[remote \"origin\"]\n\turl = https://github.com/acme/shop\n";
+        assert_eq!(origin_slug(cfg), Some(("acme".into(), "shop".into())));
+        let cfg = "[remote \"upstream\"]\n\turl = https://github.com/acme/shop\n";
+        assert_eq!(origin_slug(cfg), None);
+        let cfg = "[remote \"origin\"]\n\turl = https://gitlab.com/acme/shop\n";
+        assert_eq!(origin_slug(cfg), None);
+    }
+}
