@@ -24,6 +24,8 @@ pub enum Command {
     Audit(AuditArgs),
     /// List every rule: id, severity, whether it needs the GitHub API, title.
     Rules(RulesArgs),
+    /// Print the Rego input document of each repository (what policies see), as JSON.
+    Input(InputArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -86,4 +88,11 @@ pub struct RulesArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Repository roots, single workflow files, or folders to search for repositories.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
 }

@@ -7,7 +7,7 @@
 use std::io::{IsTerminal, Write};
 
 use crate::audit::{self, AuditOptions, AuditReport};
-use crate::cli::{AuditArgs, ColorChoice, Cli, Command, FailOn, Format, RulesArgs};
+use crate::cli::{AuditArgs, ColorChoice, Cli, Command, FailOn, Format, InputArgs, RulesArgs};
 use crate::discover::DiscoverOptions;
 use crate::finding::Severity;
 use crate::policy::PolicySet;
@@ -21,6 +21,7 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Audit(args) => audit_command(args),
         Command::Rules(args) => rules_command(args),
+        Command::Input(args) => input_command(args),
     }
 }
 
@@ -142,6 +143,31 @@ fn rules_command(args: RulesArgs) -> u8 {
     };
     match write_output(None, &text) {
         Ok(()) => EXIT_OK,
+        Err(code) => code,
+    }
+}
+
+/// `shiplint input`: the input documents, one JSON array element per repository, so
+/// policy authors can see exactly what their rules receive.
+fn input_command(args: InputArgs) -> u8 {
+    let (found, mut errors) =
+        crate::discover::discover(&args.paths, &DiscoverOptions::default());
+    let mut docs = Vec::new();
+    for repo_files in found {
+        let repo = crate::source::local::load(repo_files);
+        let (input, model_errors) = crate::model::build_input(&repo);
+        errors.extend(repo.errors);
+        errors.extend(model_errors);
+        docs.push(input);
+    }
+    for e in &errors {
+        eprintln!("error: {e}");
+    }
+    let mut text = serde_json::to_string_pretty(&docs).unwrap_or_default();
+    text.push('\n');
+    match write_output(None, &text) {
+        Ok(()) if errors.is_empty() => EXIT_OK,
+        Ok(()) => EXIT_ERROR,
         Err(code) => code,
     }
 }

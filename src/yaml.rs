@@ -2,7 +2,7 @@
 //!
 //! Findings have to point at the exact key or value they are about, so this module builds its own
 //! tree from saphyr-parser's event stream and keeps a byte [`Span`] on every node and key.
-//! serde_yaml is deprecated and drops positions, which is why we do not use it.
+//! `serde_yaml` is deprecated and drops positions, which is why we do not use it.
 //!
 //! Design notes:
 //! * Events are pulled with `Parser::next_event` instead of `Parser::load`, because `load`
@@ -30,6 +30,8 @@ const NODES_PER_BYTE: usize = 10;
 const MIN_BYTE_BUDGET: usize = 4 << 20;
 const BYTES_PER_BYTE: usize = 10;
 const CORE_TAG_PREFIX: &str = "tag:yaml.org,2002:";
+const MERGE_VALUE_ERROR: &str =
+    "the value of the merge key `<<` must be a mapping or a list of mappings";
 
 /// Byte range into the source text, end exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -141,7 +143,9 @@ impl Node {
             Value::Float(f) => serde_json::Number::from_f64(*f)
                 .map_or(serde_json::Value::Null, serde_json::Value::Number),
             Value::Str(s) => serde_json::Value::String(s.clone()),
-            Value::Seq(items) => serde_json::Value::Array(items.iter().map(Node::to_json).collect()),
+            Value::Seq(items) => {
+                serde_json::Value::Array(items.iter().map(Node::to_json).collect())
+            }
             Value::Map(entries) => serde_json::Value::Object(
                 entries
                     .iter()
@@ -174,9 +178,10 @@ impl PathSeg {
     pub fn from_json(v: &serde_json::Value) -> Option<PathSeg> {
         match v {
             serde_json::Value::String(s) => Some(PathSeg::Key(s.clone())),
-            serde_json::Value::Number(n) => {
-                n.as_u64().and_then(|i| usize::try_from(i).ok()).map(PathSeg::Index)
-            }
+            serde_json::Value::Number(n) => n
+                .as_u64()
+                .and_then(|i| usize::try_from(i).ok())
+                .map(PathSeg::Index),
             _ => None,
         }
     }
@@ -200,7 +205,11 @@ pub struct YamlError {
 
 impl fmt::Display for YamlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at line {}, column {}", self.message, self.line, self.column)
+        write!(
+            f,
+            "{} at line {}, column {}",
+            self.message, self.line, self.column
+        )
     }
 }
 
@@ -331,6 +340,10 @@ impl SourceIndex {
 }
 
 /// Parses one YAML document with spans on every node and key.
+///
+/// # Errors
+/// Invalid YAML, a second document, duplicate or non-scalar keys, unknown aliases, bad merge
+/// values, nesting deeper than 256 levels and oversized alias expansion, each with its position.
 pub fn parse(source: &str) -> Result<Document, YamlError> {
     let index = SourceIndex::new(source);
     let root = {
@@ -357,7 +370,10 @@ pub fn parse(source: &str) -> Result<Document, YamlError> {
 }
 
 fn depth_error(index: &SourceIndex, at: Span) -> YamlError {
-    index.error(format!("nesting too deep (more than {MAX_DEPTH} levels)"), at)
+    index.error(
+        format!("nesting too deep (more than {MAX_DEPTH} levels)"),
+        at,
+    )
 }
 
 /// Turns a saphyr scanner/parser error into ours, with a byte position and a friendlier message
@@ -369,11 +385,9 @@ fn scan_error(src: &str, index: &SourceIndex, e: &ScanError) -> YamlError {
         "while parsing node, found unknown anchor" => {
             index.error(format!("unknown alias `{}`", alias_text(src, at)), span)
         }
-        // saphyr keeps its flow depth in a u8, so `[[[[...` stops there before our own limit.
-        "recursion limit exceeded" => index.error(
-            "nesting too deep (more than 255 levels of flow collections)",
-            span,
-        ),
+        // saphyr keeps its flow depth in a u8 and gives up at 256 open brackets, a hair before
+        // our own limit would; report it as the same condition so callers see one message.
+        "recursion limit exceeded" => depth_error(index, span),
         info => index.error(info.trim(), span),
     }
 }
@@ -508,7 +522,12 @@ impl<'a> Builder<'a> {
         match ev {
             Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
             Event::StreamEnd => self.finished = true,
-            Event::DocumentStart(_) => {
+            Event::DocumentStart(explicit) => {
+                if !explicit {
+                    // An implicit start is reported with the span of the first token, which would
+                    // hide a leading block scalar header from `scalar_span`.
+                    next_prev_end = self.prev_end;
+                }
                 self.documents += 1;
                 if self.documents > 1 {
                     let msg = "multiple YAML documents in one file";
@@ -517,7 +536,7 @@ impl<'a> Builder<'a> {
             }
             Event::Alias(id) => self.alias(id, Span::new(s, e))?,
             Event::Scalar(text, style, anchor, tag) => {
-                let span = self.scalar_span(style, s, e);
+                let span = self.scalar_span(style, text.is_empty(), s, e);
                 self.scalar(text.into_owned(), style, anchor, tag.as_deref(), span)?;
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
@@ -556,8 +575,8 @@ impl<'a> Builder<'a> {
     ) -> Result<(), YamlError> {
         if self.expecting_key() {
             if anchor > 0 {
-                let value = resolve_scalar(&text, style, tag)
-                    .map_err(|msg| self.index.error(msg, span))?;
+                let value =
+                    resolve_scalar(&text, style, tag).map_err(|msg| self.index.error(msg, span))?;
                 let node = Node { value, span };
                 let stats = Stats::scalar(&node.value);
                 self.define_anchor(anchor, &node, stats, Some(text.clone()), span)?;
@@ -565,8 +584,7 @@ impl<'a> Builder<'a> {
             let merge = style == ScalarStyle::Plain && tag.is_none() && text == "<<";
             return self.set_key(text, span, span, merge);
         }
-        let value =
-            resolve_scalar(&text, style, tag).map_err(|msg| self.index.error(msg, span))?;
+        let value = resolve_scalar(&text, style, tag).map_err(|msg| self.index.error(msg, span))?;
         let node = Node { value, span };
         let stats = Stats::scalar(&node.value);
         self.nodes_created += 1;
@@ -589,7 +607,10 @@ impl<'a> Builder<'a> {
         };
         if self.expecting_key() {
             let Some(text) = anchor.key_text.clone() else {
-                let msg = format!("a {} cannot be used as a mapping key", anchor.node.type_name());
+                let msg = format!(
+                    "a {} cannot be used as a mapping key",
+                    anchor.node.type_name()
+                );
                 return Err(self.index.error(msg, at));
             };
             let key_span = anchor.node.span;
@@ -637,7 +658,13 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn open(&mut self, is_seq: bool, anchor: usize, start: usize, e: usize) -> Result<(), YamlError> {
+    fn open(
+        &mut self,
+        is_seq: bool,
+        anchor: usize,
+        start: usize,
+        e: usize,
+    ) -> Result<(), YamlError> {
         let at = Span::new(start, e);
         if self.expecting_key() {
             let kind = if is_seq { "sequence" } else { "mapping" };
@@ -658,12 +685,18 @@ impl<'a> Builder<'a> {
             }
         };
         self.nodes_created += 1;
+        let first = self.src.as_bytes().get(start);
         self.stack.push(Frame {
             body,
             start,
-            flow: self.src.as_bytes().get(start) == Some(&opener),
+            flow: first == Some(&opener),
             anchor,
-            end: start,
+            // A block sequence covers at least its first `-`, even if every item is empty.
+            end: if first == Some(&b'-') {
+                start + 1
+            } else {
+                start
+            },
             stats: Stats {
                 nodes: 1,
                 bytes: 0,
@@ -675,7 +708,9 @@ impl<'a> Builder<'a> {
 
     fn close(&mut self, e: usize) -> Result<(), YamlError> {
         let Some(frame) = self.stack.pop() else {
-            return Err(self.index.error("internal error: unbalanced collection end", Span::new(e, e)));
+            return Err(self
+                .index
+                .error("internal error: unbalanced collection end", Span::new(e, e)));
         };
         let end = if frame.flow { e } else { frame.end };
         let span = Span::new(frame.start, end);
@@ -729,7 +764,16 @@ impl<'a> Builder<'a> {
             self.root = Some(node);
             return Ok(());
         };
-        frame.end = frame.end.max(at.end);
+        let mut reach = at.end;
+        if at.start == at.end {
+            // An empty node sits after its `-` or `:` plus any blanks; the parent should end at
+            // that indicator, not at the blanks.
+            let b = self.src.as_bytes();
+            while reach > frame.start && b.get(reach - 1).is_some_and(u8::is_ascii_whitespace) {
+                reach -= 1;
+            }
+        }
+        frame.end = frame.end.max(reach);
         frame.stats.nodes = frame.stats.nodes.saturating_add(child.nodes);
         frame.stats.bytes = frame.stats.bytes.saturating_add(child.bytes);
         frame.stats.height = frame.stats.height.max(child.height + 1);
@@ -737,12 +781,8 @@ impl<'a> Builder<'a> {
             Body::Seq(items) => items.push(node),
             Body::Map { slots, pending, .. } => match pending.take() {
                 Some(key) if key.merge => {
-                    let sources = merge_sources(node.value).ok_or_else(|| {
-                        index.error(
-                            "the value of the merge key `<<` must be a mapping or a list of mappings",
-                            at,
-                        )
-                    })?;
+                    let sources = merge_sources(node.value)
+                        .ok_or_else(|| index.error(MERGE_VALUE_ERROR, at))?;
                     slots.push(Slot::Merge(sources));
                 }
                 Some(key) => slots.push(Slot::Entry(Entry {
@@ -756,10 +796,14 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn scalar_span(&self, style: ScalarStyle, s: usize, e: usize) -> Span {
+    fn scalar_span(&self, style: ScalarStyle, empty: bool, s: usize, e: usize) -> Span {
         let b = self.src.as_bytes();
         match style {
-            ScalarStyle::Plain => Span::new(skip_trivia(b, s, e, false).0, e),
+            ScalarStyle::Plain => {
+                let start = skip_trivia(b, s, e, false).0;
+                // Empty nodes are reported with the span of the token that follows them.
+                Span::new(start, if empty { start } else { e })
+            }
             ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
                 // saphyr's span runs on over trailing blanks and comments; find the real close.
                 let start = skip_trivia(b, s, e, false).0;
@@ -786,10 +830,17 @@ impl<'a> Builder<'a> {
     fn collection_start(&self, is_seq: bool, s: usize, e: usize) -> usize {
         let b = self.src.as_bytes();
         let start = skip_trivia(b, s, e, false).0;
-        if is_seq && b.get(start) != Some(&b'[') {
+        let in_map = matches!(
+            self.stack.last(),
+            Some(Frame {
+                body: Body::Map { .. },
+                ..
+            })
+        );
+        if is_seq && in_map && b.get(start) != Some(&b'[') {
             // A sequence that is a mapping's value without extra indentation ("indentless") is
-            // reported at its first item, after the `-`; walk forward from the previous event to
-            // find that `-`.
+            // reported at its first item, after the `-`; walk forward from the key to find that
+            // `-`. (Inside a sequence, a `-` before the start is the parent's item marker.)
             let (p, dash) = skip_trivia(b, self.prev_end.min(start), start, true);
             if let (true, Some(d)) = (p == start, dash) {
                 return d;
@@ -799,9 +850,10 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// Skips whitespace, comments and node properties (`&anchor`, `!tag`) from `from`, stopping at
-/// `limit`. With `indicators`, also skips the `:`/`?`/`,` and `- ` indicators that separate nodes,
-/// and reports the last `- ` seen. Returns the stop position and that dash.
+/// Skips whitespace, byte order marks, comments and node properties (`&anchor`, `!tag`) from
+/// `from`, stopping at `limit`. With `indicators`, also skips the `:`/`?`/`,`/`- ` indicators and
+/// document markers that can separate nodes, and reports the last `- ` seen. Returns the stop
+/// position and that dash.
 fn skip_trivia(b: &[u8], from: usize, limit: usize, indicators: bool) -> (usize, Option<usize>) {
     let limit = limit.min(b.len());
     let mut i = from;
@@ -809,6 +861,8 @@ fn skip_trivia(b: &[u8], from: usize, limit: usize, indicators: bool) -> (usize,
     while i < limit {
         match b[i] {
             b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+            // A byte order mark may open the stream.
+            0xEF if b.get(i..i + 3) == Some("\u{feff}".as_bytes()) => i += 3,
             b'#' => {
                 while i < limit && b[i] != b'\n' && b[i] != b'\r' {
                     i += 1;
@@ -828,6 +882,7 @@ fn skip_trivia(b: &[u8], from: usize, limit: usize, indicators: bool) -> (usize,
                 }
             }
             b':' | b'?' | b',' if indicators => i += 1,
+            b'.' | b'-' if indicators && is_document_marker(b, i) => i += 3,
             b'-' if indicators && b.get(i + 1).is_none_or(u8::is_ascii_whitespace) => {
                 dash = Some(i);
                 i += 1;
@@ -836,6 +891,13 @@ fn skip_trivia(b: &[u8], from: usize, limit: usize, indicators: bool) -> (usize,
         }
     }
     (i.min(limit), dash)
+}
+
+/// `---` or `...` at the start of a line, followed by a blank or the end of input.
+fn is_document_marker(b: &[u8], i: usize) -> bool {
+    let at_line_start = i == 0 || matches!(b.get(i - 1), Some(b'\n' | b'\r'));
+    let marker = b.get(i..i + 3).is_some_and(|m| m == b"---" || m == b"...");
+    at_line_start && marker && b.get(i + 3).is_none_or(u8::is_ascii_whitespace)
 }
 
 /// Position just past the quote that closes the quoted scalar opening at `start`.
@@ -948,7 +1010,8 @@ fn parse_int(text: &str) -> Option<Value> {
         text.strip_prefix(prefix)
             .filter(|d| !d.is_empty() && d.chars().all(|c| c.is_digit(radix)))
             .map(|d| {
-                i64::from_str_radix(d, radix).map_or_else(|_| Value::Str(text.to_owned()), Value::Int)
+                i64::from_str_radix(d, radix)
+                    .map_or_else(|_| Value::Str(text.to_owned()), Value::Int)
             })
     };
     if let Some(v) = radix_digits("0x", 16).or_else(|| radix_digits("0o", 8)) {
@@ -970,7 +1033,11 @@ fn parse_float(text: &str) -> Option<Value> {
     let negative = text.starts_with('-');
     match unsigned {
         ".inf" | ".Inf" | ".INF" => {
-            let inf = if negative { f64::NEG_INFINITY } else { f64::INFINITY };
+            let inf = if negative {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            };
             return Some(Value::Float(inf));
         }
         ".nan" | ".NaN" | ".NAN" if unsigned.len() == text.len() => {
@@ -1012,4 +1079,869 @@ fn parse_float(text: &str) -> Option<Value> {
     }
     // The grammar above is a subset of what Rust's float parser accepts.
     text.parse::<f64>().ok().map(Value::Float)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WORKFLOW: &str = "\
+name: Deploy
+on:
+  push:
+    branches: [main]
+  workflow_dispatch:
+
+env:
+  REGION: eu-west-1 # where we ship
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: |
+          make build
+          make test
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment: production
+    steps:
+      - uses: actions/checkout@v4
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          aws-access-key-id: ${{ secrets.AWS_KEY }}
+          aws-region: \"eu-west-1\"
+      - name: Ship
+        run: ./ship.sh --env=prod
+";
+
+    fn doc(src: &str) -> Document {
+        match parse(src) {
+            Ok(d) => d,
+            Err(e) => panic!("unexpected error for {src:?}: {e}"),
+        }
+    }
+
+    fn err(src: &str) -> YamlError {
+        match parse(src) {
+            Ok(d) => panic!("expected an error for {src:?}, got {:?}", d.root),
+            Err(e) => e,
+        }
+    }
+
+    fn text(src: &str, span: Span) -> &str {
+        &src[span.start..span.end]
+    }
+
+    fn path(segs: &[&str]) -> Vec<PathSeg> {
+        segs.iter()
+            .map(|s| match s.parse::<usize>() {
+                Ok(i) => PathSeg::Index(i),
+                Err(_) => PathSeg::Key((*s).to_owned()),
+            })
+            .collect()
+    }
+
+    /// Source text of the value at `p`, and of its key when it has one.
+    fn at<'s>(src: &'s str, d: &Document, p: &[&str]) -> (&'s str, Option<&'s str>) {
+        let loc = d
+            .locate(&path(p))
+            .unwrap_or_else(|| panic!("no node at {p:?}"));
+        (text(src, loc.span), loc.key_span.map(|k| text(src, k)))
+    }
+
+    #[test]
+    fn nested_block_keys_and_values_have_exact_spans() {
+        let src = concat!(
+            "jobs:\n",
+            "  build:\n",
+            "    runs-on: ubuntu-latest\n",
+            "    steps:\n",
+            "      - uses: a/b@v1\n",
+            "      - run: make\n",
+        );
+        let d = doc(src);
+        assert_eq!(
+            at(src, &d, &["jobs", "build", "runs-on"]),
+            ("ubuntu-latest", Some("runs-on"))
+        );
+        assert_eq!(
+            at(src, &d, &["jobs", "build", "steps", "1", "run"]),
+            ("make", Some("run"))
+        );
+        assert_eq!(
+            at(src, &d, &["jobs", "build", "steps"]).0,
+            "- uses: a/b@v1\n      - run: make"
+        );
+        assert_eq!(
+            at(src, &d, &["jobs", "build", "steps", "0"]),
+            ("uses: a/b@v1", None)
+        );
+        assert_eq!(
+            at(src, &d, &["jobs"]).0,
+            concat!(
+                "build:\n",
+                "    runs-on: ubuntu-latest\n",
+                "    steps:\n",
+                "      - uses: a/b@v1\n",
+                "      - run: make",
+            )
+        );
+        assert_eq!(
+            d.locate(&[]).map(|l| l.span),
+            Some(Span::new(0, src.len() - 1))
+        );
+    }
+
+    #[test]
+    fn indentless_and_nested_block_sequences_start_at_their_dash() {
+        let src = "a:\n- - x\n  - y\n- -5\n- - - w\nb:\n  - &s\n    - z\n";
+        let d = doc(src);
+        assert_eq!(at(src, &d, &["a"]).0, "- - x\n  - y\n- -5\n- - - w");
+        assert_eq!(at(src, &d, &["a", "2"]).0, "- - w");
+        assert_eq!(at(src, &d, &["a", "2", "0"]).0, "- w");
+        assert_eq!(at(src, &d, &["a", "0"]).0, "- x\n  - y");
+        assert_eq!(at(src, &d, &["a", "1"]).0, "-5");
+        assert_eq!(at(src, &d, &["b"]).0, "- &s\n    - z");
+        assert_eq!(at(src, &d, &["b", "0"]).0, "- z");
+        // Empty nodes are zero-width and do not stretch their parent over trailing blanks.
+        let src = "- k   :
+-
+";
+        let d = doc(src);
+        assert_eq!(at(src, &d, &["0"]).0, "k");
+        assert_eq!(at(src, &d, &["0", "k"]), ("", Some("k")));
+        assert_eq!(at(src, &d, &["1"]).0, "");
+        assert_eq!(
+            at(src, &d, &[]).0,
+            "- k   :
+-"
+        );
+    }
+
+    #[test]
+    fn flow_collections_span_their_brackets() {
+        let src = "x: {a: 1, b: [x, \"y\"]}\n";
+        let d = doc(src);
+        assert_eq!(at(src, &d, &["x"]).0, "{a: 1, b: [x, \"y\"]}");
+        assert_eq!(at(src, &d, &["x", "a"]), ("1", Some("a")));
+        assert_eq!(at(src, &d, &["x", "b"]), ("[x, \"y\"]", Some("b")));
+        assert_eq!(at(src, &d, &["x", "b", "1"]), ("\"y\"", None));
+        assert_eq!(
+            d.to_json(),
+            serde_json::json!({"x": {"a": 1, "b": ["x", "y"]}})
+        );
+    }
+
+    #[test]
+    fn quoted_scalars_span_their_quotes_but_not_trailing_comments() {
+        let src = "a: 'it''s'   # note\nb: \"say \\\"hi\\\"\"  # c\n\"c k\": &q 'v'\n";
+        let d = doc(src);
+        assert_eq!(at(src, &d, &["a"]), ("'it''s'", Some("a")));
+        assert_eq!(d.root.get("a").and_then(Node::as_str), Some("it's"));
+        assert_eq!(at(src, &d, &["b"]).0, "\"say \\\"hi\\\"\"");
+        assert_eq!(at(src, &d, &["c k"]), ("'v'", Some("\"c k\"")));
+    }
+
+    #[test]
+    fn block_scalars_span_from_indicator_to_end_of_content() {
+        let src = concat!(
+            "steps:\n",
+            "  - run: |\n",
+            "      echo one\n",
+            "      echo two\n",
+            "\n",
+            "  - run: >-  # folded\n",
+            "      long\n",
+            "      line\n",
+            "# trailing\n",
+            "after: &t |+\n",
+            "  kept\n",
+            "\n",
+        );
+        let d = doc(src);
+        let (run, key) = at(src, &d, &["steps", "0", "run"]);
+        assert_eq!(
+            (run, key),
+            ("|\n      echo one\n      echo two", Some("run"))
+        );
+        assert_eq!(
+            d.root
+                .get("steps")
+                .and_then(|s| s.as_seq())
+                .map(|s| s[0].get("run")),
+            Some(Some(&Node {
+                value: Value::Str("echo one\necho two\n".into()),
+                span: d
+                    .locate(&path(&["steps", "0", "run"]))
+                    .map(|l| l.span)
+                    .unwrap_or_default(),
+            }))
+        );
+        assert_eq!(
+            at(src, &d, &["steps", "1", "run"]).0,
+            ">-  # folded\n      long\n      line"
+        );
+        assert_eq!(at(src, &d, &["after"]).0, "|+\n  kept");
+        assert_eq!(d.root.get("after").and_then(Node::as_str), Some("kept\n\n"));
+        // At the document root the header must still be found behind a BOM or document marker.
+        for src in [
+            "\u{feff}|\n  x\n",
+            "--- >\n  x\n",
+            "...\n|\n  x\n",
+            "- |\n  x\n",
+        ] {
+            let d = doc(src);
+            let root = d.root.as_seq().map_or(&d.root, |items| &items[0]);
+            assert!(
+                matches!(text(src, root.span), "|\n  x" | ">\n  x"),
+                "{src:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn crlf_line_endings_keep_spans_and_lines_right() {
+        let src = "a: 1\r\nb:\r\n  c: \"x\"\r\n  d: |\r\n    y\r\n";
+        let d = doc(src);
+        assert_eq!(at(src, &d, &["b", "c"]), ("\"x\"", Some("c")));
+        let loc = d
+            .locate(&path(&["b", "d"]))
+            .map(|l| l.span)
+            .unwrap_or_default();
+        assert_eq!(text(src, loc), "|\r\n    y");
+        assert_eq!(d.line_col(loc.start), (4, 6));
+        assert_eq!(
+            d.root
+                .get("b")
+                .and_then(|b| b.get("d"))
+                .and_then(Node::as_str),
+            Some("y\n")
+        );
+    }
+
+    #[test]
+    fn spans_are_byte_offsets_after_non_ascii_text() {
+        let src = concat!(
+            "\u{feff}name: \"Déploiement 🚀\"\n",
+            "env:\n",
+            "  ÉTAPE: prod # ✓\n",
+            "  next: [日本, 語]\n",
+        );
+        let d = doc(src);
+        assert_eq!(at(src, &d, &["name"]), ("\"Déploiement 🚀\"", Some("name")));
+        assert_eq!(at(src, &d, &["env", "ÉTAPE"]), ("prod", Some("ÉTAPE")));
+        assert_eq!(at(src, &d, &["env", "next", "1"]).0, "語");
+        let next = d
+            .locate(&path(&["env", "next"]))
+            .map(|l| l.span)
+            .unwrap_or_default();
+        assert_eq!(text(src, next), "[日本, 語]");
+        // Columns count characters, not bytes.
+        assert_eq!(d.line_col(next.start), (4, 9));
+        let step = d
+            .locate(&path(&["env", "ÉTAPE"]))
+            .map(|l| l.span)
+            .unwrap_or_default();
+        assert_eq!(d.line_col(step.start), (3, 10));
+    }
+
+    #[test]
+    fn yaml_1_1_booleans_and_on_stay_strings() {
+        let src = "on: push\nyes: no\nflag: yes\noff: On\ntrue: 1\n1: x\n";
+        let d = doc(src);
+        let keys: Vec<&str> = d
+            .root
+            .as_map()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| e.key.as_str())
+            .collect();
+        assert_eq!(keys, ["on", "yes", "flag", "off", "true", "1"]);
+        assert_eq!(d.root.get("yes").and_then(Node::as_str), Some("no"));
+        assert_eq!(d.root.get("flag").and_then(Node::as_str), Some("yes"));
+        assert_eq!(d.root.get("off").and_then(Node::as_str), Some("On"));
+        assert_eq!(d.root.get("true").map(|n| &n.value), Some(&Value::Int(1)));
+    }
+
+    #[test]
+    fn scalars_resolve_by_the_yaml_1_2_core_schema() {
+        use Value::{Bool, Float, Int, Null};
+        let s = |x: &str| Value::Str(x.to_owned());
+        let cases = [
+            ("~", Null),
+            ("null", Null),
+            ("NULL", Null),
+            ("", Null),
+            ("true", Bool(true)),
+            ("False", Bool(false)),
+            ("0", Int(0)),
+            ("-17", Int(-17)),
+            ("+3", Int(3)),
+            ("0x1F", Int(31)),
+            ("0o17", Int(15)),
+            ("9223372036854775807", Int(i64::MAX)),
+            // Too big for i64: decimal degrades to a float, hex stays text.
+            ("9223372036854775808", Float(9_223_372_036_854_775_808.0)),
+            ("0xFFFFFFFFFFFFFFFFFF", s("0xFFFFFFFFFFFFFFFFFF")),
+            ("1.5", Float(1.5)),
+            ("-.5", Float(-0.5)),
+            ("1e3", Float(1000.0)),
+            ("2.", Float(2.0)),
+            (".inf", Float(f64::INFINITY)),
+            ("-.Inf", Float(f64::NEG_INFINITY)),
+            // Not core-schema numbers (YAML 1.1 or other languages only).
+            ("1_000", s("1_000")),
+            ("0b1", s("0b1")),
+            ("1.2.3", s("1.2.3")),
+            ("inf", s("inf")),
+            ("1e", s("1e")),
+            // YAML 1.1 booleans are plain strings in 1.2.
+            ("yes", s("yes")),
+            ("off", s("off")),
+            // Quoted scalars are strings whatever they look like.
+            ("'1'", s("1")),
+            ("\"true\"", s("true")),
+            ("'null'", s("null")),
+            ("|\n  3\n", s("3\n")),
+            // Explicit core tags win; unknown tags are ignored; `!` forces a string.
+            ("!!str 42", s("42")),
+            ("!!int \"7\"", Int(7)),
+            ("!!float 3", Float(3.0)),
+            ("!!bool TRUE", Bool(true)),
+            ("!!null ''", Null),
+            ("!custom 5", Int(5)),
+            ("! 6", s("6")),
+        ];
+        for (yaml, expected) in cases {
+            let d = doc(&format!("v: {yaml}"));
+            assert_eq!(d.root.get("v").map(|n| &n.value), Some(&expected), "{yaml}");
+        }
+        let nan = doc("v: .NaN").root.get("v").map(|n| n.value.clone());
+        assert!(matches!(nan, Some(Float(f)) if f.is_nan()));
+        let e = err("a: !!int twelve");
+        assert_eq!(e.message, "invalid !!int value `twelve`");
+        assert_eq!(
+            (e.line, e.column),
+            (1, 10),
+            "points at the value, after the tag"
+        );
+    }
+
+    #[test]
+    fn node_helpers_describe_values() {
+        let d = doc("s: x\nb: true\ni: 1\nf: 1.0\nn:\nl: [1]\nm: {}\n");
+        let r = &d.root;
+        let names: Vec<&str> = r
+            .as_map()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| e.value.type_name())
+            .collect();
+        assert_eq!(
+            names,
+            ["string", "boolean", "number", "number", "null", "sequence", "mapping"]
+        );
+        let texts: Vec<Option<String>> = r
+            .as_map()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| e.value.scalar_text())
+            .collect();
+        let some = |x: &str| Some(x.to_owned());
+        assert_eq!(
+            texts,
+            [
+                some("x"),
+                some("true"),
+                some("1"),
+                some("1.0"),
+                None,
+                None,
+                None
+            ]
+        );
+        assert!(r.get("n").is_some_and(Node::is_null));
+        assert_eq!(r.get("s").and_then(Node::as_str), Some("x"));
+        assert_eq!(r.get("b").and_then(Node::as_str), None);
+        assert_eq!(
+            r.get("l").and_then(Node::as_seq).map(<[Node]>::len),
+            Some(1)
+        );
+        assert_eq!(
+            r.get("m").and_then(Node::as_map).map(<[Entry]>::len),
+            Some(0)
+        );
+        assert_eq!(r.get("missing"), None);
+        assert_eq!(r.get("l").and_then(|l| l.get("x")), None);
+        assert_eq!(
+            r.get_entry("i").map(|e| e.key_span),
+            Some(Span::new(13, 14))
+        );
+    }
+
+    #[test]
+    fn aliases_copy_the_anchored_node_with_its_definition_spans() {
+        let src = concat!(
+            "defaults: &img\n",
+            "  image: node:20\n",
+            "  ports: [80]\n",
+            "use: *img\n",
+            "name: &n \"build\"\n",
+            "again: *n\n",
+        );
+        let d = doc(src);
+        let (def, _) = at(src, &d, &["defaults", "image"]);
+        assert_eq!(at(src, &d, &["use", "image"]), (def, Some("image")));
+        let defined = d.locate(&path(&["defaults", "image"])).map(|l| l.span);
+        assert_eq!(d.locate(&path(&["use", "image"])).map(|l| l.span), defined);
+        assert_eq!(d.root.get("use"), d.root.get("defaults"));
+        assert_eq!(at(src, &d, &["again"]), ("\"build\"", Some("again")));
+        // The anchored mapping itself still ends where its definition ends.
+        assert_eq!(at(src, &d, &["use"]).0, "image: node:20\n  ports: [80]");
+    }
+
+    #[test]
+    fn merge_keys_add_missing_entries_and_explicit_keys_win() {
+        let src = concat!(
+            "base: &base\n",
+            "  runs-on: ubuntu-latest\n",
+            "  timeout: 10\n",
+            "extra: &extra\n",
+            "  timeout: 30\n",
+            "  env: x\n",
+            "job1:\n",
+            "  <<: *base\n",
+            "  timeout: 5\n",
+            "job2:\n",
+            "  name: two\n",
+            "  <<: [*extra, *base]\n",
+        );
+        let d = doc(src);
+        let j1 = d.root.get("job1").map(Node::to_json);
+        assert_eq!(
+            j1,
+            Some(serde_json::json!({"runs-on": "ubuntu-latest", "timeout": 5}))
+        );
+        let keys: Vec<&str> = d
+            .root
+            .get("job1")
+            .and_then(Node::as_map)
+            .unwrap_or_default()
+            .iter()
+            .map(|e| e.key.as_str())
+            .collect();
+        assert_eq!(keys, ["runs-on", "timeout"]);
+        let j2 = d.root.get("job2").map(Node::to_json);
+        assert_eq!(
+            j2,
+            Some(serde_json::json!({
+                "name": "two", "timeout": 30, "env": "x", "runs-on": "ubuntu-latest"
+            }))
+        );
+        // A merged value points at its definition.
+        assert_eq!(at(src, &d, &["job2", "timeout"]), ("30", Some("timeout")));
+        assert_eq!(
+            d.line_col(
+                d.locate(&path(&["job2", "timeout"]))
+                    .map(|l| l.span.start)
+                    .unwrap_or(0)
+            ),
+            (5, 12)
+        );
+        // A quoted "<<" is an ordinary key.
+        assert_eq!(
+            doc("'<<': {a: 1}").to_json(),
+            serde_json::json!({"<<": {"a": 1}})
+        );
+        let e = err("a: &a 1\nb:\n  <<: *a\n");
+        assert!(e.message.contains("merge key `<<`"), "{e}");
+        assert_eq!((e.line, e.column), (3, 7));
+    }
+
+    #[test]
+    fn unknown_and_recursive_aliases_are_errors() {
+        let e = err("a: 1\nb: *missing\n");
+        assert_eq!(e.message, "unknown alias `*missing`");
+        assert_eq!((e.line, e.column), (2, 4));
+        let e = err("a: &x [1, *x]\n");
+        assert!(
+            e.message.contains("`*x` refers to a node that contains it"),
+            "{e}"
+        );
+        assert_eq!((e.line, e.column), (1, 11));
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors_at_the_second_occurrence() {
+        let e = err("jobs:\n  a: 1\n  b: 2\n  a: 3\n");
+        assert_eq!(e.message, "duplicate key `a`");
+        assert_eq!((e.line, e.column), (4, 3));
+        assert_eq!(e.span, Span::new(22, 23));
+        assert_eq!(err("{x: 1, \"x\": 2}").message, "duplicate key `x`");
+        assert_eq!(e.to_string(), "duplicate key `a` at line 4, column 3");
+    }
+
+    #[test]
+    fn collection_keys_are_errors() {
+        let e = err("? [a, b]\n: 1\n");
+        assert_eq!(e.message, "a sequence cannot be used as a mapping key");
+        assert_eq!((e.line, e.column), (1, 3));
+        let e = err("x: 1\n{a: 1}: 2\n");
+        assert_eq!(e.message, "a mapping cannot be used as a mapping key");
+        assert_eq!((e.line, e.column), (2, 1));
+        let e = err("a: &m {k: v}\n*m : 2\n");
+        assert_eq!(
+            (e.message.as_str(), e.line),
+            ("a mapping cannot be used as a mapping key", 2)
+        );
+        // An alias to a scalar is a fine key, and keeps the anchor's span.
+        let src = "a: &k key\n*k : 2\n";
+        let d = doc(src);
+        assert_eq!(d.root.get("key").map(|n| &n.value), Some(&Value::Int(2)));
+        assert_eq!(
+            d.root.get_entry("key").map(|e| text(src, e.key_span)),
+            Some("key")
+        );
+    }
+
+    #[test]
+    fn a_second_document_is_an_error() {
+        let e = err("a: 1\n---\nb: 2\n");
+        assert_eq!(e.message, "multiple YAML documents in one file");
+        assert_eq!((e.line, e.column, e.span), (2, 1, Span::new(5, 8)));
+        // One explicit document is fine.
+        assert_eq!(
+            doc("---\na: 1\n...\n").to_json(),
+            serde_json::json!({"a": 1})
+        );
+    }
+
+    #[test]
+    fn empty_input_is_a_null_root_at_zero() {
+        for src in ["", "# only a comment\n", "\n\n   \n"] {
+            let d = doc(src);
+            assert_eq!(
+                d.root,
+                Node {
+                    value: Value::Null,
+                    span: Span::new(0, 0)
+                },
+                "{src:?}"
+            );
+            assert_eq!(d.to_json(), serde_json::Value::Null);
+        }
+    }
+
+    #[test]
+    fn billion_laughs_fails_fast() {
+        let mut src = String::from("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+        for pair in names.windows(2) {
+            let refs = vec![format!("*{}", pair[0]); 10].join(", ");
+            src.push_str(&format!("{0}: &{0} [{refs}]\n", pair[1]));
+        }
+        let started = std::time::Instant::now();
+        let e = err(&src);
+        assert_eq!(e.message, "alias expansion too large");
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        // Modest reuse stays well within the budget.
+        assert!(parse(&src.lines().take(4).collect::<Vec<_>>().join("\n")).is_ok());
+    }
+
+    #[test]
+    fn one_huge_string_aliased_many_times_is_bounded_too() {
+        let src = format!(
+            "a: &a '{}'\nb: [{}]\n",
+            "x".repeat(1 << 20),
+            vec!["*a"; 100].join(",")
+        );
+        assert_eq!(err(&src).message, "alias expansion too large");
+    }
+
+    /// Runs `f` on a thread with a 256 KiB stack: a recursive descent would overflow it.
+    fn on_small_stack(f: impl FnOnce() + Send + 'static) {
+        let handle = std::thread::Builder::new().stack_size(256 * 1024).spawn(f);
+        let joined = handle.map(std::thread::JoinHandle::join);
+        assert!(matches!(joined, Ok(Ok(()))), "thread failed: {joined:?}");
+    }
+
+    #[test]
+    fn ten_thousand_nested_brackets_fail_without_deep_recursion() {
+        on_small_stack(|| {
+            for src in ["[".repeat(10_000), "{a: ".repeat(10_000)] {
+                let e = err(&src);
+                assert_eq!(e.message, "nesting too deep (more than 256 levels)");
+                assert_eq!(e.line, 1);
+                assert!(e.span.start < 2_000, "fails near the limit, not at the end");
+            }
+        });
+    }
+
+    #[test]
+    fn deeply_indented_block_collections_fail_with_the_depth_error() {
+        on_small_stack(|| {
+            let mut maps = String::new();
+            for depth in 0..1_000 {
+                maps.push_str(&format!("{}k{depth}:\n", " ".repeat(depth)));
+            }
+            let seqs = format!("{}x\n", "- ".repeat(10_000));
+            for src in [maps, seqs] {
+                let e = err(&src);
+                assert_eq!(e.message, "nesting too deep (more than 256 levels)");
+            }
+            assert!(parse(&format!("{}x\n", "- ".repeat(257))).is_err());
+        });
+    }
+
+    #[test]
+    fn the_deepest_allowed_tree_is_safe_to_clone_compare_convert_and_drop() {
+        // Those walks recurse once per level, which the depth limit keeps far below what a
+        // 1 MiB stack (half of rayon's default worker stack) holds, even in debug builds.
+        let handle = std::thread::Builder::new()
+            .stack_size(1024 * 1024)
+            .spawn(|| {
+                let d = doc(&format!("{}x\n", "- ".repeat(256)));
+                let copy = d.clone();
+                assert_eq!(copy, d);
+                assert!(copy.to_json().is_array());
+                assert_eq!(format!("{copy:?}").matches("Seq(").count(), 256);
+            });
+        assert!(matches!(
+            handle.map(std::thread::JoinHandle::join),
+            Ok(Ok(()))
+        ));
+    }
+
+    #[test]
+    fn aliases_cannot_smuggle_in_extra_depth() {
+        let deep = format!("{}x{}", "[".repeat(200), "]".repeat(200));
+        let src = format!(
+            "a: &d {deep}\nb: {}*d{}\n",
+            "[".repeat(100),
+            "]".repeat(100)
+        );
+        let e = err(&src);
+        assert_eq!(e.message, "nesting too deep (more than 256 levels)");
+        assert_eq!(e.line, 2);
+    }
+
+    #[test]
+    fn invalid_yaml_reports_a_sensible_position() {
+        let e = err("a: [1, 2\n");
+        assert_eq!((e.line, e.column), (2, 1), "{e}");
+        assert!(e.message.contains("flow sequence"), "{e}");
+        let e = err("env:\n  key: \"unterminated\n");
+        assert_eq!((e.line, e.column), (2, 8), "{e}");
+        assert!(e.message.contains("quoted scalar"), "{e}");
+        let e = err("jobs:\n\tbuild: 1\n");
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.message.contains("tab"), "{e}");
+        // No Debug noise in the message.
+        assert!(
+            !e.message.contains("ScanError") && !e.message.contains("Marker"),
+            "{e}"
+        );
+        let e = err("name: ok\nbad: [\u{e9}, @x]\n");
+        assert_eq!((e.line, e.column), (2, 10), "{e}");
+        assert_eq!(e.span, Span::new(19, 19));
+    }
+
+    #[test]
+    fn locate_finds_a_step_input_in_a_realistic_workflow() {
+        let d = doc(WORKFLOW);
+        let p = path(&["jobs", "deploy", "steps", "1", "with", "aws-access-key-id"]);
+        let loc = d.locate(&p).unwrap_or_else(|| panic!("not found"));
+        assert_eq!(text(WORKFLOW, loc.span), "${{ secrets.AWS_KEY }}");
+        assert_eq!(loc.key_span.map(|k| d.line_col(k.start)), Some((26, 11)));
+        assert_eq!(d.line_col(loc.span.start), (26, 30));
+        assert_eq!(d.locate(&path(&["jobs", "deploy", "steps", "3"])), None);
+        assert_eq!(d.locate(&path(&["jobs", "nope"])), None);
+        assert_eq!(d.locate(&path(&["name", "x"])), None);
+        assert_eq!(d.locate(&[PathSeg::Index(0)]), None);
+        assert_eq!(at(WORKFLOW, &d, &["on", "workflow_dispatch"]).0, "");
+        assert!(d
+            .root
+            .get("on")
+            .and_then(|o| o.get("workflow_dispatch"))
+            .is_some_and(Node::is_null));
+    }
+
+    #[test]
+    fn line_col_handles_crlf_chars_and_clamping() {
+        let d = doc("a: é\r\nb: 2\rc: 3\n");
+        assert_eq!(d.line_col(0), (1, 1));
+        assert_eq!(d.line_col(3), (1, 4));
+        assert_eq!(d.line_col(5), (1, 5), "after the two-byte é is column 5");
+        assert_eq!(d.line_col(7), (2, 1));
+        assert_eq!(d.line_col(12), (3, 1), "a lone CR ends a line");
+        assert_eq!(d.line_col(10_000), (4, 1));
+    }
+
+    #[test]
+    fn to_json_keeps_source_order_and_maps_non_finite_floats_to_null() {
+        let d = doc("z: 1\na: [true, null, 1.5, .nan, -.inf, \"s\"]\nm: {y: 1, b: 2}\n");
+        let json = d.to_json();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "z": 1, "a": [true, null, 1.5, null, null, "s"], "m": {"y": 1, "b": 2}
+            })
+        );
+        assert_eq!(
+            json.to_string(),
+            r#"{"z":1,"a":[true,null,1.5,null,null,"s"],"m":{"y":1,"b":2}}"#
+        );
+    }
+
+    #[test]
+    fn path_segments_come_from_json_strings_and_indices() {
+        use serde_json::json;
+        assert_eq!(
+            PathSeg::from_json(&json!("jobs")),
+            Some(PathSeg::Key("jobs".into()))
+        );
+        assert_eq!(PathSeg::from_json(&json!(3)), Some(PathSeg::Index(3)));
+        assert_eq!(PathSeg::from_json(&json!(-1)), None);
+        assert_eq!(PathSeg::from_json(&json!(1.5)), None);
+        assert_eq!(PathSeg::from_json(&json!(null)), None);
+    }
+
+    #[test]
+    fn document_can_be_shared_across_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Document>();
+        assert_send_sync::<YamlError>();
+    }
+
+    /// Tiny deterministic PRNG so the property test needs no dependency and is reproducible.
+    struct XorShift(u64);
+
+    impl XorShift {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n.max(1) as u64) as usize
+        }
+    }
+
+    fn mutate(rng: &mut XorShift, base: &[u8]) -> Vec<u8> {
+        const INSERTS: [&[u8]; 12] = [
+            b"&a ",
+            b"*a",
+            b"<<: *a\n",
+            b"[",
+            b"{",
+            b"\t",
+            b"]",
+            b"}",
+            b"- ",
+            b": ",
+            b"\"",
+            "é🚀".as_bytes(),
+        ];
+        let mut bytes = base.to_vec();
+        for _ in 0..1 + rng.below(4) {
+            let pos = rng.below(bytes.len() + 1);
+            match rng.below(5) {
+                0 => bytes.truncate(pos),
+                1 => {
+                    if let Some(b) = bytes.get_mut(pos) {
+                        *b ^= 1 << rng.below(8);
+                    }
+                }
+                2 => {
+                    let end = (pos + rng.below(16)).min(bytes.len());
+                    bytes.drain(pos..end);
+                }
+                _ => {
+                    let ins = INSERTS[rng.below(INSERTS.len())];
+                    bytes.splice(pos..pos, ins.iter().copied());
+                }
+            }
+        }
+        bytes
+    }
+
+    fn check_spans(src: &str, node: &Node) {
+        let ok = |s: Span| {
+            s.start <= s.end
+                && s.end <= src.len()
+                && src.is_char_boundary(s.start)
+                && src.is_char_boundary(s.end)
+        };
+        let mut todo = vec![node];
+        while let Some(n) = todo.pop() {
+            assert!(ok(n.span), "bad span {:?} in {src:?}", n.span);
+            match &n.value {
+                Value::Str(value) => check_string_span(src, n.span, value),
+                Value::Map(entries) => {
+                    for e in entries {
+                        assert!(ok(e.key_span), "bad key span {:?} in {src:?}", e.key_span);
+                        check_string_span(src, e.key_span, &e.key);
+                        todo.push(&e.value);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// A string's span shows its source form: quoted text opens and closes with the quote, and
+    /// a single-line plain scalar is exactly its value.
+    fn check_string_span(src: &str, span: Span, value: &str) {
+        let written = &src[span.start..span.end];
+        if let Some(q) = written.chars().next().filter(|c| matches!(c, '"' | '\'')) {
+            assert!(
+                written.len() > 1 && written.ends_with(q),
+                "{written:?} in {src:?}"
+            );
+        } else if !written.starts_with(['|', '>']) && !written.contains(['\n', '\r']) {
+            assert_eq!(written, value, "in {src:?}");
+        }
+    }
+
+    #[test]
+    fn mutated_workflows_never_panic_and_spans_stay_in_bounds() {
+        let anchored = format!("{WORKFLOW}x: &a {{k: v}}\ny: *a\nz:\n  <<: *a\n");
+        let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+        let (mut parsed, mut failed) = (0, 0);
+        for round in 0..3_000 {
+            let base = if round % 2 == 0 {
+                WORKFLOW
+            } else {
+                anchored.as_str()
+            };
+            let bytes = mutate(&mut rng, base.as_bytes());
+            let src = String::from_utf8_lossy(&bytes);
+            match parse(&src) {
+                Ok(d) => {
+                    parsed += 1;
+                    check_spans(&src, &d.root);
+                    let _ = d.to_json();
+                    let _ = d.line_col(src.len() + 5);
+                }
+                Err(e) => {
+                    failed += 1;
+                    assert!(
+                        e.span.end <= src.len() && src.is_char_boundary(e.span.start),
+                        "{e:?}"
+                    );
+                    assert!(e.line >= 1 && e.column >= 1);
+                }
+            }
+        }
+        // Both paths must actually be exercised for the property to mean anything.
+        assert!(
+            parsed > 100 && failed > 100,
+            "parsed {parsed}, failed {failed}"
+        );
+    }
 }

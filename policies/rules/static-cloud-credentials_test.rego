@@ -3,11 +3,11 @@ package shiplint.rules.static_cloud_credentials_test
 import data.shiplint.rules.static_cloud_credentials as rule
 import rego.v1
 
-step(uses, with, env, run) := {
+step(uses, inputs, env, run) := {
 	"index": 0,
 	"path": ["jobs", "deploy", "steps", 0],
 	"uses": uses,
-	"with": with,
+	"with": inputs,
 	"env": env,
 	"run": run,
 	"continue_on_error": false,

@@ -196,6 +196,22 @@ impl PolicySet {
         &self.modules
     }
 
+    /// Runs the built-in policies' own Rego unit tests (`policies/**/*_test.rego`).
+    pub fn run_builtin_tests(&self) -> Result<Vec<testing::TestResult>, PolicyError> {
+        let mut engine = self.engine.clone();
+        let mut tests = Vec::new();
+        for (path, text) in builtin::POLICY_TESTS {
+            engine
+                .add_policy(path.to_string(), text.to_string())
+                .map_err(|e| PolicyError {
+                    source: path.to_string(),
+                    message: e.to_string(),
+                })?;
+            tests.push((path.to_string(), text.to_string()));
+        }
+        Ok(testing::run(&mut engine, &tests))
+    }
+
     /// A worker's own engine, ready for `evaluate`.
     pub fn engine(&self) -> Engine {
         self.engine.clone()
@@ -226,7 +242,12 @@ impl PolicySet {
             if rule.online && !with_settings {
                 continue;
             }
-            match engine.eval_rule(format!("{}.findings", rule.package)) {
+            let t0 = std::time::Instant::now();
+            let r = engine.eval_rule(format!("{}.findings", rule.package));
+            if std::env::var_os("SHIPLINT_PROFILE").is_some() {
+                eprintln!("{} {:?}", rule.id, t0.elapsed());
+            }
+            match r {
                 Ok(regorus::Value::Undefined) => {}
                 Ok(value) => match serde_json::to_value(&value) {
                     Ok(json) => match decode::raw_findings(index, &json) {

@@ -1,0 +1,197 @@
+//! Bad input never panics and never hides other results: each problem is one line with
+//! file:line:col where known, the other files are still audited, and the exit code is 2.
+
+use std::fs;
+use std::path::Path;
+
+use crate::{json, shiplint_in, stderr};
+
+/// A workflow with exactly one known finding (an unpinned action on line 7).
+const GOOD: &str = "on: push\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n";
+
+/// A repository holding `good.yml` and one bad file; returns the JSON report and exit code.
+fn audit_with(bad_name: &str, bad: &[u8], extra: &[&str]) -> (serde_json::Value, i32, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let wf = tmp.path().join(".github/workflows");
+    fs::create_dir_all(&wf).unwrap();
+    fs::write(wf.join("good.yml"), GOOD).unwrap();
+    fs::write(wf.join(bad_name), bad).unwrap();
+    run(tmp.path(), extra)
+}
+
+fn run(dir: &Path, extra: &[&str]) -> (serde_json::Value, i32, String) {
+    let mut args = vec!["audit", "--format", "json"];
+    args.extend_from_slice(extra);
+    args.push(".");
+    let out = shiplint_in(dir, &args);
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    (json(&out), out.status.code().unwrap_or(-1), stderr(&out))
+}
+
+fn only_error(doc: &serde_json::Value) -> &serde_json::Value {
+    let errors = doc["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    &errors[0]
+}
+
+fn good_file_still_audited(doc: &serde_json::Value) {
+    let findings = doc["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["file"] == ".github/workflows/good.yml" && f["line"] == 7),
+        "the good file's finding is missing: {findings:?}"
+    );
+}
+
+#[test]
+fn invalid_yaml_is_reported_with_its_position() {
+    let (doc, code, _) = audit_with("bad.yml", b"on: push\njobs:\n  a: [1, 2\n", &[]);
+    assert_eq!(code, 2);
+    let e = only_error(&doc);
+    assert_eq!(e["file"], ".github/workflows/bad.yml");
+    assert!(e["line"].as_u64().unwrap() >= 3);
+    assert!(e["message"].as_str().unwrap().starts_with("invalid YAML"));
+    good_file_still_audited(&doc);
+}
+
+#[test]
+fn a_workflow_that_is_a_list_is_rejected() {
+    let (doc, code, _) = audit_with("list.yml", b"- on: push\n- jobs: {}\n", &[]);
+    assert_eq!(code, 2);
+    let e = only_error(&doc);
+    assert_eq!((e["line"].as_u64(), e["column"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(e["message"], "a workflow must be a mapping, found a sequence");
+    good_file_still_audited(&doc);
+}
+
+#[test]
+fn a_workflow_that_is_a_string_is_rejected() {
+    let (doc, code, _) = audit_with("string.yml", b"just some text\n", &[]);
+    assert_eq!(code, 2);
+    assert_eq!(only_error(&doc)["message"], "a workflow must be a mapping, found a string");
+    good_file_still_audited(&doc);
+}
+
+#[test]
+fn jobs_of_the_wrong_type_point_at_the_value() {
+    let (doc, code, _) = audit_with("jobs.yml", b"on: push\njobs: 3\n", &[]);
+    assert_eq!(code, 2);
+    let e = only_error(&doc);
+    assert_eq!((e["line"].as_u64(), e["column"].as_u64()), (Some(2), Some(7)));
+    assert_eq!(e["message"], "`jobs` must be a mapping of job ids to jobs, found a number");
+    good_file_still_audited(&doc);
+}
+
+#[test]
+fn a_step_that_is_a_number_is_skipped_and_the_rest_of_the_job_audited() {
+    let bad = b"on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - 42\n      - uses: actions/setup-node@main\n";
+    let (doc, code, _) = audit_with("step.yml", bad, &[]);
+    assert_eq!(code, 2);
+    let e = only_error(&doc);
+    assert_eq!((e["line"].as_u64(), e["column"].as_u64()), (Some(6), Some(9)));
+    assert_eq!(e["message"], "step 1 must be a mapping, found a number");
+    let findings = doc["findings"].as_array().unwrap();
+    assert!(findings.iter().any(|f| f["file"] == ".github/workflows/step.yml" && f["line"] == 7));
+    good_file_still_audited(&doc);
+}
+
+#[test]
+fn non_utf8_bytes_are_located() {
+    let (doc, code, _) = audit_with("latin1.yml", b"on: push\nname: caf\xe9\n", &[]);
+    assert_eq!(code, 2);
+    let e = only_error(&doc);
+    assert_eq!((e["line"].as_u64(), e["column"].as_u64()), (Some(2), Some(10)));
+    assert!(e["message"].as_str().unwrap().contains("UTF-8"));
+    good_file_still_audited(&doc);
+}
+
+#[test]
+fn an_empty_file_is_reported() {
+    let (doc, code, _) = audit_with("empty.yml", b"", &[]);
+    assert_eq!(code, 2);
+    assert!(only_error(&doc)["message"].as_str().unwrap().contains("empty"));
+    good_file_still_audited(&doc);
+}
+
+#[test]
+fn a_file_over_the_size_cap_is_skipped_unread() {
+    let big = format!("on: push\n#{}\n", "x".repeat(4096));
+    let (doc, code, _) = audit_with("big.yml", big.as_bytes(), &["--max-file-size", "1000"]);
+    assert_eq!(code, 2);
+    assert!(only_error(&doc)["message"].as_str().unwrap().contains("size cap"));
+    good_file_still_audited(&doc);
+}
+
+#[test]
+fn a_directory_without_workflows_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir_all(tmp.path().join("src")).unwrap();
+    let (doc, code, _) = run(tmp.path(), &[]);
+    assert_eq!(code, 2);
+    assert!(only_error(&doc)["message"].as_str().unwrap().contains("no GitHub Actions workflows"));
+}
+
+#[test]
+fn a_missing_path_is_an_error_and_other_paths_go_on() {
+    let out = crate::shiplint(&[
+        "audit",
+        "-f",
+        "json",
+        "no/such/path",
+        "testdata/repos/static-keys",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let doc = json(&out);
+    assert_eq!(only_error(&doc)["file"], "no/such/path");
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_is_reported_not_followed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let wf = tmp.path().join(".github/workflows");
+    fs::create_dir_all(&wf).unwrap();
+    fs::write(wf.join("good.yml"), GOOD).unwrap();
+    std::os::unix::fs::symlink("b.yml", wf.join("a.yml")).unwrap();
+    std::os::unix::fs::symlink("a.yml", wf.join("b.yml")).unwrap();
+    let (doc, code, _) = run(tmp.path(), &[]);
+    assert_eq!(code, 2);
+    let errors = doc["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2);
+    assert!(errors.iter().all(|e| e["message"] == "skipped: symlink loop"));
+    good_file_still_audited(&doc);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_out_of_the_repository_is_not_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("secret.yml"), GOOD).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let wf = tmp.path().join(".github/workflows");
+    fs::create_dir_all(&wf).unwrap();
+    fs::write(wf.join("good.yml"), GOOD).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.yml"), wf.join("escape.yml")).unwrap();
+    let (doc, code, _) = run(tmp.path(), &[]);
+    assert_eq!(code, 2);
+    assert!(only_error(&doc)["message"].as_str().unwrap().contains("outside the repository"));
+    good_file_still_audited(&doc);
+}
+
+#[test]
+fn human_errors_are_one_line_each_with_file_line_col() {
+    let tmp = tempfile::tempdir().unwrap();
+    let wf = tmp.path().join(".github/workflows");
+    fs::create_dir_all(&wf).unwrap();
+    fs::write(wf.join("good.yml"), GOOD).unwrap();
+    fs::write(wf.join("jobs.yml"), "on: push\njobs: 3\n").unwrap();
+    let out = shiplint_in(tmp.path(), &["audit"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: .github/workflows/jobs.yml:2:7: `jobs` must be a mapping of job ids to jobs, found a number\n"
+    );
+    assert!(crate::stdout(&out).contains("actions/checkout@v4"));
+}
