@@ -43,7 +43,8 @@ pub struct AuditReport {
 
 impl AuditReport {
     pub fn source(&self, repository: &str, file: &str) -> Option<&Arc<str>> {
-        self.sources.get(&(repository.to_string(), file.to_string()))
+        self.sources
+            .get(&(repository.to_string(), file.to_string()))
     }
 
     pub fn files_audited(&self) -> usize {

@@ -68,7 +68,7 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> (Vec<RepoFiles>, V
             }
         };
         if meta.is_file() {
-            repos.push(single_file_repo(path, &display, opts));
+            repos.push(single_file_repo(path, opts));
         } else if is_repo_root(path) {
             repos.push(repo_files(path, display, opts));
         } else {
@@ -126,7 +126,7 @@ fn walk_for_repos(
 
 /// A single workflow file given on the command line. Its repository root is the folder
 /// above `.github/workflows` when it sits there, else the file's own folder.
-fn single_file_repo(path: &Path, display: &str, opts: &DiscoverOptions) -> RepoFiles {
+fn single_file_repo(path: &Path, opts: &DiscoverOptions) -> RepoFiles {
     let parent = path.parent().unwrap_or(Path::new(""));
     let in_workflows = parent.file_name().is_some_and(|n| n == "workflows")
         && parent
@@ -161,7 +161,6 @@ fn single_file_repo(path: &Path, display: &str, opts: &DiscoverOptions) -> RepoF
         files: Vec::new(),
         errors: Vec::new(),
     };
-    let _ = display;
     if let Some(f) = admit_file(root, path, rel, kind, opts, &mut repo.errors) {
         repo.files.push(f);
     }
@@ -199,9 +198,14 @@ pub fn repo_files(root: &Path, display: String, opts: &DiscoverOptions) -> RepoF
                     .is_some_and(|x| x == "yml" || x == "yaml");
                 if is_yaml && !e.file_type().is_dir() {
                     let rel = rel_path(root, e.path());
-                    if let Some(f) =
-                        admit_file(root, e.path(), rel, FileKind::Workflow, opts, &mut repo.errors)
-                    {
+                    if let Some(f) = admit_file(
+                        root,
+                        e.path(),
+                        rel,
+                        FileKind::Workflow,
+                        opts,
+                        &mut repo.errors,
+                    ) {
                         repo.files.push(f);
                     }
                 }
@@ -223,9 +227,14 @@ pub fn repo_files(root: &Path, display: String, opts: &DiscoverOptions) -> RepoF
                     let name = e.file_name();
                     if (name == "action.yml" || name == "action.yaml") && !e.file_type().is_dir() {
                         let rel = rel_path(root, e.path());
-                        if let Some(f) =
-                            admit_file(root, e.path(), rel, FileKind::Action, opts, &mut repo.errors)
-                        {
+                        if let Some(f) = admit_file(
+                            root,
+                            e.path(),
+                            rel,
+                            FileKind::Action,
+                            opts,
+                            &mut repo.errors,
+                        ) {
                             repo.files.push(f);
                         }
                     }

@@ -219,7 +219,11 @@ fn resolve_local_uses(workflows: &mut [Workflow], actions: &mut [Action]) {
     let workflow_steps = workflows
         .iter_mut()
         .flat_map(|w| w.jobs.iter_mut())
-        .flat_map(|j| j.uses.iter_mut().chain(j.steps.iter_mut().filter_map(|s| s.uses.as_mut())));
+        .flat_map(|j| {
+            j.uses
+                .iter_mut()
+                .chain(j.steps.iter_mut().filter_map(|s| s.uses.as_mut()))
+        });
     for u in workflow_steps {
         resolve(u);
     }
@@ -380,7 +384,9 @@ impl Builder<'_> {
                         Some(level) => {
                             out.insert(e.key.clone(), level);
                         }
-                        None => self.wrong_type(&e.value, "a permission level", "read, write or none"),
+                        None => {
+                            self.wrong_type(&e.value, "a permission level", "read, write or none")
+                        }
                     }
                 }
             }
@@ -691,7 +697,10 @@ fn is_hex(s: &str, len: usize) -> bool {
 
 /// A ref that names a release (`v4`, `v4.1.0`, `1.2`, `v2-beta`) rather than a branch.
 fn looks_like_version(r: &str) -> bool {
-    let r = r.strip_prefix('v').or_else(|| r.strip_prefix('V')).unwrap_or(r);
+    let r = r
+        .strip_prefix('v')
+        .or_else(|| r.strip_prefix('V'))
+        .unwrap_or(r);
     r.chars().next().is_some_and(|c| c.is_ascii_digit())
 }
 
@@ -757,15 +766,24 @@ mod tests {
     #[test]
     fn uses_references_are_classified() {
         let u = parse_uses("actions/checkout@v4");
-        assert_eq!((u.owner.as_str(), u.repo.as_str(), u.ref_kind.as_str()), ("actions", "checkout", "tag"));
+        assert_eq!(
+            (u.owner.as_str(), u.repo.as_str(), u.ref_kind.as_str()),
+            ("actions", "checkout", "tag")
+        );
         let u = parse_uses("github/codeql-action/analyze@0123456789abcdef0123456789abcdef01234567");
         assert_eq!((u.path.as_str(), u.ref_kind.as_str()), ("analyze", "sha"));
         let u = parse_uses("org/repo/.github/workflows/build.yml@main");
-        assert_eq!((u.path.as_str(), u.ref_.as_str(), u.ref_kind.as_str()), (".github/workflows/build.yml", "main", "branch"));
+        assert_eq!(
+            (u.path.as_str(), u.ref_.as_str(), u.ref_kind.as_str()),
+            (".github/workflows/build.yml", "main", "branch")
+        );
         let u = parse_uses("./.github/actions/setup");
         assert_eq!(u.ref_kind, "local");
         let u = parse_uses("docker://ghcr.io:443/org/img:1.2");
-        assert_eq!((u.path.as_str(), u.ref_.as_str(), u.ref_kind.as_str()), ("ghcr.io:443/org/img", "1.2", "docker"));
+        assert_eq!(
+            (u.path.as_str(), u.ref_.as_str(), u.ref_kind.as_str()),
+            ("ghcr.io:443/org/img", "1.2", "docker")
+        );
         let u = parse_uses("docker://alpine@sha256:abc");
         assert_eq!((u.path.as_str(), u.ref_.as_str()), ("alpine", "sha256:abc"));
         let u = parse_uses("actions/checkout@abc1234");

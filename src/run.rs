@@ -7,7 +7,7 @@
 use std::io::{IsTerminal, Write};
 
 use crate::audit::{self, AuditOptions, AuditReport};
-use crate::cli::{AuditArgs, ColorChoice, Cli, Command, FailOn, Format, InputArgs, RulesArgs};
+use crate::cli::{AuditArgs, Cli, ColorChoice, Command, FailOn, Format, InputArgs, RulesArgs};
 use crate::discover::DiscoverOptions;
 use crate::finding::Severity;
 use crate::policy::PolicySet;
@@ -126,8 +126,16 @@ fn rules_command(args: RulesArgs) -> u8 {
             s
         }
         Format::Human => {
-            let width = policies.rules().iter().map(|r| r.id.len()).max().unwrap_or(4);
-            let mut s = format!("{:width$}  {:8}  {:8}  TITLE\n", "RULE", "SEVERITY", "NEEDS");
+            let width = policies
+                .rules()
+                .iter()
+                .map(|r| r.id.len())
+                .max()
+                .unwrap_or(4);
+            let mut s = format!(
+                "{:width$}  {:8}  {:8}  TITLE\n",
+                "RULE", "SEVERITY", "NEEDS"
+            );
             for r in policies.rules() {
                 let needs = if r.online { "settings" } else { "files" };
                 s.push_str(&format!(
@@ -150,8 +158,7 @@ fn rules_command(args: RulesArgs) -> u8 {
 /// `shiplint input`: the input documents, one JSON array element per repository, so
 /// policy authors can see exactly what their rules receive.
 fn input_command(args: InputArgs) -> u8 {
-    let (found, mut errors) =
-        crate::discover::discover(&args.paths, &DiscoverOptions::default());
+    let (found, mut errors) = crate::discover::discover(&args.paths, &DiscoverOptions::default());
     let mut docs = Vec::new();
     for repo_files in found {
         let repo = crate::source::local::load(repo_files);

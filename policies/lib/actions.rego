@@ -17,6 +17,9 @@ remote(u) if {
 	u.ref_kind != "docker"
 }
 
+# The lower-cased `owner/repo` of a remote reference (without a sub-path).
+repo_name(u) := lower(concat("/", [u.owner, u.repo]))
+
 # True when `step` uses the action `action` (`owner/repo`, or `owner/repo/path`), at any
 # ref; `owner/repo` also matches its sub-actions (`snyk/actions` ~ `snyk/actions/node`).
 uses(step, action) if {
@@ -26,11 +29,19 @@ uses(step, action) if {
 
 uses(step, action) if {
 	remote(step.uses)
-	startswith(name(step.uses), concat("", [lower(action), "/"]))
+	step.uses.path != ""
+	repo_name(step.uses) == lower(action)
 }
 
-# True when a step uses any of the actions in `names`.
+# True when a step uses any of the actions in the set `names` (lower case): set lookups,
+# not a loop, because this runs for every step of the repository.
 uses_any(step, names) if {
-	some action in names
-	uses(step, action)
+	remote(step.uses)
+	name(step.uses) in names
+}
+
+uses_any(step, names) if {
+	remote(step.uses)
+	step.uses.path != ""
+	repo_name(step.uses) in names
 }

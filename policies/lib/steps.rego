@@ -73,15 +73,18 @@ scanner_job(job) if {
 
 # A job that calls a reusable workflow which scans: a local callee with scanner steps,
 # or any callee whose file name says scan/security.
-scanner_job(job) if {
-	some wf in input.workflows
-	wf.path == job.uses.resolved
-	some callee in wf.jobs
-	scanner_job(callee)
-}
+scanner_job(job) if job.uses.resolved in scanning_workflows
 
 scanner_job(job) if {
 	regex.match(`(?i)(scan|secur|trivy|grype|snyk|codeql|vuln)`, job.uses.path)
+}
+
+# Paths of the workflows that run a scanner in one of their jobs (computed once).
+scanning_workflows contains wf.path if {
+	some wf in input.workflows
+	some job in wf.jobs
+	some step in job.steps
+	scanner_step(step)
 }
 
 deploy_actions := {

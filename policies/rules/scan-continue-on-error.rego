@@ -32,8 +32,8 @@ findings contains f if {
 findings contains f if {
 	some wf in input.workflows
 	some job in wf.jobs
-	steps.scanner_job(job)
 	tolerates(job.continue_on_error)
+	steps.scanner_job(job)
 	f := {
 		"message": sprintf("job `%s` scans for vulnerabilities but has `continue-on-error`, so a failed scan never stops the pipeline", [job.id]),
 		"file": wf.path,
@@ -82,8 +82,8 @@ runs_after_failure(cond) if {
 findings contains f if {
 	some wf in input.workflows
 	some job in wf.jobs
-	steps.deploy_job(job)
 	runs_after_failure(job["if"])
+	steps.deploy_job(job)
 	some needed in wf.jobs
 	needed.id in job.needs_all
 	steps.scanner_job(needed)

@@ -70,7 +70,11 @@ pub fn metadata(json: &Json) -> Result<RuleMeta, String> {
         None => Vec::new(),
         Some(Json::Array(a)) => a
             .iter()
-            .map(|t| t.as_str().map(str::to_string).ok_or("`tags` must be strings"))
+            .map(|t| {
+                t.as_str()
+                    .map(str::to_string)
+                    .ok_or("`tags` must be strings")
+            })
             .collect::<Result<_, _>>()?,
         Some(_) => return Err("`tags` must be an array of strings".into()),
     };
@@ -212,7 +216,8 @@ pub fn resolve_findings(
         });
     }
     findings.sort_by_key(Finding::sort_key);
-    findings.dedup_by(|a, b| a.rule == b.rule && a.location == b.location && a.message == b.message);
+    findings
+        .dedup_by(|a, b| a.rule == b.rule && a.location == b.location && a.message == b.message);
     (findings, errors)
 }
 
@@ -246,7 +251,10 @@ fn locate(repo: &Repository, at: &RawLocation) -> Result<Location, String> {
         None => value,
     };
     if let Some(m) = matched {
-        if let Some(i) = text.get(value.start..value.end).and_then(|t| t.find(m.as_str())) {
+        if let Some(i) = text
+            .get(value.start..value.end)
+            .and_then(|t| t.find(m.as_str()))
+        {
             span = Span {
                 start: value.start + i,
                 end: value.start + i + m.len(),

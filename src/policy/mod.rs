@@ -242,19 +242,17 @@ impl PolicySet {
             if rule.online && !with_settings {
                 continue;
             }
-            let t0 = std::time::Instant::now();
-            let r = engine.eval_rule(format!("{}.findings", rule.package));
-            if std::env::var_os("SHIPLINT_PROFILE").is_some() {
-                eprintln!("{} {:?}", rule.id, t0.elapsed());
-            }
-            match r {
+            match engine.eval_rule(format!("{}.findings", rule.package)) {
                 Ok(regorus::Value::Undefined) => {}
                 Ok(value) => match serde_json::to_value(&value) {
                     Ok(json) => match decode::raw_findings(index, &json) {
                         Ok(mut f) => findings.append(&mut f),
                         Err(message) => errors.push(PolicyError {
                             source: rule.source.clone(),
-                            message: format!("rule `{}` returned a malformed finding: {message}", rule.id),
+                            message: format!(
+                                "rule `{}` returned a malformed finding: {message}",
+                                rule.id
+                            ),
                         }),
                     },
                     Err(e) => errors.push(PolicyError {

@@ -207,7 +207,10 @@ pub fn summary(report: &AuditReport) -> String {
     let mut s = if total == 0 {
         "shiplint: no findings".to_string()
     } else {
-        let mut parts = vec![plural(c.errors, "error", "errors"), plural(c.warnings, "warning", "warnings")];
+        let mut parts = vec![
+            plural(c.errors, "error", "errors"),
+            plural(c.warnings, "warning", "warnings"),
+        ];
         if c.notes > 0 {
             parts.push(plural(c.notes, "note", "notes"));
         }

@@ -119,7 +119,8 @@ mod tests {
 
     #[test]
     fn origin_remote_names_the_repository() {
-        let cfg = "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = git@github.com:acme/shop.git\n";
+        let cfg =
+            "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = git@github.com:acme/shop.git\n";
         assert_eq!(origin_slug(cfg), Some(("acme".into(), "shop".into())));
         let cfg = "[remote \"origin\"]\n\turl = https://github.com/acme/shop\n";
         assert_eq!(origin_slug(cfg), Some(("acme".into(), "shop".into())));

@@ -60,8 +60,14 @@ fn a_workflow_that_is_a_list_is_rejected() {
     let (doc, code, _) = audit_with("list.yml", b"- on: push\n- jobs: {}\n", &[]);
     assert_eq!(code, 2);
     let e = only_error(&doc);
-    assert_eq!((e["line"].as_u64(), e["column"].as_u64()), (Some(1), Some(1)));
-    assert_eq!(e["message"], "a workflow must be a mapping, found a sequence");
+    assert_eq!(
+        (e["line"].as_u64(), e["column"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        e["message"],
+        "a workflow must be a mapping, found a sequence"
+    );
     good_file_still_audited(&doc);
 }
 
@@ -69,7 +75,10 @@ fn a_workflow_that_is_a_list_is_rejected() {
 fn a_workflow_that_is_a_string_is_rejected() {
     let (doc, code, _) = audit_with("string.yml", b"just some text\n", &[]);
     assert_eq!(code, 2);
-    assert_eq!(only_error(&doc)["message"], "a workflow must be a mapping, found a string");
+    assert_eq!(
+        only_error(&doc)["message"],
+        "a workflow must be a mapping, found a string"
+    );
     good_file_still_audited(&doc);
 }
 
@@ -78,8 +87,14 @@ fn jobs_of_the_wrong_type_point_at_the_value() {
     let (doc, code, _) = audit_with("jobs.yml", b"on: push\njobs: 3\n", &[]);
     assert_eq!(code, 2);
     let e = only_error(&doc);
-    assert_eq!((e["line"].as_u64(), e["column"].as_u64()), (Some(2), Some(7)));
-    assert_eq!(e["message"], "`jobs` must be a mapping of job ids to jobs, found a number");
+    assert_eq!(
+        (e["line"].as_u64(), e["column"].as_u64()),
+        (Some(2), Some(7))
+    );
+    assert_eq!(
+        e["message"],
+        "`jobs` must be a mapping of job ids to jobs, found a number"
+    );
     good_file_still_audited(&doc);
 }
 
@@ -89,10 +104,15 @@ fn a_step_that_is_a_number_is_skipped_and_the_rest_of_the_job_audited() {
     let (doc, code, _) = audit_with("step.yml", bad, &[]);
     assert_eq!(code, 2);
     let e = only_error(&doc);
-    assert_eq!((e["line"].as_u64(), e["column"].as_u64()), (Some(6), Some(9)));
+    assert_eq!(
+        (e["line"].as_u64(), e["column"].as_u64()),
+        (Some(6), Some(9))
+    );
     assert_eq!(e["message"], "step 1 must be a mapping, found a number");
     let findings = doc["findings"].as_array().unwrap();
-    assert!(findings.iter().any(|f| f["file"] == ".github/workflows/step.yml" && f["line"] == 7));
+    assert!(findings
+        .iter()
+        .any(|f| f["file"] == ".github/workflows/step.yml" && f["line"] == 7));
     good_file_still_audited(&doc);
 }
 
@@ -101,7 +121,10 @@ fn non_utf8_bytes_are_located() {
     let (doc, code, _) = audit_with("latin1.yml", b"on: push\nname: caf\xe9\n", &[]);
     assert_eq!(code, 2);
     let e = only_error(&doc);
-    assert_eq!((e["line"].as_u64(), e["column"].as_u64()), (Some(2), Some(10)));
+    assert_eq!(
+        (e["line"].as_u64(), e["column"].as_u64()),
+        (Some(2), Some(10))
+    );
     assert!(e["message"].as_str().unwrap().contains("UTF-8"));
     good_file_still_audited(&doc);
 }
@@ -110,7 +133,10 @@ fn non_utf8_bytes_are_located() {
 fn an_empty_file_is_reported() {
     let (doc, code, _) = audit_with("empty.yml", b"", &[]);
     assert_eq!(code, 2);
-    assert!(only_error(&doc)["message"].as_str().unwrap().contains("empty"));
+    assert!(only_error(&doc)["message"]
+        .as_str()
+        .unwrap()
+        .contains("empty"));
     good_file_still_audited(&doc);
 }
 
@@ -119,7 +145,10 @@ fn a_file_over_the_size_cap_is_skipped_unread() {
     let big = format!("on: push\n#{}\n", "x".repeat(4096));
     let (doc, code, _) = audit_with("big.yml", big.as_bytes(), &["--max-file-size", "1000"]);
     assert_eq!(code, 2);
-    assert!(only_error(&doc)["message"].as_str().unwrap().contains("size cap"));
+    assert!(only_error(&doc)["message"]
+        .as_str()
+        .unwrap()
+        .contains("size cap"));
     good_file_still_audited(&doc);
 }
 
@@ -129,7 +158,10 @@ fn a_directory_without_workflows_is_an_error() {
     fs::create_dir_all(tmp.path().join("src")).unwrap();
     let (doc, code, _) = run(tmp.path(), &[]);
     assert_eq!(code, 2);
-    assert!(only_error(&doc)["message"].as_str().unwrap().contains("no GitHub Actions workflows"));
+    assert!(only_error(&doc)["message"]
+        .as_str()
+        .unwrap()
+        .contains("no GitHub Actions workflows"));
 }
 
 #[test]
@@ -160,7 +192,9 @@ fn a_symlink_loop_is_reported_not_followed() {
     assert_eq!(code, 2);
     let errors = doc["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 2);
-    assert!(errors.iter().all(|e| e["message"] == "skipped: symlink loop"));
+    assert!(errors
+        .iter()
+        .all(|e| e["message"] == "skipped: symlink loop"));
     good_file_still_audited(&doc);
 }
 
@@ -176,7 +210,10 @@ fn a_symlink_out_of_the_repository_is_not_followed() {
     std::os::unix::fs::symlink(outside.path().join("secret.yml"), wf.join("escape.yml")).unwrap();
     let (doc, code, _) = run(tmp.path(), &[]);
     assert_eq!(code, 2);
-    assert!(only_error(&doc)["message"].as_str().unwrap().contains("outside the repository"));
+    assert!(only_error(&doc)["message"]
+        .as_str()
+        .unwrap()
+        .contains("outside the repository"));
     good_file_still_audited(&doc);
 }
 

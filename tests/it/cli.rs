@@ -5,7 +5,13 @@ use crate::{json, shiplint, shiplint_in, stderr, stdout, testdata};
 #[test]
 fn exemplary_repository_exits_0_with_no_findings() {
     let out = shiplint(&["audit", "testdata/repos/exemplary"]);
-    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     assert!(stdout(&out).starts_with("shiplint: no findings in 7 files of 1 repository"));
 }
 
@@ -32,8 +38,14 @@ fn json_report_is_stable_and_complete() {
     assert_eq!(first["line"], 17);
     assert_eq!(first["column"], 11);
     assert_eq!(first["repository"], "testdata/repos/static-keys");
-    assert!(first["message"].as_str().unwrap().contains("aws-access-key-id"));
-    assert!(first["doc_url"].as_str().unwrap().ends_with("docs/rules/static-cloud-credentials.md"));
+    assert!(first["message"]
+        .as_str()
+        .unwrap()
+        .contains("aws-access-key-id"));
+    assert!(first["doc_url"]
+        .as_str()
+        .unwrap()
+        .ends_with("docs/rules/static-cloud-credentials.md"));
     assert_eq!(doc["errors"], serde_json::json!([]));
     assert_eq!(doc["summary"]["errors"], 2);
     assert_eq!(doc["summary"]["settings_evaluated"], false);

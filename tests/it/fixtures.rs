@@ -26,7 +26,9 @@ fn expectations(repo: &Path) -> Tally {
         for (i, line) in text.lines().enumerate() {
             if let Some((_, ids)) = line.split_once("# expect:") {
                 for id in ids.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                    *tally.entry((rel.clone(), i + 1, id.to_string())).or_default() += 1;
+                    *tally
+                        .entry((rel.clone(), i + 1, id.to_string()))
+                        .or_default() += 1;
                 }
             }
         }
@@ -83,7 +85,9 @@ fn check(policies: &PolicySet, repo: &Path) -> Result<usize, String> {
                 .iter()
                 .filter(|f| {
                     f.rule == *rule
-                        && f.location.file().is_some_and(|l| l.file == *file && l.line == *line)
+                        && f.location
+                            .file()
+                            .is_some_and(|l| l.file == *file && l.line == *line)
                 })
                 .map(|f| f.message.as_str())
                 .collect();
@@ -97,7 +101,10 @@ fn check(policies: &PolicySet, repo: &Path) -> Result<usize, String> {
     if name.starts_with("ok-") && expected_total > 0 {
         problems.push("  an ok-* scenario must not carry expectations".into());
     }
-    if !name.starts_with("ok-") && expected_total == 0 && repo.parent() != Some(&crate::testdata("repos")) {
+    if !name.starts_with("ok-")
+        && expected_total == 0
+        && repo.parent() != Some(&crate::testdata("repos"))
+    {
         problems.push("  a firing scenario carries no `# expect:`".into());
     }
     if problems.is_empty() {
@@ -128,8 +135,16 @@ fn every_rule_has_firing_and_passing_fixtures() {
             .unwrap_or_else(|_| panic!("no fixtures for {}", rule.id))
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        assert!(names.iter().any(|n| n.starts_with("ok-")), "{}: no ok-* fixture", rule.id);
-        assert!(names.iter().any(|n| !n.starts_with("ok-")), "{}: no firing fixture", rule.id);
+        assert!(
+            names.iter().any(|n| n.starts_with("ok-")),
+            "{}: no ok-* fixture",
+            rule.id
+        );
+        assert!(
+            names.iter().any(|n| !n.starts_with("ok-")),
+            "{}: no firing fixture",
+            rule.id
+        );
     }
 }
 
