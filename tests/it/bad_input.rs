@@ -232,3 +232,161 @@ fn human_errors_are_one_line_each_with_file_line_col() {
     );
     assert!(crate::stdout(&out).contains("actions/checkout@v4"));
 }
+
+// The hostile-input matrix: each must end in bounded time with a clear error (or a normal
+// audit), never a panic, and never stop the other files from being audited.
+
+#[test]
+fn ten_thousand_levels_of_nesting_are_refused() {
+    let deep = format!(
+        "on: push\njobs: {}{}\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    let (doc, code, _) = audit_with("deep.yml", deep.as_bytes(), &[]);
+    assert_eq!(code, 2);
+    assert!(only_error(&doc)["message"]
+        .as_str()
+        .unwrap()
+        .contains("nesting too deep"));
+    good_file_still_audited(&doc);
+}
+
+#[test]
+fn deeply_indented_mappings_are_refused() {
+    let mut deep = String::from("on: push\njobs:\n");
+    for level in 0..300 {
+        deep.push_str(&" ".repeat(2 + level));
+        deep.push_str(&format!("k{level}:\n"));
+    }
+    let (doc, code, _) = audit_with("indent.yml", deep.as_bytes(), &[]);
+    assert_eq!(code, 2);
+    assert!(only_error(&doc)["message"]
+        .as_str()
+        .unwrap()
+        .contains("nesting too deep"));
+    good_file_still_audited(&doc);
+}
+
+#[test]
+fn a_billion_laughs_alias_bomb_fails_fast() {
+    let mut bomb =
+        String::from("on: push\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+        bomb.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    bomb.push_str("jobs: *a9\n");
+    let (doc, code, _) = audit_with("bomb.yml", bomb.as_bytes(), &[]);
+    assert_eq!(code, 2);
+    assert!(only_error(&doc)["message"]
+        .as_str()
+        .unwrap()
+        .contains("alias expansion too large"));
+    good_file_still_audited(&doc);
+}
+
+#[test]
+fn a_hundred_megabyte_file_is_skipped_without_being_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let wf = tmp.path().join(".github/workflows");
+    fs::create_dir_all(&wf).unwrap();
+    fs::write(wf.join("good.yml"), GOOD).unwrap();
+    // A sparse file: 100 MB on paper, nothing on disk.
+    let big = fs::File::create(wf.join("huge.yml")).unwrap();
+    big.set_len(100 * 1024 * 1024).unwrap();
+    let (doc, code, _) = run(tmp.path(), &[]);
+    assert_eq!(code, 2);
+    let e = only_error(&doc);
+    assert_eq!(e["file"], ".github/workflows/huge.yml");
+    assert!(e["message"]
+        .as_str()
+        .unwrap()
+        .contains("104857600 bytes is over the size cap"));
+    good_file_still_audited(&doc);
+}
+
+#[test]
+fn a_job_with_a_hundred_thousand_steps_is_audited() {
+    let mut wf =
+        String::from("on: push\npermissions: {}\njobs:\n  huge:\n    runs-on: x\n    steps:\n");
+    for i in 0..100_000 {
+        wf.push_str(&format!("      - run: echo {i}\n"));
+    }
+    wf.push_str("      - uses: actions/cache@v4\n");
+    let (doc, code, _) = audit_with(
+        "huge-job.yml",
+        wf.as_bytes(),
+        &["--max-file-size", "100000000"],
+    );
+    // Only warnings (unpinned actions): exit 0, and no input error.
+    assert_eq!(code, 0, "{:?}", doc["errors"]);
+    let findings = doc["findings"].as_array().unwrap();
+    assert!(findings
+        .iter()
+        .any(|f| f["file"] == ".github/workflows/huge-job.yml" && f["line"] == 100_007));
+    good_file_still_audited(&doc);
+}
+
+#[test]
+fn a_binary_file_named_yml_is_an_error() {
+    let bytes: Vec<u8> = (0..4096u64)
+        .map(|i| (i * 2_654_435_761 % 251) as u8)
+        .collect();
+    let (doc, code, _) = audit_with("binary.yml", &bytes, &[]);
+    assert_eq!(code, 2);
+    let e = only_error(&doc);
+    assert_eq!(e["file"], ".github/workflows/binary.yml");
+    good_file_still_audited(&doc);
+}
+
+#[test]
+fn a_nul_byte_is_an_error_not_a_crash() {
+    let (doc, code, _) = audit_with("nul.yml", b"on: push\njobs:\n  a:\0\n", &[]);
+    assert_eq!(code, 2);
+    assert_eq!(only_error(&doc)["file"], ".github/workflows/nul.yml");
+    good_file_still_audited(&doc);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_is_reported_and_the_rest_audited() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let wf = tmp.path().join(".github/workflows");
+    fs::create_dir_all(&wf).unwrap();
+    fs::write(wf.join("good.yml"), GOOD).unwrap();
+    fs::write(wf.join("secret.yml"), GOOD).unwrap();
+    fs::set_permissions(wf.join("secret.yml"), fs::Permissions::from_mode(0o000)).unwrap();
+    let readable_anyway = fs::read(wf.join("secret.yml")).is_ok(); // root ignores modes
+    let (doc, code, _) = run(tmp.path(), &[]);
+    good_file_still_audited(&doc);
+    if readable_anyway {
+        assert_eq!(code, 0, "only warnings");
+    } else {
+        assert_eq!(code, 2);
+        assert_eq!(
+            only_error(&doc)["message"],
+            "cannot read: permission denied"
+        );
+    }
+}
+
+#[test]
+fn paths_with_spaces_and_non_ascii_names_are_audited() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("my repos/dépôt ✓");
+    let wf = repo.join(".github/workflows");
+    fs::create_dir_all(&wf).unwrap();
+    fs::write(wf.join("déploiement prod.yml"), GOOD).unwrap();
+    let out = crate::shiplint_in(tmp.path(), &["audit", "-f", "json", "my repos"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc = json(&out);
+    let f = &doc["findings"][0];
+    assert_eq!(f["repository"], "my repos/dépôt ✓");
+    assert_eq!(f["file"], ".github/workflows/déploiement prod.yml");
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(7), Some(9))
+    );
+}
