@@ -9,6 +9,8 @@ pub mod audit;
 pub mod cli;
 pub mod discover;
 pub mod finding;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod model;
 pub mod policy;
 pub mod report;
