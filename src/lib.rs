@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod finding;
 pub mod model;
@@ -14,4 +15,5 @@ pub mod policy;
 pub mod report;
 pub mod run;
 pub mod source;
+pub mod suppress;
 pub mod yaml;
