@@ -167,6 +167,10 @@ pub struct RulesArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
     pub format: Format,
+
+    /// Also list the user rules of DIR. Repeatable.
+    #[arg(long, value_name = "DIR")]
+    pub policy: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

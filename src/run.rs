@@ -167,7 +167,7 @@ fn write_output(path: Option<&std::path::Path>, text: &str) -> Result<(), u8> {
 }
 
 fn rules_command(args: RulesArgs) -> u8 {
-    let policies = match load_policies() {
+    let policies = match load_policies_with(&args.policy) {
         Ok(p) => p,
         Err(code) => return code,
     };

@@ -54,8 +54,14 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
+    /// The rule's documentation page; empty for user rules (`shiplint explain` shows
+    /// their metadata instead).
     pub fn doc_url(&self) -> String {
-        format!("{DOC_BASE}{}.md", self.id)
+        if self.builtin {
+            format!("{DOC_BASE}{}.md", self.id)
+        } else {
+            String::new()
+        }
     }
 }
 

@@ -92,7 +92,7 @@ impl Diagnostic for FindingDiagnostic {
         (!self.help.is_empty()).then(|| Box::new(&self.help) as Box<dyn Display>)
     }
     fn url<'a>(&'a self) -> Option<Box<dyn Display + 'a>> {
-        Some(Box::new(&self.url))
+        (!self.url.is_empty()).then(|| Box::new(&self.url) as Box<dyn Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
