@@ -271,3 +271,49 @@ fn baseline_suppresses_known_findings_even_when_they_move() {
         stderr(&out)
     );
 }
+
+/// The YAML of the code block that follows `heading` in a Markdown file.
+fn yaml_block_after(markdown: &str, heading: &str) -> String {
+    let rest = &markdown[markdown.find(heading).expect("heading present")..];
+    let start = rest.find("```yaml\n").expect("a yaml block") + "```yaml\n".len();
+    let end = rest[start..].find("```").unwrap();
+    rest[start..start + end].to_string()
+}
+
+#[test]
+fn the_documented_example_config_is_valid() {
+    let doc = std::fs::read_to_string(crate::root().join("docs/config.md")).unwrap();
+    let example = yaml_block_after(&doc, "## A complete example");
+    let config = shiplint::config::Config::parse(".github/shiplint.yml", &example, Path::new("."))
+        .unwrap_or_else(|e| panic!("docs/config.md example: {:?}", e[0].message));
+    assert!(config.is_disabled("helm-not-atomic"));
+    assert_eq!(config.ignore.len(), 2);
+    assert_eq!(config.policies.len(), 1);
+}
+
+#[test]
+fn the_json_schema_describes_the_same_keys_as_the_parser() {
+    let text = std::fs::read_to_string(crate::root().join("docs/config.schema.json")).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        let mut k: Vec<String> = v["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&schema), ["ignore", "policies", "rules"]);
+    assert_eq!(
+        keys(&schema["$defs"]["rule"]),
+        ["disable", "params", "severity"]
+    );
+    assert_eq!(keys(&schema["$defs"]["ignore"]), ["path", "reason", "rule"]);
+    assert_eq!(schema["additionalProperties"], false);
+    assert_eq!(schema["$defs"]["rule"]["additionalProperties"], false);
+    assert_eq!(schema["$defs"]["ignore"]["additionalProperties"], false);
+    let doc = std::fs::read_to_string(crate::root().join("docs/config.md")).unwrap();
+    assert!(doc.contains("config.schema.json"));
+}

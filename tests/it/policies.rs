@@ -225,3 +225,16 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn the_writing_policies_guide_shows_the_tested_example_verbatim() {
+    let guide = std::fs::read_to_string(crate::root().join("docs/writing-policies.md")).unwrap();
+    for file in ["ecr-only.rego", "ecr-only_test.rego"] {
+        let text = std::fs::read_to_string(crate::root().join(ECR).join(file)).unwrap();
+        assert!(
+            guide.contains(&format!("```rego\n{text}```")),
+            "docs/writing-policies.md does not show {ECR}/{file} as it is"
+        );
+    }
+    assert!(guide.contains("docs/input.md") || guide.contains("(input.md)"));
+}
