@@ -160,53 +160,39 @@ pub fn audit_paths(policies: &PolicySet, opts: &AuditOptions) -> AuditReport {
         opts.paths.clone()
     };
     let mut report = AuditReport::default();
+    let mut sets = PolicyCache::default();
+    // `--config FILE`: checked once, and nothing is audited when it has mistakes.
     let explicit = match &opts.config {
         ConfigChoice::File(path) => {
             let base = path.parent().unwrap_or(std::path::Path::new("."));
-            match Config::load(path, &discover::display_path(path), base) {
-                Ok(c) => Some(c),
-                Err(errors) => {
-                    report.config_errors = errors;
-                    return report;
-                }
+            let loaded = Config::load_all(path, &discover::display_path(path), base);
+            match sets.resolve(policies, loaded, &mut report) {
+                Some(resolved) => Some(resolved),
+                None => return report,
             }
         }
         _ => None,
     };
     let (found, discover_errors) = discover::discover(&paths, &opts.discover);
-    report.errors = discover_errors;
-    let mut sets = PolicyCache::default();
+    report.errors.extend(discover_errors);
     let mut jobs = Vec::new();
     for repo_files in found {
-        let config = match (&explicit, &opts.config) {
-            (Some(c), _) => c.clone(),
+        let resolved = match (&explicit, &opts.config) {
+            (Some(resolved), _) => Some(resolved.clone()),
             (None, ConfigChoice::Discover) => match config::discover(&repo_files.root) {
                 Some(path) => {
-                    match Config::load(&path, &discover::display_path(&path), &repo_files.root) {
-                        Ok(c) => c,
-                        Err(errors) => {
-                            report.config_errors.extend(errors);
-                            continue;
-                        }
-                    }
+                    let display = discover::display_path(&path);
+                    let loaded = Config::load_all(&path, &display, &repo_files.root);
+                    sets.resolve(policies, loaded, &mut report)
                 }
-                None => Config::default(),
+                None => Some((Arc::new(Config::default()), sets.base(policies))),
             },
-            (None, _) => Config::default(),
+            (None, _) => Some((Arc::new(Config::default()), sets.base(policies))),
         };
-        let set = match sets.get(policies, &config.policies) {
-            Ok(set) => set,
-            Err(e) => {
-                report.policy_errors.push(e);
-                continue;
-            }
-        };
-        let unknown = config.check_rule_ids(&set);
-        if !unknown.is_empty() {
-            report.config_errors.extend(unknown);
-            continue;
+        // A repository whose config has mistakes is not audited (its errors are reported).
+        if let Some((config, set)) = resolved {
+            jobs.push((repo_files, config, set));
         }
-        jobs.push((repo_files, config, set));
     }
     let outcomes: Vec<RepoOutcome> = jobs
         .into_par_iter()
@@ -235,6 +221,36 @@ struct PolicyCache {
 }
 
 impl PolicyCache {
+    fn base(&mut self, base: &PolicySet) -> Arc<PolicySet> {
+        self.get(base, &[]).expect("the base set needs no loading")
+    }
+
+    /// A loaded config and the policy set it asks for, or `None` after reporting its
+    /// mistakes (structural ones and unknown rule ids together) and policy errors.
+    fn resolve(
+        &mut self,
+        base: &PolicySet,
+        (config, mut errors): (Config, Vec<ConfigError>),
+        report: &mut AuditReport,
+    ) -> Option<(Arc<Config>, Arc<PolicySet>)> {
+        let set = match self.get(base, &config.policies) {
+            Ok(set) => set,
+            Err(e) => {
+                report.policy_errors.push(e);
+                report.config_errors.extend(errors);
+                return None;
+            }
+        };
+        errors.extend(config.check_rule_ids(&set));
+        if errors.is_empty() {
+            Some((Arc::new(config), set))
+        } else {
+            errors.sort_by_key(|e| e.span.start);
+            report.config_errors.extend(errors);
+            None
+        }
+    }
+
     fn get(&mut self, base: &PolicySet, dirs: &[PathBuf]) -> Result<Arc<PolicySet>, PolicyError> {
         if let Some(set) = self.sets.get(dirs) {
             return Ok(set.clone());

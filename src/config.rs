@@ -135,44 +135,68 @@ impl Config {
     /// Reads and parses a config file. `display` is how errors name it; relative
     /// `policies:` entries are resolved against `base`.
     pub fn load(path: &Path, display: &str, base: &Path) -> Result<Config, Vec<ConfigError>> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            vec![ConfigError::new(
-                display,
-                Arc::from(""),
-                Span::default(),
-                format!("cannot read the config file: {e}"),
-            )]
-        })?;
-        Config::parse(display, &text, base)
+        match Config::load_all(path, display, base) {
+            (config, errors) if errors.is_empty() => Ok(config),
+            (_, errors) => Err(errors),
+        }
+    }
+
+    /// Like [`load`](Self::load), but returns what could be understood along with every
+    /// mistake, so that one run can report them all (with unknown rule ids, checked later).
+    pub fn load_all(path: &Path, display: &str, base: &Path) -> (Config, Vec<ConfigError>) {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::parse_all(display, &text, base),
+            Err(e) => (
+                Config::default(),
+                vec![ConfigError::new(
+                    display,
+                    Arc::from(""),
+                    Span::default(),
+                    format!("cannot read the config file: {e}"),
+                )],
+            ),
+        }
     }
 
     /// Parses config text (see the module documentation for the shape).
     pub fn parse(display: &str, text: &str, base: &Path) -> Result<Config, Vec<ConfigError>> {
+        match Config::parse_all(display, text, base) {
+            (config, errors) if errors.is_empty() => Ok(config),
+            (_, errors) => Err(errors),
+        }
+    }
+
+    /// Parses config text: what could be understood, and every structural mistake.
+    pub fn parse_all(display: &str, text: &str, base: &Path) -> (Config, Vec<ConfigError>) {
         let source: Arc<str> = Arc::from(text);
-        let doc = yaml::parse(text).map_err(|e| {
-            vec![ConfigError::new(
-                display,
-                source.clone(),
-                e.span,
-                format!("invalid YAML: {}", e.message),
-            )]
-        })?;
-        let mut p = Parser {
-            file: display,
-            source: source.clone(),
-            errors: Vec::new(),
-        };
         let mut config = Config {
             file: Some(display.to_string()),
             source: Some(source.clone()),
             ..Config::default()
         };
+        let doc = match yaml::parse(text) {
+            Ok(doc) => doc,
+            Err(e) => {
+                let error = ConfigError::new(
+                    display,
+                    source.clone(),
+                    e.span,
+                    format!("invalid YAML: {}", e.message),
+                );
+                return (config, vec![error]);
+            }
+        };
+        let mut p = Parser {
+            file: display,
+            source: source.clone(),
+            errors: Vec::new(),
+        };
         let root = &doc.root;
         if root.is_null() {
-            return Ok(config);
+            return (config, p.errors);
         }
         let Some(entries) = p.map(root, "the config file") else {
-            return Err(p.errors);
+            return (config, p.errors);
         };
         for e in entries {
             match e.key.as_str() {
@@ -190,11 +214,7 @@ impl Config {
                 other => p.unknown(other, e.key_span, &["rules", "ignore", "policies"]),
             }
         }
-        if p.errors.is_empty() {
-            Ok(config)
-        } else {
-            Err(p.errors)
-        }
+        (config, p.errors)
     }
 }
 

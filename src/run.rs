@@ -213,8 +213,22 @@ fn input_command(args: InputArgs) -> u8 {
     let (found, mut errors) = crate::discover::discover(&args.paths, &DiscoverOptions::default());
     let mut docs = Vec::new();
     for repo_files in found {
+        // The repository's config file gives `input.config`, as in `audit`.
+        let config = crate::config::discover(&repo_files.root).map(|path| {
+            let display = crate::discover::display_path(&path);
+            crate::config::Config::load(&path, &display, &repo_files.root)
+        });
         let repo = crate::source::local::load(repo_files);
-        let (input, model_errors) = crate::model::build_input(&repo);
+        let (mut input, model_errors) = crate::model::build_input(&repo);
+        match config {
+            Some(Ok(config)) => input.config = config.input_json(),
+            Some(Err(config_errors)) => errors.extend(
+                config_errors
+                    .into_iter()
+                    .map(|e| crate::finding::InputError::at(&e.file, e.line, e.column, e.message)),
+            ),
+            None => {}
+        }
         errors.extend(repo.errors);
         errors.extend(model_errors);
         docs.push(input);

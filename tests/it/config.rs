@@ -109,7 +109,7 @@ fn config_mistakes_are_diagnostics_with_a_span_and_exit_2() {
     write(
         repo.path(),
         "shiplint.yml",
-        "rules:\n  static-cloud-credentials:\n    severity: 3\n    disabled: true\nignores: []\n",
+        "rules:\n  static-cloud-credentials:\n    severity: 3\n    disabled: true\n  no-such-rule: {}\nignores: []\n",
     );
     let out = shiplint_in(repo.path(), &["audit"]);
     assert_eq!(out.status.code(), Some(2));
@@ -316,4 +316,73 @@ fn the_json_schema_describes_the_same_keys_as_the_parser() {
     assert_eq!(schema["$defs"]["ignore"]["additionalProperties"], false);
     let doc = std::fs::read_to_string(crate::root().join("docs/config.md")).unwrap();
     assert!(doc.contains("config.schema.json"));
+}
+
+#[test]
+fn a_bad_config_stops_only_its_own_repository() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = static_keys_with(&[]);
+    let bad = static_keys_with(&[("shiplint.yml", "rules: [oops]\n")]);
+    for (name, repo) in [("good", &good), ("bad", &bad)] {
+        copy(repo.path(), &tmp.path().join(name));
+    }
+    let out = shiplint_in(tmp.path(), &["audit", "-f", "json", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    let doc = json(&out);
+    assert_eq!(doc["summary"]["repositories"], 1, "{doc}");
+    assert_eq!(doc["summary"]["errors"], 2);
+    assert_eq!(doc["errors"][0]["kind"], "config");
+    assert_eq!(doc["errors"][0]["file"], "bad/shiplint.yml");
+    assert!(doc["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("`rules` must be a mapping, found a sequence"));
+
+    // --config FILE with a mistake audits nothing.
+    let out = shiplint_in(
+        tmp.path(),
+        &["audit", "--config", "bad/shiplint.yml", "good"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("[bad/shiplint.yml:1:8]"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("0 files of 0 repositories"));
+    // A missing --config FILE is an error too.
+    let out = shiplint_in(tmp.path(), &["audit", "--config", "nope.yml", "good"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cannot read the config file"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn input_shows_the_config_params_policies_receive() {
+    let repo = static_keys_with(&[(
+        "shiplint.yml",
+        "rules:\n  unpinned-action:\n    params: {allow: [\"acme/*\"]}\n",
+    )]);
+    let out = shiplint_in(repo.path(), &["input"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc = json(&out);
+    assert_eq!(
+        doc[0]["config"],
+        serde_json::json!({"unpinned-action": {"allow": ["acme/*"]}})
+    );
+}
+
+fn copy(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
 }
