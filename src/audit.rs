@@ -196,11 +196,17 @@ pub fn audit_paths(policies: &PolicySet, opts: &AuditOptions) -> AuditReport {
     }
     let outcomes: Vec<RepoOutcome> = jobs
         .into_par_iter()
-        .map(|(repo_files, config, set)| {
-            let mut engine = set.engine();
-            let repo = local::load(repo_files);
-            audit_repository_with(&set, &mut engine, repo, &config, !opts.no_ignores)
-        })
+        .map_init(
+            // Each worker keeps one engine per policy set it meets.
+            BTreeMap::<usize, regorus::Engine>::new,
+            |engines, (repo_files, config, set)| {
+                let engine = engines
+                    .entry(Arc::as_ptr(&set) as usize)
+                    .or_insert_with(|| set.engine());
+                let repo = local::load(repo_files);
+                audit_repository_with(&set, engine, repo, &config, !opts.no_ignores)
+            },
+        )
         .collect();
     for o in outcomes {
         report.absorb(o);
