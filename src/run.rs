@@ -5,7 +5,6 @@
 //! 3 the GitHub API could not be reached or refused.
 
 use std::io::{IsTerminal, Write};
-
 use std::path::{Path, PathBuf};
 
 use crate::audit::{self, AuditOptions, AuditReport};

@@ -238,3 +238,30 @@ fn the_writing_policies_guide_shows_the_tested_example_verbatim() {
     }
     assert!(guide.contains("docs/input.md") || guide.contains("(input.md)"));
 }
+
+#[test]
+fn inline_ignores_work_inside_run_scripts_for_user_rules() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    copy_dir(&testdata("repos/ecr-push"), &repo);
+    let wf = repo.join(".github/workflows/release.yml");
+    let text = std::fs::read_to_string(&wf).unwrap().replace(
+        "          docker push acme/api",
+        "          # shiplint: ignore[ecr-only] the Docker Hub mirror is retired in INFRA-9\n          docker push acme/api",
+    );
+    std::fs::write(&wf, text).unwrap();
+    let policy = crate::root().join(ECR);
+    let out = shiplint_in(
+        &repo,
+        &["audit", "-f", "json", "--policy", policy.to_str().unwrap()],
+    );
+    let doc = json(&out);
+    assert_eq!(doc["summary"]["findings"], 1, "{doc}");
+    assert_eq!(doc["summary"]["ignored"], 1);
+    assert_eq!(doc["ignored"][0]["rule"], "ecr-only");
+    assert_eq!(doc["ignored"][0]["line"], 29);
+    assert_eq!(
+        doc["ignored"][0]["reason"],
+        "the Docker Hub mirror is retired in INFRA-9"
+    );
+}
