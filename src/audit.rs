@@ -239,6 +239,13 @@ impl PolicyCache {
         (config, mut errors): (Config, Vec<ConfigError>),
         report: &mut AuditReport,
     ) -> Option<(Arc<Config>, Arc<PolicySet>)> {
+        let missing = config.check_policy_dirs();
+        if !missing.is_empty() {
+            errors.extend(missing);
+            errors.sort_by_key(|e| e.span.start);
+            report.config_errors.extend(errors);
+            return None;
+        }
         let set = match self.get(base, &config.policies) {
             Ok(set) => set,
             Err(e) => {

@@ -87,6 +87,8 @@ pub struct Config {
     pub policies: Vec<PathBuf>,
     /// Rule ids as written (under `rules:` and in `ignore:`), to check once policies are known.
     rule_refs: Vec<(String, Span)>,
+    /// Where each `policies:` entry is written.
+    policy_spans: Vec<Span>,
     source: Option<Arc<str>>,
 }
 
@@ -107,6 +109,29 @@ impl Config {
 
     pub fn severity(&self, rule: &str) -> Option<Severity> {
         self.rules.get(rule).and_then(|r| r.severity)
+    }
+
+    /// `policies:` entries that are not directories, at their span.
+    pub fn check_policy_dirs(&self) -> Vec<ConfigError> {
+        let (Some(file), Some(source)) = (&self.file, &self.source) else {
+            return Vec::new();
+        };
+        self.policies
+            .iter()
+            .zip(&self.policy_spans)
+            .filter(|(dir, _)| !dir.is_dir())
+            .map(|(dir, span)| {
+                ConfigError::new(
+                    file,
+                    source.clone(),
+                    *span,
+                    format!(
+                        "policy directory `{}` does not exist",
+                        crate::discover::display_path(dir)
+                    ),
+                )
+            })
+            .collect()
     }
 
     /// Every rule id the config names must exist in `policies` (built-in or user).
@@ -207,6 +232,7 @@ impl Config {
                         for item in items {
                             if let Some(dir) = p.string(item, "a `policies` entry") {
                                 config.policies.push(base.join(dir));
+                                config.policy_spans.push(item.span);
                             }
                         }
                     }

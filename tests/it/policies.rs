@@ -129,6 +129,23 @@ fn config_policies_and_params_apply() {
     let doc = json(&out);
     assert_eq!(doc["summary"]["warnings"], 2, "{doc}");
     assert_eq!(out.status.code(), Some(0));
+
+    // A policy directory that does not exist is a config error at its entry.
+    write(
+        &repo,
+        ".github/shiplint.yml",
+        "policies:
+  - ci/policy
+",
+    );
+    let out = shiplint_in(&repo, &["audit"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("policy directory `ci/policy` does not exist"),
+        "{err}"
+    );
+    assert!(err.contains("[.github/shiplint.yml:2:5]"), "{err}");
 }
 
 #[test]
