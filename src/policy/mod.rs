@@ -431,3 +431,61 @@ fn tidy_engine_error(message: &str) -> String {
         _ => message.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_policy_dirs_split_modules_from_tests_recursively() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/policies");
+        let (modules, tests) = rego_files(&root).unwrap();
+        assert!(modules
+            .iter()
+            .any(|(p, _)| p.ends_with("ecr-only/ecr-only.rego")));
+        assert!(modules.iter().all(|(p, _)| !p.ends_with("_test.rego")));
+        assert!(tests
+            .iter()
+            .any(|(p, _)| p.ends_with("ecr-only/ecr-only_test.rego")));
+        assert!(rego_files(&root.join("nope")).is_err());
+    }
+
+    #[test]
+    fn engine_errors_read_message_first_then_snippet() {
+        let raw = "\n--> a.rego:7:1\n  |\n7 | x\n  | ^\nerror: expecting `}`";
+        assert_eq!(
+            tidy_engine_error(raw),
+            "expecting `}`\n--> a.rego:7:1\n  |\n7 | x\n  | ^"
+        );
+        assert_eq!(tidy_engine_error("plain"), "plain");
+    }
+
+    #[test]
+    fn user_rules_join_the_set_without_a_doc_url() {
+        let mut set = PolicySet::builtin().unwrap();
+        let before = set.rules().len();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/policies/ecr-only");
+        set.add_user_policies(&dir).unwrap();
+        assert_eq!(set.rules().len(), before + 1);
+        let rule = set.rule("ecr-only").unwrap();
+        assert!(!rule.builtin);
+        assert_eq!(rule.doc_url(), "");
+        // The same files again (`--policy DIR` and `policies: [DIR]`) are loaded once.
+        set.add_user_policies(&dir).unwrap();
+        assert_eq!(set.rules().len(), before + 1);
+        // Another rule with the same id is an error.
+        let tmp = tempfile::tempdir().unwrap();
+        let text = std::fs::read_to_string(dir.join("ecr-only.rego")).unwrap();
+        std::fs::write(
+            tmp.path().join("copy.rego"),
+            text.replace("Image", "Picture"),
+        )
+        .unwrap();
+        let err = set.add_user_policies(tmp.path()).unwrap_err();
+        assert!(
+            err.message.contains("duplicate rule id `ecr-only`"),
+            "{err}"
+        );
+        assert!(err.source.ends_with("copy.rego:3:1"), "{err}");
+    }
+}
