@@ -26,6 +26,12 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print the Rego input document of each repository (what policies see), as JSON.
     Input(InputArgs),
+    /// Show a rule's documentation (built-in rules) or metadata (user rules).
+    Explain(ExplainArgs),
+    /// Run the Rego unit tests (`test_*` rules) of a policy directory, like `opa test`.
+    TestPolicies(TestPoliciesArgs),
+    /// Record today's findings so that `audit --baseline FILE` reports only new ones.
+    Baseline(BaselineArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -81,6 +87,79 @@ pub struct AuditArgs {
     /// Colour in the human report.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub setup: SetupArgs,
+
+    /// List the findings that ignores silenced, with their reasons.
+    #[arg(long)]
+    pub show_ignored: bool,
+
+    /// Report only findings that are not in this baseline (`shiplint baseline`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+}
+
+/// Configuration, user policies and ignores: shared by `audit` and `baseline`.
+#[derive(Debug, Clone, Args)]
+pub struct SetupArgs {
+    /// Use this config file for every repository (default: `.github/shiplint.yml` or
+    /// `shiplint.yml` in each audited repository).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Use no config file.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Load user policies (`*.rego`, recursively; `*_test.rego` excluded). Repeatable.
+    #[arg(long, value_name = "DIR")]
+    pub policy: Vec<PathBuf>,
+
+    /// Disable every ignore (config `ignore:` entries and inline comments).
+    #[arg(long)]
+    pub no_ignores: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The rule id, e.g. `unpinned-action`.
+    #[arg(value_name = "RULE")]
+    pub rule: String,
+
+    /// Also load user policies from DIR. Repeatable.
+    #[arg(long, value_name = "DIR")]
+    pub policy: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TestPoliciesArgs {
+    /// The policy directory: its modules are loaded beside the built-ins, and every
+    /// `test_*` rule of its `*_test.rego` files is run.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// Repository roots, single workflow files, or folders to search for repositories.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Where to write the baseline.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+
+    /// Never use the network, even when a token is set.
+    #[arg(long)]
+    pub offline: bool,
+
+    /// Skip (and report) files larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    pub max_file_size: u64,
+
+    #[command(flatten)]
+    pub setup: SetupArgs,
 }
 
 #[derive(Debug, Args)]
@@ -88,6 +167,10 @@ pub struct RulesArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
     pub format: Format,
+
+    /// Also list the user rules of DIR. Repeatable.
+    #[arg(long, value_name = "DIR")]
+    pub policy: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -56,6 +56,9 @@ pub struct FileLocation {
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
+    /// The full text of the primary (first) line, for fingerprints that survive line moves.
+    #[serde(skip)]
+    pub line_text: String,
 }
 
 /// Where a finding points: a span in a file, or a repository setting (which has no file).
@@ -99,6 +102,22 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A stable identity for baselines: a hash of the repository-relative file (or the
+    /// setting), the rule id, the message and the trimmed text of the primary line — not
+    /// the line number, so moving code around keeps the fingerprint.
+    pub fn fingerprint(&self) -> String {
+        let (place, line) = match &self.location {
+            Location::File(f) => (f.file.as_str(), f.line_text.trim()),
+            Location::Setting(s) => (s.as_str(), ""),
+        };
+        let mut h = Fnv128::new();
+        for part in [place, &self.rule, &self.message, line] {
+            h.write(part.as_bytes());
+            h.write(&[0]);
+        }
+        format!("{:032x}", h.0)
+    }
+
     /// Sort key: repository, file, position, rule — the order every report uses.
     pub fn sort_key(&self) -> (String, String, usize, usize, String) {
         match &self.location {
@@ -166,5 +185,60 @@ impl fmt::Display for InputError {
             (Some(file), _, _) => write!(f, "{file}: {}", self.message),
             _ => f.write_str(&self.message),
         }
+    }
+}
+
+/// FNV-1a, 128 bits: stable across platforms and compiler versions (unlike `DefaultHasher`).
+struct Fnv128(u128);
+
+impl Fnv128 {
+    const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
+    const PRIME: u128 = 0x0000000001000000000000000000013b;
+
+    fn new() -> Self {
+        Fnv128(Self::OFFSET)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u128::from(*b);
+            self.0 = self.0.wrapping_mul(Self::PRIME);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(line: usize, text: &str) -> Finding {
+        Finding {
+            rule: "unpinned-action".into(),
+            severity: Severity::Warning,
+            title: "t".into(),
+            message: "m".into(),
+            location: Location::File(FileLocation {
+                file: ".github/workflows/ci.yml".into(),
+                span: Span::default(),
+                line,
+                column: 9,
+                end_line: line,
+                end_column: 20,
+                line_text: text.into(),
+            }),
+            related: Vec::new(),
+            help: String::new(),
+            doc_url: String::new(),
+            repository: ".".into(),
+        }
+    }
+
+    #[test]
+    fn fingerprint_ignores_line_numbers_and_indentation() {
+        let a = finding(3, "      - uses: a/b@v1");
+        let b = finding(30, "  - uses: a/b@v1  ");
+        assert_eq!(a.fingerprint(), b.fingerprint());
+        assert_eq!(a.fingerprint().len(), 32);
+        assert_ne!(a.fingerprint(), finding(3, "- uses: a/b@v2").fingerprint());
     }
 }

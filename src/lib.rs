@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod finding;
 #[doc(hidden)]
@@ -16,4 +17,5 @@ pub mod policy;
 pub mod report;
 pub mod run;
 pub mod source;
+pub mod suppress;
 pub mod yaml;

@@ -5,13 +5,19 @@
 //! 3 the GitHub API could not be reached or refused.
 
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 use crate::audit::{self, AuditOptions, AuditReport};
-use crate::cli::{AuditArgs, Cli, ColorChoice, Command, FailOn, Format, InputArgs, RulesArgs};
+use crate::cli::{
+    AuditArgs, BaselineArgs, Cli, ColorChoice, Command, ExplainArgs, FailOn, Format, InputArgs,
+    RulesArgs, SetupArgs, TestPoliciesArgs,
+};
+use crate::config::ConfigChoice;
 use crate::discover::DiscoverOptions;
 use crate::finding::Severity;
 use crate::policy::PolicySet;
 use crate::report::{self, human::HumanOptions};
+use crate::suppress::Baseline;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
@@ -22,6 +28,9 @@ pub fn run(cli: Cli) -> u8 {
         Command::Audit(args) => audit_command(args),
         Command::Rules(args) => rules_command(args),
         Command::Input(args) => input_command(args),
+        Command::Explain(args) => explain_command(args),
+        Command::TestPolicies(args) => test_policies_command(args),
+        Command::Baseline(args) => baseline_command(args),
     }
 }
 
@@ -32,9 +41,44 @@ fn load_policies() -> Result<PolicySet, u8> {
     })
 }
 
+/// The built-in policies plus the user policies of `dirs` (`--policy`).
+fn load_policies_with(dirs: &[PathBuf]) -> Result<PolicySet, u8> {
+    let mut set = load_policies()?;
+    for dir in dirs {
+        if let Err(e) = set.add_user_policies(dir) {
+            eprintln!("error: policy {e}");
+            return Err(EXIT_ERROR);
+        }
+    }
+    Ok(set)
+}
+
+fn audit_options(
+    paths: &[PathBuf],
+    max_file_size: u64,
+    offline: bool,
+    setup: &SetupArgs,
+) -> AuditOptions {
+    AuditOptions {
+        paths: paths.to_vec(),
+        discover: DiscoverOptions { max_file_size },
+        offline,
+        config: match (&setup.config, setup.no_config) {
+            (Some(file), _) => ConfigChoice::File(file.clone()),
+            (None, true) => ConfigChoice::None,
+            (None, false) => ConfigChoice::Discover,
+        },
+        no_ignores: setup.no_ignores,
+        baseline: None,
+    }
+}
+
 /// The exit code an audit deserves.
 pub fn exit_code(report: &AuditReport, fail_on: FailOn) -> u8 {
-    if !report.errors.is_empty() || !report.policy_errors.is_empty() {
+    if !report.errors.is_empty()
+        || !report.policy_errors.is_empty()
+        || !report.config_errors.is_empty()
+    {
         return EXIT_ERROR;
     }
     let threshold = match fail_on {
@@ -59,21 +103,27 @@ fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
 }
 
 fn audit_command(args: AuditArgs) -> u8 {
-    let policies = match load_policies() {
+    let policies = match load_policies_with(&args.setup.policy) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let opts = AuditOptions {
-        paths: args.paths.clone(),
-        discover: DiscoverOptions {
-            max_file_size: args.max_file_size,
-        },
-        offline: args.offline,
-    };
+    let mut opts = audit_options(&args.paths, args.max_file_size, args.offline, &args.setup);
+    if let Some(path) = &args.baseline {
+        match Baseline::load(path) {
+            Ok(b) => opts.baseline = Some(b),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return EXIT_ERROR;
+            }
+        }
+    }
     let report = audit::audit_paths(&policies, &opts);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let rendered = match args.format {
         Format::Human => {
+            let color = use_color(args.color, std::io::stderr().is_terminal());
+            let config_errors = report::human::render_config_errors(&report, color);
+            eprint!("{config_errors}");
             let errors = report::human::render_errors(&report);
             if !errors.is_empty() {
                 eprint!("{errors}");
@@ -83,6 +133,7 @@ fn audit_command(args: AuditArgs) -> u8 {
                 HumanOptions {
                     color: use_color(args.color, to_terminal),
                     width: 100,
+                    show_ignored: args.show_ignored,
                 },
             )
         }
@@ -115,7 +166,7 @@ fn write_output(path: Option<&std::path::Path>, text: &str) -> Result<(), u8> {
 }
 
 fn rules_command(args: RulesArgs) -> u8 {
-    let policies = match load_policies() {
+    let policies = match load_policies_with(&args.policy) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -161,8 +212,22 @@ fn input_command(args: InputArgs) -> u8 {
     let (found, mut errors) = crate::discover::discover(&args.paths, &DiscoverOptions::default());
     let mut docs = Vec::new();
     for repo_files in found {
+        // The repository's config file gives `input.config`, as in `audit`.
+        let config = crate::config::discover(&repo_files.root).map(|path| {
+            let display = crate::discover::display_path(&path);
+            crate::config::Config::load(&path, &display, &repo_files.root)
+        });
         let repo = crate::source::local::load(repo_files);
-        let (input, model_errors) = crate::model::build_input(&repo);
+        let (mut input, model_errors) = crate::model::build_input(&repo);
+        match config {
+            Some(Ok(config)) => input.config = config.input_json(),
+            Some(Err(config_errors)) => errors.extend(
+                config_errors
+                    .into_iter()
+                    .map(|e| crate::finding::InputError::at(&e.file, e.line, e.column, e.message)),
+            ),
+            None => {}
+        }
         errors.extend(repo.errors);
         errors.extend(model_errors);
         docs.push(input);
@@ -177,4 +242,113 @@ fn input_command(args: InputArgs) -> u8 {
         Ok(()) => EXIT_ERROR,
         Err(code) => code,
     }
+}
+
+/// `shiplint explain RULE`: the rule's page (built-in rules) or its metadata (user rules).
+fn explain_command(args: ExplainArgs) -> u8 {
+    let policies = match load_policies_with(&args.policy) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let Some(rule) = policies.rule(&args.rule) else {
+        let mut ids: Vec<&str> = policies.rules().iter().map(|r| r.id.as_str()).collect();
+        ids.sort_unstable();
+        eprintln!(
+            "error: unknown rule `{}` (`shiplint rules` lists them: {})",
+            args.rule,
+            ids.join(", ")
+        );
+        return EXIT_ERROR;
+    };
+    let page = match crate::policy::rule_doc(&rule.id).filter(|_| rule.builtin) {
+        Some(page) => page.to_string(),
+        None => {
+            let mut s = format!("# {}\n\n{}\n\n", rule.id, rule.title);
+            s.push_str(&format!(
+                "severity: {}\nneeds: {}\ntags: {}\nsource: {}\n\n",
+                rule.severity,
+                if rule.online { "settings" } else { "files" },
+                rule.tags.join(", "),
+                rule.source
+            ));
+            s.push_str(&format!(
+                "## Why\n\n{}\n\n## Fix\n\n{}\n",
+                rule.description, rule.remediation
+            ));
+            s
+        }
+    };
+    match write_output(None, &page) {
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
+    }
+}
+
+/// `shiplint test-policies DIR`: every `test_*` rule of DIR's Rego files, against the
+/// built-ins plus DIR's own modules. One line per test, then `N passed, N failed`.
+fn test_policies_command(args: TestPoliciesArgs) -> u8 {
+    let policies = match load_policies() {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let results = match policies.run_tests_in(&args.dir) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: policy {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let mut text = String::new();
+    let mut failed = 0;
+    for r in &results {
+        match &r.failure {
+            None => text.push_str(&format!("PASS {}: {}\n", r.file, r.name)),
+            Some(why) => {
+                failed += 1;
+                text.push_str(&format!("FAIL {}: {}: {why}\n", r.file, r.name));
+            }
+        }
+    }
+    text.push_str(&format!(
+        "{} passed, {failed} failed\n",
+        results.len() - failed
+    ));
+    match write_output(None, &text) {
+        Ok(()) if failed > 0 => EXIT_FINDINGS,
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
+    }
+}
+
+/// `shiplint baseline -o FILE`: records the findings `audit` would report today.
+fn baseline_command(args: BaselineArgs) -> u8 {
+    let policies = match load_policies_with(&args.setup.policy) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let opts = audit_options(&args.paths, args.max_file_size, args.offline, &args.setup);
+    let report = audit::audit_paths(&policies, &opts);
+    let color = use_color(ColorChoice::Auto, std::io::stderr().is_terminal());
+    eprint!("{}", report::human::render_config_errors(&report, color));
+    eprint!("{}", report::human::render_errors(&report));
+    if exit_code(&report, FailOn::Never) == EXIT_ERROR {
+        eprintln!("error: baseline not written: fix the errors above first");
+        return EXIT_ERROR;
+    }
+    if let Err(code) = write_output(
+        Some(&args.output),
+        &Baseline::of(&report.findings).to_json(),
+    ) {
+        return code;
+    }
+    eprintln!(
+        "shiplint: baseline of {} written to {}",
+        report::plural(report.findings.len(), "finding", "findings"),
+        display(&args.output)
+    );
+    EXIT_OK
+}
+
+fn display(p: &Path) -> String {
+    crate::discover::display_path(p)
 }

@@ -26,9 +26,46 @@ pub const POLICY_TESTS: &[(&str, &str)] = policies![
     "policies/rules/unpinned-action_test.rego",
 ];
 
+/// `(rule id, page)` of every built-in rule's documentation, `docs/rules/<id>.md`, for
+/// `shiplint explain`.
+pub const RULE_DOCS: &[(&str, &str)] = &[
+    (
+        "oidc-missing-id-token",
+        include_str!("../../docs/rules/oidc-missing-id-token.md"),
+    ),
+    (
+        "scan-continue-on-error",
+        include_str!("../../docs/rules/scan-continue-on-error.md"),
+    ),
+    (
+        "static-cloud-credentials",
+        include_str!("../../docs/rules/static-cloud-credentials.md"),
+    ),
+    (
+        "unpinned-action",
+        include_str!("../../docs/rules/unpinned-action.md"),
+    ),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_rule_doc_page_is_embedded() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut on_disk: Vec<String> = std::fs::read_dir(root.join("docs/rules"))
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.strip_suffix(".md").map(str::to_string)
+            })
+            .collect();
+        on_disk.sort();
+        let embedded: Vec<String> = RULE_DOCS.iter().map(|(id, _)| id.to_string()).collect();
+        assert_eq!(embedded, on_disk);
+    }
 
     #[test]
     fn every_policy_file_is_embedded() {

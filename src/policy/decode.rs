@@ -267,7 +267,12 @@ fn locate(repo: &Repository, at: &RawLocation) -> Result<Location, String> {
     }
     let (line, column) = doc.line_col(span.start);
     let (end_line, end_column) = doc.line_col(span.end);
+    let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[span.start..]
+        .find('\n')
+        .map_or(text.len(), |i| span.start + i);
     Ok(Location::File(FileLocation {
+        line_text: text[line_start..line_end].to_string(),
         file: file.clone(),
         span,
         line,

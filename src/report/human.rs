@@ -16,6 +16,8 @@ use crate::finding::{Finding, Location, Severity};
 pub struct HumanOptions {
     pub color: bool,
     pub width: usize,
+    /// List the findings that ignores silenced (`--show-ignored`).
+    pub show_ignored: bool,
 }
 
 impl Default for HumanOptions {
@@ -23,6 +25,7 @@ impl Default for HumanOptions {
         HumanOptions {
             color: false,
             width: 100,
+            show_ignored: false,
         }
     }
 }
@@ -89,7 +92,7 @@ impl Diagnostic for FindingDiagnostic {
         (!self.help.is_empty()).then(|| Box::new(&self.help) as Box<dyn Display>)
     }
     fn url<'a>(&'a self) -> Option<Box<dyn Display + 'a>> {
-        Some(Box::new(&self.url))
+        (!self.url.is_empty()).then(|| Box::new(&self.url) as Box<dyn Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
@@ -179,8 +182,64 @@ pub fn render(report: &AuditReport, opts: HumanOptions) -> String {
         }
         out.push('\n');
     }
+    if opts.show_ignored {
+        out.push_str(&render_ignored(report));
+    }
     out.push_str(&summary(report));
     out.push('\n');
+    out
+}
+
+/// The ignored findings, one line each with the reason and what silenced them.
+pub fn render_ignored(report: &AuditReport) -> String {
+    let mut out = String::new();
+    for i in &report.ignored {
+        let f = &i.finding;
+        let place = match &f.location {
+            Location::File(l) => format!(
+                "{}:{}:{}",
+                source_name(report, &f.repository, &l.file),
+                l.line,
+                l.column
+            ),
+            Location::Setting(s) => format!("{} {s}", f.repository),
+        };
+        let reason = if i.reason.is_empty() {
+            "no reason given"
+        } else {
+            &i.reason
+        };
+        out.push_str(&format!(
+            "ignored: {place}: {} [{}] — {reason} ({})\n",
+            f.message, f.rule, i.by
+        ));
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+/// Mistakes in config files as miette diagnostics (a snippet with the span), for stderr.
+pub fn render_config_errors(report: &AuditReport, color: bool) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false)
+        .with_context_lines(1);
+    let mut out = String::new();
+    for e in &report.config_errors {
+        if handler.render_report(&mut out, e).is_err() {
+            out.push_str(&format!(
+                "error: {}:{}:{}: {}\n",
+                e.file, e.line, e.column, e
+            ));
+        }
+    }
     out
 }
 
@@ -221,7 +280,16 @@ pub fn summary(report: &AuditReport) -> String {
         plural(report.files_audited(), "file", "files"),
         plural(report.repos.len(), "repository", "repositories")
     ));
-    let problems = report.errors.len() + report.policy_errors.len();
+    if !report.ignored.is_empty() {
+        s.push_str(&format!("; {} ignored", report.ignored.len()));
+    }
+    if report.baseline_suppressed > 0 {
+        s.push_str(&format!(
+            "; {} suppressed by the baseline",
+            plural(report.baseline_suppressed, "finding", "findings")
+        ));
+    }
+    let problems = report.errors.len() + report.policy_errors.len() + report.config_errors.len();
     if problems > 0 {
         s.push_str(&format!(
             "; {} could not be audited (see above)",

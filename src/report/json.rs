@@ -15,7 +15,17 @@ struct Document<'a> {
     tool: Tool,
     findings: Vec<JsonFinding<'a>>,
     errors: Vec<JsonError<'a>>,
+    /// Findings silenced by ignores (inline comments, config `ignore:`).
+    ignored: Vec<JsonIgnored<'a>>,
     summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonIgnored<'a> {
+    #[serde(flatten)]
+    finding: JsonFinding<'a>,
+    reason: &'a str,
+    ignored_by: &'a str,
 }
 
 #[derive(Serialize)]
@@ -109,6 +119,8 @@ struct Summary {
     notes: usize,
     input_errors: usize,
     settings_evaluated: bool,
+    ignored: usize,
+    baseline_suppressed: usize,
 }
 
 fn finding(f: &Finding) -> JsonFinding<'_> {
@@ -154,6 +166,14 @@ pub fn render(report: &AuditReport) -> String {
         message: &e.message,
         kind: "policy",
     }));
+    errors.extend(report.config_errors.iter().map(|e| JsonError {
+        repository: None,
+        file: Some(&e.file),
+        line: Some(e.line),
+        column: Some(e.column),
+        message: &e.message,
+        kind: "config",
+    }));
     let doc = Document {
         version: FORMAT_VERSION,
         tool: Tool {
@@ -161,6 +181,15 @@ pub fn render(report: &AuditReport) -> String {
             version: env!("CARGO_PKG_VERSION"),
         },
         findings: report.findings.iter().map(finding).collect(),
+        ignored: report
+            .ignored
+            .iter()
+            .map(|i| JsonIgnored {
+                finding: finding(&i.finding),
+                reason: &i.reason,
+                ignored_by: &i.by,
+            })
+            .collect(),
         summary: Summary {
             repositories: report.repos.len(),
             files: report.files_audited(),
@@ -170,6 +199,8 @@ pub fn render(report: &AuditReport) -> String {
             notes: c.notes,
             input_errors: errors.len(),
             settings_evaluated: report.settings_evaluated(),
+            ignored: report.ignored.len(),
+            baseline_suppressed: report.baseline_suppressed,
         },
         errors,
     };

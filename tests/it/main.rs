@@ -3,7 +3,9 @@
 
 mod bad_input;
 mod cli;
+mod config;
 mod fixtures;
+mod policies;
 mod rego;
 mod robustness;
 

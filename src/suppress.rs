@@ -1,0 +1,236 @@
+//! Findings the user chose not to see: inline `# shiplint: ignore[...]` comments, `ignore:`
+//! entries of the config file, and the baseline of known findings.
+//! Nothing is dropped silently: ignored findings are counted and can be listed
+//! (`--show-ignored`), baseline suppressions are counted.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::finding::{Finding, Location};
+
+/// A finding that an ignore silenced, and why.
+#[derive(Debug, Clone)]
+pub struct Ignored {
+    pub finding: Finding,
+    pub reason: String,
+    /// What silenced it: `inline (file:line)` or the config file.
+    pub by: String,
+}
+
+/// One `# shiplint: ignore[a, b] reason` comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlineIgnore {
+    /// 1-based line of the comment.
+    pub line: usize,
+    /// The line it silences besides its own: the next line that is not only a comment,
+    /// when the comment stands alone on its line.
+    pub next: Option<usize>,
+    pub rules: Vec<String>,
+    pub reason: String,
+}
+
+impl InlineIgnore {
+    fn covers(&self, rule: &str, first: usize, last: usize) -> bool {
+        let on = |l: usize| l >= first && l <= last;
+        (on(self.line) || self.next.is_some_and(on)) && self.rules.iter().any(|r| r == rule)
+    }
+}
+
+fn directive() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"#\s*shiplint:\s*ignore\[([^\]]*)\]\s*(.*)$").expect("valid regex")
+    })
+}
+
+/// Every inline ignore comment of a file.
+pub fn inline_ignores(text: &str) -> Vec<InlineIgnore> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(c) = directive().captures(line) else {
+            continue;
+        };
+        let comment_start = c.get(0).map_or(0, |m| m.start());
+        let alone = line[..comment_start].trim().is_empty();
+        let next = alone
+            .then(|| {
+                (i + 1..lines.len())
+                    .find(|&j| !lines[j].trim_start().starts_with('#'))
+                    .map(|j| j + 1)
+            })
+            .flatten();
+        let rules = c[1]
+            .split(',')
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .collect();
+        out.push(InlineIgnore {
+            line: i + 1,
+            next,
+            rules,
+            reason: c[2].trim().to_string(),
+        });
+    }
+    out
+}
+
+/// Splits findings into kept and ignored, by the config's `ignore:` entries and the
+/// inline comments of the files (`text_of(file)` gives a file's text).
+pub fn apply_ignores<'t>(
+    findings: Vec<Finding>,
+    config: &Config,
+    text_of: impl Fn(&str) -> Option<&'t str>,
+) -> (Vec<Finding>, Vec<Ignored>) {
+    let mut inline: BTreeMap<String, Vec<InlineIgnore>> = BTreeMap::new();
+    let mut kept = Vec::with_capacity(findings.len());
+    let mut ignored = Vec::new();
+    for f in findings {
+        let file = f.location.file();
+        let by_config = config
+            .ignore
+            .iter()
+            .find(|e| e.matches(&f.rule, file.map(|l| l.file.as_str())));
+        if let Some(e) = by_config {
+            ignored.push(Ignored {
+                reason: e.reason.clone(),
+                by: config.file.clone().unwrap_or_else(|| "config".into()),
+                finding: f,
+            });
+            continue;
+        }
+        let by_comment = file.and_then(|l| {
+            let comments = inline
+                .entry(l.file.clone())
+                .or_insert_with(|| text_of(&l.file).map(inline_ignores).unwrap_or_default());
+            comments
+                .iter()
+                .find(|c| c.covers(&f.rule, l.line, l.end_line))
+                .map(|c| {
+                    (
+                        c.reason.clone(),
+                        format!("comment at {}:{}", l.file, c.line),
+                    )
+                })
+        });
+        match by_comment {
+            Some((reason, by)) => ignored.push(Ignored {
+                finding: f,
+                reason,
+                by,
+            }),
+            None => kept.push(f),
+        }
+    }
+    (kept, ignored)
+}
+
+/// The findings known on the day the baseline was taken (`shiplint baseline`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Baseline {
+    pub version: u32,
+    pub findings: Vec<BaselineEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaselineEntry {
+    pub fingerprint: String,
+    pub rule: String,
+    /// Repository-relative file, or the setting, for people reading the file.
+    #[serde(default)]
+    pub location: String,
+    #[serde(default)]
+    pub message: String,
+}
+
+pub const BASELINE_VERSION: u32 = 1;
+
+impl Baseline {
+    pub fn of(findings: &[Finding]) -> Baseline {
+        let mut entries: Vec<BaselineEntry> = findings
+            .iter()
+            .map(|f| BaselineEntry {
+                fingerprint: f.fingerprint(),
+                rule: f.rule.clone(),
+                location: match &f.location {
+                    Location::File(l) => l.file.clone(),
+                    Location::Setting(s) => s.clone(),
+                },
+                message: f.message.clone(),
+            })
+            .collect();
+        entries.sort_by(|a, b| {
+            (&a.location, &a.rule, &a.fingerprint).cmp(&(&b.location, &b.rule, &b.fingerprint))
+        });
+        Baseline {
+            version: BASELINE_VERSION,
+            findings: entries,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    pub fn load(path: &Path) -> Result<Baseline, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
+        let b: Baseline = serde_json::from_str(&text)
+            .map_err(|e| format!("{}: not a shiplint baseline: {e}", path.display()))?;
+        if b.version != BASELINE_VERSION {
+            return Err(format!(
+                "{}: baseline version {} is not supported (expected {BASELINE_VERSION})",
+                path.display(),
+                b.version
+            ));
+        }
+        Ok(b)
+    }
+
+    /// Drops the findings the baseline knows (each entry suppresses one finding, so a
+    /// second copy of a known problem is still reported). Returns how many were dropped.
+    pub fn suppress(&self, findings: &mut Vec<Finding>) -> usize {
+        let mut known: BTreeMap<&str, usize> = BTreeMap::new();
+        for e in &self.findings {
+            *known.entry(e.fingerprint.as_str()).or_default() += 1;
+        }
+        let before = findings.len();
+        findings.retain(|f| match known.get_mut(f.fingerprint().as_str()) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        });
+        before - findings.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_comments_cover_their_line_and_the_next() {
+        let text = "jobs:\n  # shiplint: ignore[a, b] legacy deploy\n  # more words\n  x: 1 # shiplint: ignore[c]\n  y: 2\n";
+        let ig = inline_ignores(text);
+        assert_eq!(ig.len(), 2);
+        assert_eq!(ig[0].line, 2);
+        assert_eq!(ig[0].next, Some(4));
+        assert_eq!(ig[0].rules, vec!["a", "b"]);
+        assert_eq!(ig[0].reason, "legacy deploy");
+        assert_eq!(ig[1].next, None);
+        assert!(ig[0].covers("b", 4, 4));
+        assert!(!ig[0].covers("c", 4, 4));
+        assert!(ig[1].covers("c", 4, 4));
+        assert!(!ig[1].covers("c", 5, 5));
+    }
+}
