@@ -20,6 +20,8 @@ pub struct AuditOptions {
     pub discover: DiscoverOptions,
     /// Never touch the network, even with a token.
     pub offline: bool,
+    /// `input.settings` for every audited repository (`--settings FILE`).
+    pub settings: Option<serde_json::Value>,
 }
 
 /// What one repository came to.
@@ -28,6 +30,8 @@ pub struct RepoSummary {
     pub display: String,
     pub files: usize,
     pub settings_evaluated: bool,
+    /// `https://github.com/OWNER/NAME/settings` when owner and name are known.
+    pub settings_url: Option<String>,
 }
 
 /// Everything the reports need: findings, errors, and the audited sources for snippets.
@@ -100,12 +104,19 @@ pub fn audit_repository(
             display: repo.display.clone(),
             files: repo.files.len(),
             settings_evaluated: with_settings,
+            settings_url: settings_url(&repo.info),
         },
         findings,
         errors,
         policy_errors,
         sources,
     }
+}
+
+/// The settings page of a repository on github.com, when its owner and name are known.
+fn settings_url(info: &model::RepositoryInfo) -> Option<String> {
+    (!info.owner.is_empty() && !info.name.is_empty())
+        .then(|| format!("https://github.com/{}/{}/settings", info.owner, info.name))
 }
 
 /// Audits local paths.
@@ -120,7 +131,11 @@ pub fn audit_paths(policies: &PolicySet, opts: &AuditOptions) -> AuditReport {
         .into_par_iter()
         .map_init(
             || policies.engine(),
-            |engine, repo_files| audit_repository(policies, engine, local::load(repo_files)),
+            |engine, repo_files| {
+                let mut repo = local::load(repo_files);
+                repo.settings.clone_from(&opts.settings);
+                audit_repository(policies, engine, repo)
+            },
         )
         .collect();
     let mut report = AuditReport {

@@ -74,6 +74,11 @@ pub struct AuditArgs {
     #[arg(long)]
     pub offline: bool,
 
+    /// Repository settings (branch protection, rulesets, environments) as JSON, for the
+    /// settings rules without the API (docs/input.md, `input.settings`).
+    #[arg(long, value_name = "FILE")]
+    pub settings: Option<PathBuf>,
+
     /// Skip (and report) files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
     pub max_file_size: u64,

@@ -13,5 +13,6 @@ pub mod model;
 pub mod policy;
 pub mod report;
 pub mod run;
+pub mod settings;
 pub mod source;
 pub mod yaml;

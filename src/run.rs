@@ -63,12 +63,21 @@ fn audit_command(args: AuditArgs) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    let settings = match args.settings.as_deref().map(crate::settings::load) {
+        None => None,
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
     let opts = AuditOptions {
         paths: args.paths.clone(),
         discover: DiscoverOptions {
             max_file_size: args.max_file_size,
         },
         offline: args.offline,
+        settings,
     };
     let report = audit::audit_paths(&policies, &opts);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();

@@ -10,16 +10,29 @@ macro_rules! policies {
 /// `(path, source)` of every built-in module, rules, helpers and their tests.
 pub const POLICIES: &[(&str, &str)] = policies![
     "policies/lib/actions.rego",
+    "policies/lib/settings.rego",
     "policies/lib/steps.rego",
+    "policies/rules/admins-bypass.rego",
+    "policies/rules/branch-unprotected.rego",
+    "policies/rules/deletion-allowed.rego",
+    "policies/rules/environment-any-branch.rego",
+    "policies/rules/environment-without-reviewers.rego",
+    "policies/rules/force-push-allowed.rego",
     "policies/rules/oidc-missing-id-token.rego",
+    "policies/rules/reviews-not-required.rego",
     "policies/rules/scan-continue-on-error.rego",
+    "policies/rules/settings-unreadable.rego",
+    "policies/rules/stale-reviews-kept.rego",
     "policies/rules/static-cloud-credentials.rego",
+    "policies/rules/status-checks-not-required.rego",
+    "policies/rules/status-checks-not-strict.rego",
     "policies/rules/unpinned-action.rego",
 ];
 
 /// The Rego unit tests of the built-in policies (run by `cargo test` and
 /// `shiplint test-policies policies`), kept out of the production engine.
 pub const POLICY_TESTS: &[(&str, &str)] = policies![
+    "policies/rules/force-push-allowed_test.rego",
     "policies/rules/oidc-missing-id-token_test.rego",
     "policies/rules/scan-continue-on-error_test.rego",
     "policies/rules/static-cloud-credentials_test.rego",

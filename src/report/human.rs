@@ -111,6 +111,25 @@ fn source_name(report: &AuditReport, repository: &str, file: &str) -> String {
     }
 }
 
+/// The GitHub page where a setting finding is fixed, when the repository's owner and name
+/// are known (`…/settings/branches`, `…/settings/environments`).
+fn settings_page(report: &AuditReport, f: &Finding) -> Option<String> {
+    let Location::Setting(setting) = &f.location else {
+        return None;
+    };
+    let base = report
+        .repos
+        .iter()
+        .find(|r| r.display == f.repository)?
+        .settings_url
+        .as_ref()?;
+    let section = setting.split('/').next().unwrap_or_default();
+    Some(match section {
+        "branches" | "environments" => format!("{base}/{section}"),
+        _ => base.clone(),
+    })
+}
+
 fn diagnostic(report: &AuditReport, f: &Finding) -> FindingDiagnostic {
     let mut d = FindingDiagnostic {
         rule: f.rule.clone(),
@@ -119,7 +138,10 @@ fn diagnostic(report: &AuditReport, f: &Finding) -> FindingDiagnostic {
             Location::File(_) => f.message.clone(),
         },
         severity: f.severity,
-        help: f.help.clone(),
+        help: match (&f.location, settings_page(report, f)) {
+            (Location::Setting(_), Some(page)) => format!("{}\nsettings page: {page}", f.help),
+            _ => f.help.clone(),
+        },
         url: f.doc_url.clone(),
         source: None,
         labels: Vec::new(),

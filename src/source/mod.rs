@@ -27,6 +27,8 @@ pub struct Repository {
     pub info: RepositoryInfo,
     pub files: Vec<LoadedFile>,
     pub errors: Vec<InputError>,
+    /// Repository settings (`input.settings`), when known: `--settings FILE` or the API.
+    pub settings: Option<serde_json::Value>,
 }
 
 impl Repository {
