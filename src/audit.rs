@@ -30,8 +30,8 @@ pub struct RepoSummary {
     pub display: String,
     pub files: usize,
     pub settings_evaluated: bool,
-    /// `https://github.com/OWNER/NAME/settings` when owner and name are known.
-    pub settings_url: Option<String>,
+    /// `OWNER/NAME` on GitHub, when known (settings findings link its settings pages).
+    pub slug: Option<String>,
 }
 
 /// Everything the reports need: findings, errors, and the audited sources for snippets.
@@ -104,7 +104,7 @@ pub fn audit_repository(
             display: repo.display.clone(),
             files: repo.files.len(),
             settings_evaluated: with_settings,
-            settings_url: settings_url(&repo.info),
+            slug: slug(&repo.info),
         },
         findings,
         errors,
@@ -113,10 +113,10 @@ pub fn audit_repository(
     }
 }
 
-/// The settings page of a repository on github.com, when its owner and name are known.
-fn settings_url(info: &model::RepositoryInfo) -> Option<String> {
+/// `OWNER/NAME` of a repository, when both are known.
+fn slug(info: &model::RepositoryInfo) -> Option<String> {
     (!info.owner.is_empty() && !info.name.is_empty())
-        .then(|| format!("https://github.com/{}/{}/settings", info.owner, info.name))
+        .then(|| format!("{}/{}", info.owner, info.name))
 }
 
 /// Audits local paths.

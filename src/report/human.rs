@@ -111,22 +111,28 @@ fn source_name(report: &AuditReport, repository: &str, file: &str) -> String {
     }
 }
 
+/// `OWNER/NAME` of a finding's repository, when known.
+fn slug<'a>(report: &'a AuditReport, f: &Finding) -> Option<&'a str> {
+    report
+        .repos
+        .iter()
+        .find(|r| r.display == f.repository)?
+        .slug
+        .as_deref()
+}
+
 /// The GitHub page where a setting finding is fixed, when the repository's owner and name
-/// are known (`…/settings/branches`, `…/settings/environments`).
+/// are known (`…/settings/branches`, `…/settings/environments`, `…/settings/rules`).
 fn settings_page(report: &AuditReport, f: &Finding) -> Option<String> {
     let Location::Setting(setting) = &f.location else {
         return None;
     };
-    let base = report
-        .repos
-        .iter()
-        .find(|r| r.display == f.repository)?
-        .settings_url
-        .as_ref()?;
-    let section = setting.split('/').next().unwrap_or_default();
-    Some(match section {
-        "branches" | "environments" => format!("{base}/{section}"),
-        _ => base.clone(),
+    let base = format!("https://github.com/{}/settings", slug(report, f)?);
+    Some(match setting.split('/').next().unwrap_or_default() {
+        "branches" => format!("{base}/branches"),
+        "environments" => format!("{base}/environments"),
+        "rulesets" => format!("{base}/rules"),
+        _ => base,
     })
 }
 
@@ -134,7 +140,11 @@ fn diagnostic(report: &AuditReport, f: &Finding) -> FindingDiagnostic {
     let mut d = FindingDiagnostic {
         rule: f.rule.clone(),
         message: match &f.location {
-            Location::Setting(s) => format!("{} ({}: {s})", f.message, f.repository),
+            Location::Setting(s) => format!(
+                "{} ({}: {s})",
+                f.message,
+                slug(report, f).unwrap_or(&f.repository)
+            ),
             Location::File(_) => f.message.clone(),
         },
         severity: f.severity,

@@ -5,6 +5,7 @@ mod bad_input;
 mod cli;
 mod fixtures;
 mod rego;
+mod settings;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
