@@ -47,10 +47,13 @@ fn set(items: &[(&str, &str)]) -> BTreeSet<(String, String)> {
         .collect()
 }
 
+/// A settings fixture, the exit code it yields, and its `(rule, setting)` findings.
+type Case = (&'static str, i32, &'static [(&'static str, &'static str)]);
+
 #[test]
 fn each_settings_fixture_fires_exactly_its_rules() {
     let repo = testdata("repos/exemplary");
-    let cases: &[(&str, i32, &[(&str, &str)])] = &[
+    let cases: &[Case] = &[
         ("well-protected", 0, &[]),
         (
             "weak",
