@@ -32,10 +32,21 @@ pub const POLICIES: &[(&str, &str)] = policies![
 /// The Rego unit tests of the built-in policies (run by `cargo test` and
 /// `shiplint test-policies policies`), kept out of the production engine.
 pub const POLICY_TESTS: &[(&str, &str)] = policies![
+    "policies/lib/settings_test.rego",
+    "policies/rules/admins-bypass_test.rego",
+    "policies/rules/branch-unprotected_test.rego",
+    "policies/rules/deletion-allowed_test.rego",
+    "policies/rules/environment-any-branch_test.rego",
+    "policies/rules/environment-without-reviewers_test.rego",
     "policies/rules/force-push-allowed_test.rego",
     "policies/rules/oidc-missing-id-token_test.rego",
+    "policies/rules/reviews-not-required_test.rego",
     "policies/rules/scan-continue-on-error_test.rego",
+    "policies/rules/settings-unreadable_test.rego",
+    "policies/rules/stale-reviews-kept_test.rego",
     "policies/rules/static-cloud-credentials_test.rego",
+    "policies/rules/status-checks-not-required_test.rego",
+    "policies/rules/status-checks-not-strict_test.rego",
     "policies/rules/unpinned-action_test.rego",
 ];
 
