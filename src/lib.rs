@@ -9,6 +9,7 @@ pub mod audit;
 pub mod cli;
 pub mod discover;
 pub mod finding;
+pub mod github;
 pub mod model;
 pub mod policy;
 pub mod report;

@@ -10,12 +10,15 @@ use crate::audit::{self, AuditOptions, AuditReport};
 use crate::cli::{AuditArgs, Cli, ColorChoice, Command, FailOn, Format, InputArgs, RulesArgs};
 use crate::discover::DiscoverOptions;
 use crate::finding::Severity;
+use crate::github;
 use crate::policy::PolicySet;
 use crate::report::{self, human::HumanOptions};
+use crate::source::github::{self as github_source, RemoteSpec};
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
+pub const EXIT_GITHUB: u8 = 3;
 
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
@@ -71,15 +74,27 @@ fn audit_command(args: AuditArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
+    // `OWNER/NAME` that is not a local path names a GitHub repository.
+    let (remote, local): (Vec<_>, Vec<_>) = args
+        .paths
+        .iter()
+        .partition(|p| !p.exists() && p.to_str().and_then(RemoteSpec::parse).is_some());
     let opts = AuditOptions {
-        paths: args.paths.clone(),
+        paths: local.into_iter().cloned().collect(),
         discover: DiscoverOptions {
             max_file_size: args.max_file_size,
         },
         offline: args.offline,
         settings,
     };
-    let report = audit::audit_paths(&policies, &opts);
+    let report = if remote.is_empty() {
+        audit::audit_paths(&policies, &opts)
+    } else {
+        match audit_remote(&policies, &args, &remote, &opts) {
+            Ok(r) => r,
+            Err(code) => return code,
+        }
+    };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let rendered = match args.format {
         Format::Human => {
@@ -101,6 +116,49 @@ fn audit_command(args: AuditArgs) -> u8 {
         return code;
     }
     exit_code(&report, args.fail_on)
+}
+
+/// Audits `OWNER/NAME` repositories through the API (and any local paths given with them).
+fn audit_remote(
+    policies: &PolicySet,
+    args: &AuditArgs,
+    remote: &[&std::path::PathBuf],
+    opts: &AuditOptions,
+) -> Result<AuditReport, u8> {
+    if args.offline {
+        eprintln!("error: --offline cannot audit GitHub repositories (OWNER/NAME)");
+        return Err(EXIT_ERROR);
+    }
+    let base = github::base_url(
+        args.github_url.as_deref(),
+        std::env::var("GH_HOST").ok().as_deref(),
+    );
+    let mut client_opts = github::ClientOptions::new(base, github::Token::from_env());
+    client_opts.wait_for_reset = !args.no_wait;
+    let client = github::Client::new(client_opts).map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_GITHUB
+    })?;
+    let mut report = if opts.paths.is_empty() {
+        AuditReport::default()
+    } else {
+        audit::audit_paths(policies, opts)
+    };
+    let mut engine = policies.engine();
+    for spec in remote
+        .iter()
+        .filter_map(|p| p.to_str().and_then(RemoteSpec::parse))
+    {
+        let repo = github_source::load(&client, &spec, opts.settings.clone()).map_err(|e| {
+            eprintln!("error: {}: {e}", spec.slug());
+            EXIT_GITHUB
+        })?;
+        report.absorb(audit::audit_repository(policies, &mut engine, repo));
+    }
+    report
+        .findings
+        .sort_by_key(crate::finding::Finding::sort_key);
+    Ok(report)
 }
 
 fn write_output(path: Option<&std::path::Path>, text: &str) -> Result<(), u8> {

@@ -1,6 +1,7 @@
 //! Where repositories come from: the local disk now; the GitHub API for remote audits.
 //! Every source yields the same [`Repository`]: parsed files plus the input errors met.
 
+pub mod github;
 pub mod local;
 
 use std::path::PathBuf;

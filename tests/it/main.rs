@@ -4,6 +4,7 @@
 mod bad_input;
 mod cli;
 mod fixtures;
+mod github;
 mod rego;
 mod settings;
 
