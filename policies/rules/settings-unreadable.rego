@@ -38,7 +38,15 @@ findings contains f if {
 	not settings.environments_readable
 	err := object.get(settings.settings, "environments_error", "not readable")
 	f := {
-		"message": sprintf("environments: the environment list could not be read (%s); not judged: environment-without-reviewers, environment-any-branch. A token with the \"Actions: read\" repository permission (fine-grained) or the `repo` scope (classic) can read it", [err]),
+		"message": sprintf("environments: the environment list could not be read (%s); not judged: environment-without-reviewers, environment-any-branch. %s", [err, environments_fix(err)]),
 		"setting": "environments",
 	}
+}
+
+environments_fix(err) := "Environments are not available on this plan for private repositories (GitHub Pro/Team, or a public repository)" if {
+	contains(lower(err), "upgrade")
+}
+
+environments_fix(err) := "A token with the \"Actions: read\" repository permission (fine-grained) or the `repo` scope (classic) can read it" if {
+	not contains(lower(err), "upgrade")
 }

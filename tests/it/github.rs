@@ -379,3 +379,73 @@ fn without_a_token_no_authorization_header_is_sent() {
     );
     assert!(server.authorizations().iter().all(Option::is_none));
 }
+
+#[test]
+fn a_silent_server_times_out() {
+    // Accepts connections and never answers.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for s in listener.incoming() {
+            open.push(s);
+        }
+    });
+    let mut opts = zero_wait(url);
+    opts.timeout = Duration::from_millis(200);
+    opts.retries = 1;
+    let client = Client::new(opts).unwrap();
+    let started = std::time::Instant::now();
+    assert!(matches!(
+        client.get(REPO),
+        Err(GithubError::Unreachable { .. })
+    ));
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn unreadable_environments_are_reported_not_passed() {
+    let mut routes = repo_routes(reply(200, "branch-protection-full.json"));
+    routes.retain(|(p, _)| !p.ends_with("/environments"));
+    let forbidden = Reply {
+        status: 403,
+        headers: rate_headers("4990"),
+        body:
+            "{\"message\":\"Resource not accessible by personal access token\",\"status\":\"403\"}"
+                .into(),
+    };
+    routes.push(("/repos/octo-org/octo-repo/environments", vec![forbidden]));
+    let server = Server::start(routes);
+    let out = audit_remote(&server, Some(TOKEN), &["-f", "json"]);
+    let fired = rules_fired(&out);
+    assert!(
+        fired.contains(&("settings-unreadable".into(), "environments".into())),
+        "{fired:?}"
+    );
+    assert!(!fired.iter().any(|(r, _)| r.starts_with("environment-")));
+    assert!(stdout(&out).contains("Actions: read"));
+}
+
+#[test]
+fn offline_cannot_audit_a_github_repository() {
+    let out = crate::shiplint(&["audit", "--offline", "octo-org/octo-repo"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--offline"));
+}
+
+#[test]
+fn settings_file_replaces_the_fetched_settings() {
+    let server = Server::start(repo_routes(reply(200, "branch-protection-weak.json")));
+    let file = testdata("settings/well-protected.json");
+    let out = audit_remote(
+        &server,
+        Some(TOKEN),
+        &["-f", "json", "--settings", file.to_str().unwrap()],
+    );
+    let fired = rules_fired(&out);
+    assert!(
+        !fired.iter().any(|(r, _)| r == "force-push-allowed"),
+        "{fired:?}"
+    );
+    assert!(!server.paths().iter().any(|p| p.contains("/protection")));
+}

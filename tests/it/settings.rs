@@ -208,8 +208,14 @@ fn unreadable_protection_names_the_rules_not_judged_and_the_permission() {
         "testdata/repos/exemplary",
     ]);
     let text = stdout(&out);
-    assert!(text.contains("not available on this plan"), "{text}");
-    assert!(text.contains("Actions: read"), "{text}");
+    assert!(
+        text.contains("Branch protection is not available on this plan"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Environments are not available on this plan"),
+        "{text}"
+    );
 }
 
 #[test]
