@@ -47,12 +47,22 @@ expand(p) := {p} if not is_glob(p)
 
 expand(p) := {b | some b, _ in branches; glob.match(p, ["/"], b)} if is_glob(p)
 
+# A job deploys: itself, or through the local reusable workflow it calls.
+deploys(job) if steps.deploy_job(job)
+
+deploys(job) if {
+	some callee in input.workflows
+	callee.path == job.uses.resolved
+	some j in callee.jobs
+	steps.deploy_job(j)
+}
+
 # The `push:` trigger of a workflow with a deploy job.
 deploying_push(wf) := push if {
 	push := wf.triggers.push
 	is_object(push)
 	some job in wf.jobs
-	steps.deploy_job(job)
+	deploys(job)
 }
 
 push_ignores(push, b) if {

@@ -87,3 +87,18 @@ test_hidden_protection_leaves_rules_not_judged_unless_rulesets_settle_them if {
 	"reviews-not-required" in nj
 	"admins-bypass" in nj
 }
+
+test_pushes_that_call_a_deploying_reusable_workflow_are_release_branches if {
+	callee := {
+		"path": ".github/workflows/deploy.yml",
+		"triggers": {"workflow_call": {}},
+		"jobs": [{"id": "rollout", "path": ["jobs", "rollout"], "steps": [{"index": 0, "run": "helm upgrade --install app ./chart --atomic"}]}],
+	}
+	caller := {
+		"path": ".github/workflows/ci.yml",
+		"triggers": {"push": {"branches": ["stable"]}},
+		"jobs": [{"id": "deploy", "path": ["jobs", "deploy"], "uses": {"raw": "./.github/workflows/deploy.yml", "ref_kind": "local", "resolved": ".github/workflows/deploy.yml"}, "steps": []}],
+	}
+	inp := object.union(with_branches({"main": classic(null), "stable": classic(null)}), {"workflows": [caller, callee]})
+	settings.release_branches == {"main", "stable"} with input as inp
+}
