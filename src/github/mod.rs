@@ -331,6 +331,49 @@ impl Client {
         }
     }
 
+    /// Every item of a paginated list (`per_page=100`, following `link: rel="next"` on
+    /// this API only), at most `max_pages` pages.
+    pub fn get_list(&self, path: &str, max_pages: usize) -> Result<Vec<Json>, GithubError> {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let mut next = Some(format!("{path}{sep}per_page=100"));
+        let mut items = Vec::new();
+        for _ in 0..max_pages {
+            let Some(p) = next.take() else { break };
+            let r = self.get(&p)?;
+            if r.status != 200 {
+                return Err(r.unexpected());
+            }
+            match r.json()? {
+                Json::Array(mut page) => items.append(&mut page),
+                _ => {
+                    return Err(GithubError::Invalid {
+                        path: p,
+                        reason: "expected an array".into(),
+                    })
+                }
+            }
+            next = r.header("link").and_then(|l| self.next_link(l));
+        }
+        Ok(items)
+    }
+
+    /// The `rel="next"` URL of a `link` header as a path on this API (never another host).
+    fn next_link(&self, link: &str) -> Option<String> {
+        let url = link.split(',').find_map(|part| {
+            let (url, rel) = part.split_once(';')?;
+            rel.contains("rel=\"next\"")
+                .then(|| url.trim().trim_start_matches('<').trim_end_matches('>'))
+        })?;
+        let base = self.opts.base_url.trim_end_matches('/');
+        let rest = url.strip_prefix(base)?;
+        // The base URL's own path (GHE `/api/v3`) is added back by the client.
+        let base_path = base
+            .splitn(4, '/')
+            .nth(3)
+            .map_or(String::new(), |p| format!("/{p}"));
+        Some(format!("{base_path}{rest}"))
+    }
+
     /// For a 403/429: how long to wait when it is a rate limit, `None` when it is a plain
     /// permission refusal, an error when waiting is not allowed.
     fn rate_limit_wait(&self, r: &Response) -> Result<Option<Duration>, GithubError> {
@@ -390,6 +433,22 @@ mod tests {
             base_url(Some("http://127.0.0.1:9/"), Some("ghe.example.com")),
             "http://127.0.0.1:9"
         );
+    }
+
+    #[test]
+    fn next_links_stay_on_the_api() {
+        let client = Client::new(ClientOptions::new(
+            "https://ghe.example.com/api/v3".into(),
+            None,
+        ))
+        .unwrap();
+        let link = "<https://ghe.example.com/api/v3/repositories/1/branches?per_page=100&page=2>; rel=\"next\", <https://ghe.example.com/api/v3/repositories/1/branches?per_page=100&page=4>; rel=\"last\"";
+        assert_eq!(
+            client.next_link(link).as_deref(),
+            Some("/api/v3/repositories/1/branches?per_page=100&page=2")
+        );
+        let elsewhere = "<https://evil.example.com/x?page=2>; rel=\"next\"";
+        assert_eq!(client.next_link(elsewhere), None);
     }
 
     #[test]

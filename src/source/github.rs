@@ -64,25 +64,53 @@ fn file_bytes(body: &Json) -> Result<Vec<u8>, String> {
     }
 }
 
-/// Branch names (no globs) that `push:` triggers name: fetched as possible release
-/// branches, besides the default branch. Policies decide which ones are release branches.
-fn push_branches(repo: &Repository) -> BTreeSet<String> {
+/// Branch names and patterns that `push:` triggers name: their settings are fetched as
+/// possible release branches, besides the default branch's. Policies decide which ones
+/// are release branches (those whose pushes deploy).
+fn push_branches(repo: &Repository) -> (BTreeSet<String>, Vec<String>) {
     let (input, _) = crate::model::build_input(repo);
-    let mut out = BTreeSet::new();
+    let mut names = BTreeSet::new();
+    let mut patterns = Vec::new();
     for wf in &input.workflows {
         let Some(push) = wf.triggers.get("push") else {
             continue;
         };
         for b in push["branches"].as_array().into_iter().flatten() {
-            if let Some(b) = b.as_str() {
-                if !b.contains(['*', '?', '[', '!', '+']) {
-                    out.insert(b.to_string());
+            match b.as_str() {
+                Some(b) if b.starts_with('!') => {}
+                Some(b) if b.contains(['*', '?', '[', '+']) => patterns.push(b.to_string()),
+                Some(b) => {
+                    names.insert(b.to_string());
                 }
+                None => {}
             }
         }
     }
-    out
+    (names, patterns)
 }
+
+/// A GitHub branch filter pattern as a regex: `**` any characters, `*` any but `/`,
+/// `?` one character; other pattern syntax is taken literally.
+fn pattern_regex(pattern: &str) -> Option<regex::Regex> {
+    let mut re = String::from("^");
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+                re.push_str(".*");
+            }
+            '*' => re.push_str("[^/]*"),
+            '?' => re.push('.'),
+            c => re.push_str(&regex::escape(&c.to_string())),
+        }
+    }
+    re.push('$');
+    regex::Regex::new(&re).ok()
+}
+
+/// At most this many branches matched by push patterns get their settings fetched.
+const MAX_PATTERN_BRANCHES: usize = 20;
 
 /// Fetches one repository: metadata, workflow files, and (unless given) its settings.
 pub fn load(
@@ -152,8 +180,19 @@ pub fn load(
     repo.settings = match settings {
         Some(s) => Some(s),
         None => {
-            let mut branches = push_branches(&repo);
+            let (mut branches, patterns) = push_branches(&repo);
             branches.extend(default_branch);
+            let regexes: Vec<_> = patterns.iter().filter_map(|p| pattern_regex(p)).collect();
+            if !regexes.is_empty() {
+                let all = client.get_list(&format!("/repos/{slug}/branches"), 10)?;
+                let matched = all
+                    .iter()
+                    .filter_map(|b| b["name"].as_str())
+                    .filter(|n| regexes.iter().any(|r| r.is_match(n)))
+                    .take(MAX_PATTERN_BRANCHES)
+                    .map(str::to_string);
+                branches.extend(matched);
+            }
             Some(settings::fetch(client, &slug, &branches)?)
         }
     };
@@ -177,6 +216,16 @@ mod tests {
         assert!(RemoteSpec::parse("a/b/c").is_none());
         assert!(RemoteSpec::parse("./x").is_none());
         assert!(RemoteSpec::parse("testdata").is_none());
+    }
+
+    #[test]
+    fn branch_patterns() {
+        let r = pattern_regex("release/*").unwrap();
+        assert!(r.is_match("release/1.x") && !r.is_match("release/1/x") && !r.is_match("main"));
+        let r = pattern_regex("releases/**").unwrap();
+        assert!(r.is_match("releases/a/b"));
+        let r = pattern_regex("v?.x").unwrap();
+        assert!(r.is_match("v1.x") && !r.is_match("v1-x"));
     }
 
     #[test]

@@ -449,3 +449,87 @@ fn settings_file_replaces_the_fetched_settings() {
     );
     assert!(!server.paths().iter().any(|p| p.contains("/protection")));
 }
+
+/// A contents-API file body for `path` with `text`, as GitHub sends it.
+fn contents_body(path: &str, text: &str) -> String {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(text);
+    let lines: Vec<&str> = b64
+        .as_bytes()
+        .chunks(60)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    serde_json::json!({
+        "type": "file", "encoding": "base64", "size": text.len(),
+        "name": path.rsplit('/').next().unwrap(), "path": path,
+        "content": format!("{}\n", lines.join("\n")),
+    })
+    .to_string()
+}
+
+#[test]
+fn branches_matched_by_deploying_push_patterns_are_fetched_and_judged() {
+    let workflow = "on:\n  push:\n    branches: ['release/*']\njobs:\n  deploy:\n    runs-on: ubuntu-24.04\n    environment: staging\n    steps:\n      - run: echo deploy\n";
+    let listing = serde_json::json!([
+        {"type": "file", "name": "release.yml", "path": ".github/workflows/release.yml"}
+    ])
+    .to_string();
+    let ok = |body: String| Reply {
+        status: 200,
+        headers: rate_headers("4990"),
+        body,
+    };
+    let branches = serde_json::json!([
+        {"name": "main", "protected": true},
+        {"name": "release/1.x", "protected": false},
+        {"name": "feature/a", "protected": false}
+    ])
+    .to_string();
+    let server = Server::start(vec![
+        (REPO, vec![reply(200, "repo.json")]),
+        (
+            "/repos/octo-org/octo-repo/contents/.github/workflows",
+            vec![ok(listing)],
+        ),
+        (
+            "/repos/octo-org/octo-repo/contents/.github/workflows/release.yml",
+            vec![ok(contents_body(".github/workflows/release.yml", workflow))],
+        ),
+        ("/repos/octo-org/octo-repo/branches", vec![ok(branches)]),
+        (
+            "/repos/octo-org/octo-repo/branches/main/protection",
+            vec![reply(200, "branch-protection-full.json")],
+        ),
+        (
+            "/repos/octo-org/octo-repo/branches/release/1.x/protection",
+            vec![reply(404, "error-branch-not-protected.json")],
+        ),
+        (
+            "/repos/octo-org/octo-repo/rules/branches/main",
+            vec![reply(200, "rules-branch-empty.json")],
+        ),
+        (
+            "/repos/octo-org/octo-repo/rules/branches/release/1.x",
+            vec![reply(200, "rules-branch-empty.json")],
+        ),
+        (
+            "/repos/octo-org/octo-repo/environments",
+            vec![reply(200, "environments.json")],
+        ),
+    ]);
+    let out = audit_remote(&server, Some(TOKEN), &["-f", "json"]);
+    let fired: Vec<_> = rules_fired(&out)
+        .into_iter()
+        .filter(|(_, at)| !at.starts_with(".github/"))
+        .collect();
+    assert_eq!(
+        fired,
+        vec![(
+            "branch-unprotected".to_string(),
+            "branches/release/1.x/protection".to_string()
+        )]
+    );
+    let paths = server.paths();
+    assert!(paths.contains(&"/repos/octo-org/octo-repo/branches?per_page=100".to_string()));
+    assert!(!paths.iter().any(|p| p.contains("feature")), "{paths:?}");
+}
