@@ -29,7 +29,7 @@ findings contains f if {
 	some b in settings.release_branches
 	not settings.branches[b]
 	f := {
-		"message": sprintf("%s: release branch missing from the settings document; not judged: %s", [b, concat(", ", settings.branch_rules)]),
+		"message": sprintf("%s: release branch not in the settings document (it may not exist yet); not judged: %s", [b, concat(", ", settings.branch_rules)]),
 		"setting": sprintf("branches/%s", [b]),
 	}
 }

@@ -32,12 +32,14 @@ fn status_text(r: &Response) -> String {
     }
 }
 
-/// `{protection, readable, error?, rules}` of one branch.
-pub fn branch(client: &Client, repo: &str, branch: &str) -> Result<Json, GithubError> {
+/// `{protection, readable, error?, rules}` of one branch; `None` when the branch does not
+/// exist (a trigger may name a branch that was never created).
+pub fn branch(client: &Client, repo: &str, branch: &str) -> Result<Option<Json>, GithubError> {
     let b = encode_path(branch);
     let r = client.get(&format!("/repos/{repo}/branches/{b}/protection"))?;
     let mut out = Map::new();
     match r.status {
+        404 if r.message() == "Branch not found" => return Ok(None),
         200 => {
             out.insert("protection".into(), r.json()?);
             out.insert("readable".into(), Json::Bool(true));
@@ -71,7 +73,7 @@ pub fn branch(client: &Client, repo: &str, branch: &str) -> Result<Json, GithubE
         _ => return Err(r.unexpected()),
     };
     out.insert("rules".into(), Json::Array(rules));
-    Ok(Json::Object(out))
+    Ok(Some(Json::Object(out)))
 }
 
 /// The whole settings document for `repo` (`owner/name`) and its `branches`.
@@ -83,7 +85,9 @@ pub fn fetch(
     let mut by_name = Map::new();
     let mut ruleset_ids = BTreeSet::new();
     for b in branches {
-        let settings = branch(client, repo, b)?;
+        let Some(settings) = branch(client, repo, b)? else {
+            continue;
+        };
         for r in settings["rules"].as_array().into_iter().flatten() {
             if r["ruleset_source_type"] == "Repository" {
                 if let Some(id) = r["ruleset_id"].as_u64() {

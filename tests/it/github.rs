@@ -469,7 +469,7 @@ fn contents_body(path: &str, text: &str) -> String {
 
 #[test]
 fn branches_matched_by_deploying_push_patterns_are_fetched_and_judged() {
-    let workflow = "on:\n  push:\n    branches: ['release/*']\njobs:\n  deploy:\n    runs-on: ubuntu-24.04\n    environment: staging\n    steps:\n      - run: echo deploy\n";
+    let workflow = "on:\n  push:\n    branches: ['release/*', hotfix]\njobs:\n  deploy:\n    runs-on: ubuntu-24.04\n    environment: staging\n    steps:\n      - run: echo deploy\n";
     let listing = serde_json::json!([
         {"type": "file", "name": "release.yml", "path": ".github/workflows/release.yml"}
     ])
@@ -505,6 +505,14 @@ fn branches_matched_by_deploying_push_patterns_are_fetched_and_judged() {
             vec![reply(404, "error-branch-not-protected.json")],
         ),
         (
+            "/repos/octo-org/octo-repo/branches/hotfix/protection",
+            vec![Reply {
+                status: 404,
+                headers: rate_headers("4990"),
+                body: "{\"message\":\"Branch not found\",\"documentation_url\":\"https://docs.github.com/rest/branches/branch-protection#get-branch-protection\",\"status\":\"404\"}".into(),
+            }],
+        ),
+        (
             "/repos/octo-org/octo-repo/rules/branches/main",
             vec![reply(200, "rules-branch-empty.json")],
         ),
@@ -522,14 +530,26 @@ fn branches_matched_by_deploying_push_patterns_are_fetched_and_judged() {
         .into_iter()
         .filter(|(_, at)| !at.starts_with(".github/"))
         .collect();
+    // `hotfix` does not exist: not judged, and said so.
     assert_eq!(
         fired,
-        vec![(
-            "branch-unprotected".to_string(),
-            "branches/release/1.x/protection".to_string()
-        )]
+        vec![
+            (
+                "branch-unprotected".to_string(),
+                "branches/release/1.x/protection".to_string()
+            ),
+            (
+                "settings-unreadable".to_string(),
+                "branches/hotfix".to_string()
+            ),
+        ]
     );
+    assert!(!paths_contain(&server, "/rules/branches/hotfix"));
     let paths = server.paths();
     assert!(paths.contains(&"/repos/octo-org/octo-repo/branches?per_page=100".to_string()));
     assert!(!paths.iter().any(|p| p.contains("feature")), "{paths:?}");
+}
+
+fn paths_contain(server: &Server, part: &str) -> bool {
+    server.paths().iter().any(|p| p.contains(part))
 }
