@@ -110,4 +110,8 @@ pub struct InputArgs {
     /// Repository roots, single workflow files, or folders to search for repositories.
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
+
+    /// Repository settings JSON to include as `input.settings` (as `audit --settings`).
+    #[arg(long, value_name = "FILE")]
+    pub settings: Option<PathBuf>,
 }

@@ -225,10 +225,19 @@ fn rules_command(args: RulesArgs) -> u8 {
 /// `shiplint input`: the input documents, one JSON array element per repository, so
 /// policy authors can see exactly what their rules receive.
 fn input_command(args: InputArgs) -> u8 {
+    let settings = match args.settings.as_deref().map(crate::settings::load) {
+        None => None,
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
     let (found, mut errors) = crate::discover::discover(&args.paths, &DiscoverOptions::default());
     let mut docs = Vec::new();
     for repo_files in found {
-        let repo = crate::source::local::load(repo_files);
+        let mut repo = crate::source::local::load(repo_files);
+        repo.settings.clone_from(&settings);
         let (input, model_errors) = crate::model::build_input(&repo);
         errors.extend(repo.errors);
         errors.extend(model_errors);

@@ -377,3 +377,20 @@ fn the_human_report_names_the_repository_and_links_its_settings_page() {
     );
     assert!(text.contains("force-push-allowed"));
 }
+
+#[test]
+fn input_shows_the_validated_settings_policies_see() {
+    let out = shiplint(&[
+        "input",
+        "--settings",
+        fixture("unreadable-plan").to_str().unwrap(),
+        "testdata/repos/exemplary",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc = json(&out);
+    let settings = &doc[0]["settings"];
+    assert_eq!(settings["branches"]["main"]["readable"], false);
+    assert_eq!(settings["environments"], serde_json::json!([]));
+    assert_eq!(settings["environments_readable"], false);
+    assert_eq!(settings["rulesets"], serde_json::json!([]));
+}
