@@ -35,6 +35,14 @@ fn load_policies() -> Result<PolicySet, u8> {
     })
 }
 
+/// `--settings FILE`, validated; a bad file is a usage error.
+fn load_settings(path: Option<&std::path::Path>) -> Result<Option<serde_json::Value>, u8> {
+    path.map(crate::settings::load).transpose().map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_ERROR
+    })
+}
+
 /// The exit code an audit deserves.
 pub fn exit_code(report: &AuditReport, fail_on: FailOn) -> u8 {
     if !report.errors.is_empty() || !report.policy_errors.is_empty() {
@@ -66,13 +74,9 @@ fn audit_command(args: AuditArgs) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let settings = match args.settings.as_deref().map(crate::settings::load) {
-        None => None,
-        Some(Ok(s)) => Some(s),
-        Some(Err(e)) => {
-            eprintln!("error: {e}");
-            return EXIT_ERROR;
-        }
+    let settings = match load_settings(args.settings.as_deref()) {
+        Ok(s) => s,
+        Err(code) => return code,
     };
     // `OWNER/NAME` that is not a local path names a GitHub repository.
     let (remote, local): (Vec<_>, Vec<_>) = args
@@ -225,13 +229,9 @@ fn rules_command(args: RulesArgs) -> u8 {
 /// `shiplint input`: the input documents, one JSON array element per repository, so
 /// policy authors can see exactly what their rules receive.
 fn input_command(args: InputArgs) -> u8 {
-    let settings = match args.settings.as_deref().map(crate::settings::load) {
-        None => None,
-        Some(Ok(s)) => Some(s),
-        Some(Err(e)) => {
-            eprintln!("error: {e}");
-            return EXIT_ERROR;
-        }
+    let settings = match load_settings(args.settings.as_deref()) {
+        Ok(s) => s,
+        Err(code) => return code,
     };
     let (found, mut errors) = crate::discover::discover(&args.paths, &DiscoverOptions::default());
     let mut docs = Vec::new();
