@@ -28,6 +28,8 @@ pub struct AuditOptions {
     pub no_ignores: bool,
     /// `--baseline FILE`: drop the findings it knows.
     pub baseline: Option<Baseline>,
+    /// `input.settings` for every audited repository (`--settings FILE`).
+    pub settings: Option<serde_json::Value>,
 }
 
 /// What one repository came to.
@@ -36,6 +38,8 @@ pub struct RepoSummary {
     pub display: String,
     pub files: usize,
     pub settings_evaluated: bool,
+    /// `OWNER/NAME` on GitHub, when known (settings findings link its settings pages).
+    pub slug: Option<String>,
 }
 
 /// Everything the reports need: findings, errors, and the audited sources for snippets.
@@ -143,6 +147,7 @@ pub fn audit_repository_with(
             display: repo.display.clone(),
             files: repo.files.len(),
             settings_evaluated: with_settings,
+            slug: slug(&repo.info),
         },
         findings,
         errors,
@@ -150,6 +155,12 @@ pub fn audit_repository_with(
         sources,
         ignored,
     }
+}
+
+/// `OWNER/NAME` of a repository, when both are known.
+fn slug(info: &model::RepositoryInfo) -> Option<String> {
+    (!info.owner.is_empty() && !info.name.is_empty())
+        .then(|| format!("{}/{}", info.owner, info.name))
 }
 
 /// Audits local paths.
@@ -203,7 +214,8 @@ pub fn audit_paths(policies: &PolicySet, opts: &AuditOptions) -> AuditReport {
                 let engine = engines
                     .entry(Arc::as_ptr(&set) as usize)
                     .or_insert_with(|| set.engine());
-                let repo = local::load(repo_files);
+                let mut repo = local::load(repo_files);
+                repo.settings.clone_from(&opts.settings);
                 audit_repository_with(&set, engine, repo, &config, !opts.no_ignores)
             },
         )

@@ -60,13 +60,23 @@ pub enum ColorChoice {
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// Repository roots, single workflow files, or folders to search for repositories.
+    /// Repository roots, single workflow files, folders to search for repositories, or
+    /// OWNER/NAME of a GitHub repository (audited through the API, with its settings).
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
 
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
     pub format: Format,
+
+    /// GitHub API URL for OWNER/NAME audits (default: https://api.github.com, or
+    /// https://$GH_HOST/api/v3 for GitHub Enterprise Server).
+    #[arg(long, value_name = "URL")]
+    pub github_url: Option<String>,
+
+    /// Stop with an error instead of waiting when the API rate limit is exhausted.
+    #[arg(long)]
+    pub no_wait: bool,
 
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -79,6 +89,11 @@ pub struct AuditArgs {
     /// Never use the network, even when a token is set.
     #[arg(long)]
     pub offline: bool,
+
+    /// Repository settings (branch protection, rulesets, environments) as JSON, for the
+    /// settings rules without the API (docs/input.md, `input.settings`).
+    #[arg(long, value_name = "FILE")]
+    pub settings: Option<PathBuf>,
 
     /// Skip (and report) files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
@@ -178,4 +193,8 @@ pub struct InputArgs {
     /// Repository roots, single workflow files, or folders to search for repositories.
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
+
+    /// Repository settings JSON to include as `input.settings` (as `audit --settings`).
+    #[arg(long, value_name = "FILE")]
+    pub settings: Option<PathBuf>,
 }

@@ -12,10 +12,12 @@ pub mod discover;
 pub mod finding;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod github;
 pub mod model;
 pub mod policy;
 pub mod report;
 pub mod run;
+pub mod settings;
 pub mod source;
 pub mod suppress;
 pub mod yaml;

@@ -192,7 +192,7 @@ pub fn build_input(repo: &Repository) -> (Input, Vec<InputError>) {
         repository: repo.info.clone(),
         workflows,
         actions,
-        settings: None,
+        settings: repo.settings.clone(),
         config: Json::Object(Map::new()),
     };
     (input, errors)

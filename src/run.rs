@@ -15,13 +15,16 @@ use crate::cli::{
 use crate::config::ConfigChoice;
 use crate::discover::DiscoverOptions;
 use crate::finding::Severity;
+use crate::github;
 use crate::policy::PolicySet;
 use crate::report::{self, human::HumanOptions};
+use crate::source::github::{self as github_source, RemoteSpec};
 use crate::suppress::Baseline;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
+pub const EXIT_GITHUB: u8 = 3;
 
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
@@ -70,7 +73,16 @@ fn audit_options(
         },
         no_ignores: setup.no_ignores,
         baseline: None,
+        settings: None,
     }
+}
+
+/// `--settings FILE`, validated; a bad file is a usage error.
+fn load_settings(path: Option<&std::path::Path>) -> Result<Option<serde_json::Value>, u8> {
+    path.map(crate::settings::load).transpose().map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_ERROR
+    })
 }
 
 /// The exit code an audit deserves.
@@ -107,7 +119,18 @@ fn audit_command(args: AuditArgs) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let mut opts = audit_options(&args.paths, args.max_file_size, args.offline, &args.setup);
+    let settings = match load_settings(args.settings.as_deref()) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    // `OWNER/NAME` that is not a local path names a GitHub repository.
+    let (remote, local): (Vec<_>, Vec<_>) = args
+        .paths
+        .iter()
+        .partition(|p| !p.exists() && p.to_str().and_then(RemoteSpec::parse).is_some());
+    let local: Vec<PathBuf> = local.into_iter().cloned().collect();
+    let mut opts = audit_options(&local, args.max_file_size, args.offline, &args.setup);
+    opts.settings = settings;
     if let Some(path) = &args.baseline {
         match Baseline::load(path) {
             Ok(b) => opts.baseline = Some(b),
@@ -117,7 +140,14 @@ fn audit_command(args: AuditArgs) -> u8 {
             }
         }
     }
-    let report = audit::audit_paths(&policies, &opts);
+    let report = if remote.is_empty() {
+        audit::audit_paths(&policies, &opts)
+    } else {
+        match audit_remote(&policies, &args, &remote, &opts) {
+            Ok(r) => r,
+            Err(code) => return code,
+        }
+    };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let rendered = match args.format {
         Format::Human => {
@@ -143,6 +173,59 @@ fn audit_command(args: AuditArgs) -> u8 {
         return code;
     }
     exit_code(&report, args.fail_on)
+}
+
+/// Audits `OWNER/NAME` repositories through the API (and any local paths given with them).
+fn audit_remote(
+    policies: &PolicySet,
+    args: &AuditArgs,
+    remote: &[&std::path::PathBuf],
+    opts: &AuditOptions,
+) -> Result<AuditReport, u8> {
+    if args.offline {
+        eprintln!("error: --offline cannot audit GitHub repositories (OWNER/NAME)");
+        return Err(EXIT_ERROR);
+    }
+    let base = github::base_url(
+        args.github_url.as_deref(),
+        std::env::var("GH_HOST").ok().as_deref(),
+    );
+    let mut client_opts = github::ClientOptions::new(base, github::Token::from_env());
+    client_opts.wait_for_reset = !args.no_wait;
+    let client = github::Client::new(client_opts).map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_GITHUB
+    })?;
+    let mut report = if opts.paths.is_empty() {
+        AuditReport::default()
+    } else {
+        audit::audit_paths(policies, opts)
+    };
+    let mut engine = policies.engine();
+    for spec in remote
+        .iter()
+        .filter_map(|p| p.to_str().and_then(RemoteSpec::parse))
+    {
+        let repo = github_source::load(&client, &spec, opts.settings.clone()).map_err(|e| {
+            eprintln!("error: {}: {e}", spec.slug());
+            EXIT_GITHUB
+        })?;
+        let config = crate::config::Config::default();
+        report.absorb(audit::audit_repository_with(
+            policies,
+            &mut engine,
+            repo,
+            &config,
+            !opts.no_ignores,
+        ));
+    }
+    report
+        .findings
+        .sort_by_key(crate::finding::Finding::sort_key);
+    if let Some(baseline) = &opts.baseline {
+        report.baseline_suppressed += baseline.suppress(&mut report.findings);
+    }
+    Ok(report)
 }
 
 fn write_output(path: Option<&std::path::Path>, text: &str) -> Result<(), u8> {
@@ -209,6 +292,10 @@ fn rules_command(args: RulesArgs) -> u8 {
 /// `shiplint input`: the input documents, one JSON array element per repository, so
 /// policy authors can see exactly what their rules receive.
 fn input_command(args: InputArgs) -> u8 {
+    let settings = match load_settings(args.settings.as_deref()) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     let (found, mut errors) = crate::discover::discover(&args.paths, &DiscoverOptions::default());
     let mut docs = Vec::new();
     for repo_files in found {
@@ -217,7 +304,8 @@ fn input_command(args: InputArgs) -> u8 {
             let display = crate::discover::display_path(&path);
             crate::config::Config::load(&path, &display, &repo_files.root)
         });
-        let repo = crate::source::local::load(repo_files);
+        let mut repo = crate::source::local::load(repo_files);
+        repo.settings.clone_from(&settings);
         let (mut input, model_errors) = crate::model::build_input(&repo);
         match config {
             Some(Ok(config)) => input.config = config.input_json(),

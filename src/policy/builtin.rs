@@ -10,41 +10,70 @@ macro_rules! policies {
 /// `(path, source)` of every built-in module, rules, helpers and their tests.
 pub const POLICIES: &[(&str, &str)] = policies![
     "policies/lib/actions.rego",
+    "policies/lib/settings.rego",
     "policies/lib/steps.rego",
+    "policies/rules/admins-bypass.rego",
+    "policies/rules/branch-unprotected.rego",
+    "policies/rules/deletion-allowed.rego",
+    "policies/rules/environment-any-branch.rego",
+    "policies/rules/environment-without-reviewers.rego",
+    "policies/rules/force-push-allowed.rego",
     "policies/rules/oidc-missing-id-token.rego",
+    "policies/rules/reviews-not-required.rego",
     "policies/rules/scan-continue-on-error.rego",
+    "policies/rules/settings-unreadable.rego",
+    "policies/rules/stale-reviews-kept.rego",
     "policies/rules/static-cloud-credentials.rego",
+    "policies/rules/status-checks-not-required.rego",
+    "policies/rules/status-checks-not-strict.rego",
     "policies/rules/unpinned-action.rego",
 ];
 
 /// The Rego unit tests of the built-in policies (run by `cargo test` and
 /// `shiplint test-policies policies`), kept out of the production engine.
 pub const POLICY_TESTS: &[(&str, &str)] = policies![
+    "policies/lib/settings_test.rego",
+    "policies/rules/admins-bypass_test.rego",
+    "policies/rules/branch-unprotected_test.rego",
+    "policies/rules/deletion-allowed_test.rego",
+    "policies/rules/environment-any-branch_test.rego",
+    "policies/rules/environment-without-reviewers_test.rego",
+    "policies/rules/force-push-allowed_test.rego",
     "policies/rules/oidc-missing-id-token_test.rego",
+    "policies/rules/reviews-not-required_test.rego",
     "policies/rules/scan-continue-on-error_test.rego",
+    "policies/rules/settings-unreadable_test.rego",
+    "policies/rules/stale-reviews-kept_test.rego",
     "policies/rules/static-cloud-credentials_test.rego",
+    "policies/rules/status-checks-not-required_test.rego",
+    "policies/rules/status-checks-not-strict_test.rego",
     "policies/rules/unpinned-action_test.rego",
 ];
 
+macro_rules! rule_docs {
+    ($($id:literal),* $(,)?) => {
+        &[$(($id, include_str!(concat!("../../docs/rules/", $id, ".md")))),*]
+    };
+}
+
 /// `(rule id, page)` of every built-in rule's documentation, `docs/rules/<id>.md`, for
 /// `shiplint explain`.
-pub const RULE_DOCS: &[(&str, &str)] = &[
-    (
-        "oidc-missing-id-token",
-        include_str!("../../docs/rules/oidc-missing-id-token.md"),
-    ),
-    (
-        "scan-continue-on-error",
-        include_str!("../../docs/rules/scan-continue-on-error.md"),
-    ),
-    (
-        "static-cloud-credentials",
-        include_str!("../../docs/rules/static-cloud-credentials.md"),
-    ),
-    (
-        "unpinned-action",
-        include_str!("../../docs/rules/unpinned-action.md"),
-    ),
+pub const RULE_DOCS: &[(&str, &str)] = rule_docs![
+    "admins-bypass",
+    "branch-unprotected",
+    "deletion-allowed",
+    "environment-any-branch",
+    "environment-without-reviewers",
+    "force-push-allowed",
+    "oidc-missing-id-token",
+    "reviews-not-required",
+    "scan-continue-on-error",
+    "settings-unreadable",
+    "stale-reviews-kept",
+    "static-cloud-credentials",
+    "status-checks-not-required",
+    "status-checks-not-strict",
+    "unpinned-action",
 ];
 
 #[cfg(test)]

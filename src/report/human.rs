@@ -114,15 +114,47 @@ fn source_name(report: &AuditReport, repository: &str, file: &str) -> String {
     }
 }
 
+/// `OWNER/NAME` of a finding's repository, when known.
+fn slug<'a>(report: &'a AuditReport, f: &Finding) -> Option<&'a str> {
+    report
+        .repos
+        .iter()
+        .find(|r| r.display == f.repository)?
+        .slug
+        .as_deref()
+}
+
+/// The GitHub page where a setting finding is fixed, when the repository's owner and name
+/// are known (`…/settings/branches`, `…/settings/environments`, `…/settings/rules`).
+fn settings_page(report: &AuditReport, f: &Finding) -> Option<String> {
+    let Location::Setting(setting) = &f.location else {
+        return None;
+    };
+    let base = format!("https://github.com/{}/settings", slug(report, f)?);
+    Some(match setting.split('/').next().unwrap_or_default() {
+        "branches" => format!("{base}/branches"),
+        "environments" => format!("{base}/environments"),
+        "rulesets" => format!("{base}/rules"),
+        _ => base,
+    })
+}
+
 fn diagnostic(report: &AuditReport, f: &Finding) -> FindingDiagnostic {
     let mut d = FindingDiagnostic {
         rule: f.rule.clone(),
         message: match &f.location {
-            Location::Setting(s) => format!("{} ({}: {s})", f.message, f.repository),
+            Location::Setting(s) => format!(
+                "{} ({}: {s})",
+                f.message,
+                slug(report, f).unwrap_or(&f.repository)
+            ),
             Location::File(_) => f.message.clone(),
         },
         severity: f.severity,
-        help: f.help.clone(),
+        help: match (&f.location, settings_page(report, f)) {
+            (Location::Setting(_), Some(page)) => format!("{}\nsettings page: {page}", f.help),
+            _ => f.help.clone(),
+        },
         url: f.doc_url.clone(),
         source: None,
         labels: Vec::new(),
@@ -298,7 +330,7 @@ pub fn summary(report: &AuditReport) -> String {
     }
     if !report.settings_evaluated() {
         s.push_str(
-            "\n          repository-settings rules not evaluated (no settings: offline; pass --settings FILE or a token)",
+            "\n          repository-settings rules not evaluated (no settings: pass --settings FILE, or audit OWNER/NAME with a token)",
         );
     }
     s

@@ -37,6 +37,7 @@ pub fn load(found: RepoFiles) -> Repository {
         display: found.display,
         files,
         errors,
+        settings: None,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Where repositories come from: the local disk now; the GitHub API for remote audits.
 //! Every source yields the same [`Repository`]: parsed files plus the input errors met.
 
+pub mod github;
 pub mod local;
 
 use std::path::PathBuf;
@@ -27,6 +28,8 @@ pub struct Repository {
     pub info: RepositoryInfo,
     pub files: Vec<LoadedFile>,
     pub errors: Vec<InputError>,
+    /// Repository settings (`input.settings`), when known: `--settings FILE` or the API.
+    pub settings: Option<serde_json::Value>,
 }
 
 impl Repository {

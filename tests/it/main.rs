@@ -5,9 +5,11 @@ mod bad_input;
 mod cli;
 mod config;
 mod fixtures;
+mod github;
 mod policies;
 mod rego;
 mod robustness;
+mod settings;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,0 +1,555 @@
+//! The GitHub client and `shiplint audit OWNER/NAME` against a local HTTP server that
+//! serves recorded API bodies (`testdata/github/`) with their real status codes and
+//! headers. Nothing reaches github.com; no test sleeps (backoff and waits are zero).
+
+use std::collections::{BTreeMap, VecDeque};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use shiplint::github::{Client, ClientOptions, GithubError, Token};
+
+use crate::{stderr, stdout, testdata};
+
+const TOKEN: &str = "ghp_shiplintTestToken0123456789abcdefABCD";
+
+#[derive(Clone)]
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+fn rate_headers(remaining: &str) -> Vec<(String, String)> {
+    vec![
+        ("x-ratelimit-limit".into(), "5000".into()),
+        ("x-ratelimit-remaining".into(), remaining.into()),
+        ("x-ratelimit-used".into(), "10".into()),
+        ("x-ratelimit-reset".into(), "4102444800".into()),
+        ("x-ratelimit-resource".into(), "core".into()),
+    ]
+}
+
+fn reply(status: u16, file: &str) -> Reply {
+    let body = std::fs::read_to_string(testdata(&format!("github/{file}")))
+        .unwrap_or_else(|e| panic!("testdata/github/{file}: {e}"));
+    Reply {
+        status,
+        headers: rate_headers("4990"),
+        body,
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Seen {
+    path: String,
+    authorization: Option<String>,
+}
+
+/// A tiny HTTP/1.1 server on 127.0.0.1: each path answers its queued replies in order,
+/// repeating the last one; unknown paths answer 404 "Not Found".
+struct Server {
+    url: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Server {
+    fn start(routes: Vec<(&str, Vec<Reply>)>) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let mut table: BTreeMap<String, VecDeque<Reply>> = routes
+            .into_iter()
+            .map(|(p, r)| (p.to_string(), r.into_iter().collect()))
+            .collect();
+        let log = seen.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut request_line = String::new();
+                if reader.read_line(&mut request_line).is_err() {
+                    continue;
+                }
+                let mut authorization = None;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some((k, v)) = line.split_once(':') {
+                        if k.eq_ignore_ascii_case("authorization") {
+                            authorization = Some(v.trim().to_string());
+                        }
+                    }
+                }
+                let target = request_line
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("/")
+                    .to_string();
+                let path = target.split('?').next().unwrap_or("/").to_string();
+                log.lock().unwrap().push(Seen {
+                    path: target.clone(),
+                    authorization,
+                });
+                let r = match table.get_mut(&path) {
+                    Some(q) if q.len() > 1 => q.pop_front().unwrap(),
+                    Some(q) if !q.is_empty() => q[0].clone(),
+                    _ => reply(404, "error-not-found.json"),
+                };
+                let mut head = format!(
+                    "HTTP/1.1 {} X\r\ncontent-type: application/json; charset=utf-8\r\nx-github-api-version-selected: 2022-11-28\r\ncontent-length: {}\r\nconnection: close\r\n",
+                    r.status,
+                    r.body.len()
+                );
+                for (k, v) in &r.headers {
+                    head.push_str(&format!("{k}: {v}\r\n"));
+                }
+                head.push_str("\r\n");
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(r.body.as_bytes());
+                let _ = stream.flush();
+            }
+        });
+        Server { url, seen }
+    }
+
+    fn paths(&self) -> Vec<String> {
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|s| s.path.clone())
+            .collect()
+    }
+
+    fn authorizations(&self) -> Vec<Option<String>> {
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|s| s.authorization.clone())
+            .collect()
+    }
+}
+
+const REPO: &str = "/repos/octo-org/octo-repo";
+
+/// The routes of `octo-org/octo-repo` with `protection` as main's classic protection.
+fn repo_routes(protection: Reply) -> Vec<(&'static str, Vec<Reply>)> {
+    vec![
+        (REPO, vec![reply(200, "repo.json")]),
+        (
+            "/repos/octo-org/octo-repo/contents/.github/workflows",
+            vec![reply(200, "contents-workflows-dir.json")],
+        ),
+        (
+            "/repos/octo-org/octo-repo/contents/.github/workflows/ci.yml",
+            vec![reply(200, "contents-file.json")],
+        ),
+        (
+            "/repos/octo-org/octo-repo/contents/.github/workflows/release.yml",
+            vec![reply(200, "contents-release.json")],
+        ),
+        (
+            "/repos/octo-org/octo-repo/branches/main/protection",
+            vec![protection],
+        ),
+        (
+            "/repos/octo-org/octo-repo/rules/branches/main",
+            vec![reply(200, "rules-branch-empty.json")],
+        ),
+        (
+            "/repos/octo-org/octo-repo/environments",
+            vec![reply(200, "environments.json")],
+        ),
+    ]
+}
+
+fn audit_remote(server: &Server, token: Option<&str>, extra: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiplint"));
+    cmd.args(["audit", "octo-org/octo-repo", "--github-url", &server.url])
+        .args(extra)
+        .current_dir(crate::root())
+        .env_remove("GH_TOKEN")
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GH_HOST")
+        .env("NO_COLOR", "1");
+    if let Some(t) = token {
+        cmd.env("GH_TOKEN", t);
+    }
+    cmd.output().expect("the shiplint binary runs")
+}
+
+fn rules_fired(out: &Output) -> Vec<(String, String)> {
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(out), stderr(out)));
+    let mut v: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let at = f["setting"]
+                .as_str()
+                .or(f["file"].as_str())
+                .unwrap()
+                .to_string();
+            (f["rule"].as_str().unwrap().to_string(), at)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn remote_audit_fetches_workflows_and_settings_with_the_token() {
+    let server = Server::start(repo_routes(reply(200, "branch-protection-weak.json")));
+    let out = audit_remote(&server, Some(TOKEN), &["-f", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let fired = rules_fired(&out);
+    for expected in [
+        (
+            "force-push-allowed",
+            "branches/main/protection/allow_force_pushes",
+        ),
+        (
+            "reviews-not-required",
+            "branches/main/protection/required_pull_request_reviews",
+        ),
+        ("unpinned-action", ".github/workflows/ci.yml"),
+    ] {
+        assert!(
+            fired.contains(&(expected.0.to_string(), expected.1.to_string())),
+            "{expected:?} not in {fired:?}"
+        );
+    }
+    let paths = server.paths();
+    for p in [
+        REPO,
+        "/repos/octo-org/octo-repo/contents/.github/workflows",
+        "/repos/octo-org/octo-repo/contents/.github/workflows/ci.yml",
+        "/repos/octo-org/octo-repo/contents/.github/workflows/release.yml",
+        "/repos/octo-org/octo-repo/branches/main/protection",
+        "/repos/octo-org/octo-repo/rules/branches/main",
+        "/repos/octo-org/octo-repo/environments",
+    ] {
+        assert!(paths.iter().any(|s| s == p), "{p} not requested: {paths:?}");
+    }
+    for a in server.authorizations() {
+        assert_eq!(a.as_deref(), Some(format!("Bearer {TOKEN}").as_str()));
+    }
+    assert!(!stdout(&out).contains(TOKEN) && !stderr(&out).contains(TOKEN));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["settings_evaluated"], true);
+    assert_eq!(doc["findings"][0]["repository"], "octo-org/octo-repo");
+}
+
+#[test]
+fn branch_not_protected_is_an_answer_not_found_is_unknown() {
+    let server = Server::start(repo_routes(reply(404, "error-branch-not-protected.json")));
+    let out = audit_remote(&server, Some(TOKEN), &["-f", "json"]);
+    let fired = rules_fired(&out);
+    assert!(fired.contains(&(
+        "branch-unprotected".into(),
+        "branches/main/protection".into()
+    )));
+    assert!(!fired.iter().any(|(r, _)| r == "settings-unreadable"));
+
+    let server = Server::start(repo_routes(reply(404, "error-not-found.json")));
+    let out = audit_remote(&server, Some(TOKEN), &["-f", "json"]);
+    let fired = rules_fired(&out);
+    assert!(!fired.iter().any(|(r, _)| r == "branch-unprotected"));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let note = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "settings-unreadable")
+        .expect("settings-unreadable");
+    assert!(note["message"].as_str().unwrap().contains("404 Not Found"));
+
+    let server = Server::start(repo_routes(reply(403, "error-upgrade-plan.json")));
+    let out = audit_remote(&server, Some(TOKEN), &["-f", "json"]);
+    assert!(stdout(&out).contains("not available on this plan"));
+}
+
+#[test]
+fn a_refused_token_exits_3_without_printing_it() {
+    let bad = Reply {
+        status: 401,
+        headers: vec![],
+        body: std::fs::read_to_string(testdata("github/error-bad-credentials.json")).unwrap(),
+    };
+    let server = Server::start(vec![(REPO, vec![bad])]);
+    let out = audit_remote(&server, Some(TOKEN), &[]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Bad credentials"), "{}", stderr(&out));
+    assert!(!stdout(&out).contains(TOKEN) && !stderr(&out).contains(TOKEN));
+}
+
+#[test]
+fn an_unreachable_api_exits_3() {
+    // A port nobody listens on: bind, note it, close it.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = Client::new(zero_wait(format!("http://127.0.0.1:{port}"))).unwrap();
+    match client.get(REPO) {
+        Err(GithubError::Unreachable { url, .. }) => assert!(url.contains(&port.to_string())),
+        other => panic!("expected Unreachable, got {other:?}"),
+    }
+}
+
+#[test]
+fn primary_rate_limit_with_no_wait_stops_with_a_message() {
+    let limited = Reply {
+        status: 403,
+        headers: rate_headers("0"),
+        body: std::fs::read_to_string(testdata("github/error-rate-limit.json")).unwrap(),
+    };
+    let server = Server::start(vec![(REPO, vec![limited])]);
+    let out = audit_remote(&server, Some(TOKEN), &["--no-wait"]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr(&out);
+    assert!(err.contains("rate limit exhausted"), "{err}");
+    assert!(err.contains("--no-wait"), "{err}");
+    assert_eq!(server.paths().len(), 1, "no retry with --no-wait");
+}
+
+fn zero_wait(url: String) -> ClientOptions {
+    let mut o = ClientOptions::new(url, Some(Token::new(TOKEN)));
+    o.backoff = Duration::ZERO;
+    o.max_wait = Duration::ZERO;
+    o.timeout = Duration::from_secs(5);
+    o
+}
+
+#[test]
+fn server_errors_and_secondary_limits_are_retried() {
+    let secondary = Reply {
+        status: 403,
+        headers: vec![("retry-after".into(), "60".into())],
+        body: std::fs::read_to_string(testdata("github/error-secondary-rate-limit.json")).unwrap(),
+    };
+    let unavailable = Reply {
+        status: 503,
+        headers: vec![],
+        body: "{\"message\":\"Service Unavailable\"}".into(),
+    };
+    let server = Server::start(vec![(
+        REPO,
+        vec![unavailable, secondary, reply(200, "repo.json")],
+    )]);
+    let client = Client::new(zero_wait(server.url.clone())).unwrap();
+    let r = client.get(REPO).unwrap();
+    assert_eq!(r.status, 200);
+    assert_eq!(server.paths(), vec![REPO, REPO, REPO]);
+}
+
+#[test]
+fn retries_are_bounded() {
+    let unavailable = Reply {
+        status: 502,
+        headers: vec![],
+        body: "{\"message\":\"Bad Gateway\"}".into(),
+    };
+    let server = Server::start(vec![(REPO, vec![unavailable])]);
+    let mut opts = zero_wait(server.url.clone());
+    opts.retries = 2;
+    let client = Client::new(opts).unwrap();
+    let r = client.get(REPO).unwrap();
+    assert_eq!(r.status, 502);
+    assert_eq!(server.paths().len(), 3);
+    assert!(!format!("{client:?}").contains(TOKEN));
+}
+
+#[test]
+fn without_a_token_no_authorization_header_is_sent() {
+    let server = Server::start(repo_routes(reply(200, "branch-protection-full.json")));
+    let out = audit_remote(&server, None, &["-f", "json"]);
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        stderr(&out)
+    );
+    assert!(server.authorizations().iter().all(Option::is_none));
+}
+
+#[test]
+fn a_silent_server_times_out() {
+    // Accepts connections and never answers.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for s in listener.incoming() {
+            open.push(s);
+        }
+    });
+    let mut opts = zero_wait(url);
+    opts.timeout = Duration::from_millis(200);
+    opts.retries = 1;
+    let client = Client::new(opts).unwrap();
+    let started = std::time::Instant::now();
+    assert!(matches!(
+        client.get(REPO),
+        Err(GithubError::Unreachable { .. })
+    ));
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn unreadable_environments_are_reported_not_passed() {
+    let mut routes = repo_routes(reply(200, "branch-protection-full.json"));
+    routes.retain(|(p, _)| !p.ends_with("/environments"));
+    let forbidden = Reply {
+        status: 403,
+        headers: rate_headers("4990"),
+        body:
+            "{\"message\":\"Resource not accessible by personal access token\",\"status\":\"403\"}"
+                .into(),
+    };
+    routes.push(("/repos/octo-org/octo-repo/environments", vec![forbidden]));
+    let server = Server::start(routes);
+    let out = audit_remote(&server, Some(TOKEN), &["-f", "json"]);
+    let fired = rules_fired(&out);
+    assert!(
+        fired.contains(&("settings-unreadable".into(), "environments".into())),
+        "{fired:?}"
+    );
+    assert!(!fired.iter().any(|(r, _)| r.starts_with("environment-")));
+    assert!(stdout(&out).contains("Actions: read"));
+}
+
+#[test]
+fn offline_cannot_audit_a_github_repository() {
+    let out = crate::shiplint(&["audit", "--offline", "octo-org/octo-repo"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--offline"));
+}
+
+#[test]
+fn settings_file_replaces_the_fetched_settings() {
+    let server = Server::start(repo_routes(reply(200, "branch-protection-weak.json")));
+    let file = testdata("settings/well-protected.json");
+    let out = audit_remote(
+        &server,
+        Some(TOKEN),
+        &["-f", "json", "--settings", file.to_str().unwrap()],
+    );
+    let fired = rules_fired(&out);
+    assert!(
+        !fired.iter().any(|(r, _)| r == "force-push-allowed"),
+        "{fired:?}"
+    );
+    assert!(!server.paths().iter().any(|p| p.contains("/protection")));
+}
+
+/// A contents-API file body for `path` with `text`, as GitHub sends it.
+fn contents_body(path: &str, text: &str) -> String {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(text);
+    let lines: Vec<&str> = b64
+        .as_bytes()
+        .chunks(60)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    serde_json::json!({
+        "type": "file", "encoding": "base64", "size": text.len(),
+        "name": path.rsplit('/').next().unwrap(), "path": path,
+        "content": format!("{}\n", lines.join("\n")),
+    })
+    .to_string()
+}
+
+#[test]
+fn branches_matched_by_deploying_push_patterns_are_fetched_and_judged() {
+    let workflow = "on:\n  push:\n    branches: ['release/*', hotfix]\njobs:\n  deploy:\n    runs-on: ubuntu-24.04\n    environment: staging\n    steps:\n      - run: echo deploy\n";
+    let listing = serde_json::json!([
+        {"type": "file", "name": "release.yml", "path": ".github/workflows/release.yml"}
+    ])
+    .to_string();
+    let ok = |body: String| Reply {
+        status: 200,
+        headers: rate_headers("4990"),
+        body,
+    };
+    let branches = serde_json::json!([
+        {"name": "main", "protected": true},
+        {"name": "release/1.x", "protected": false},
+        {"name": "feature/a", "protected": false}
+    ])
+    .to_string();
+    let server = Server::start(vec![
+        (REPO, vec![reply(200, "repo.json")]),
+        (
+            "/repos/octo-org/octo-repo/contents/.github/workflows",
+            vec![ok(listing)],
+        ),
+        (
+            "/repos/octo-org/octo-repo/contents/.github/workflows/release.yml",
+            vec![ok(contents_body(".github/workflows/release.yml", workflow))],
+        ),
+        ("/repos/octo-org/octo-repo/branches", vec![ok(branches)]),
+        (
+            "/repos/octo-org/octo-repo/branches/main/protection",
+            vec![reply(200, "branch-protection-full.json")],
+        ),
+        (
+            "/repos/octo-org/octo-repo/branches/release/1.x/protection",
+            vec![reply(404, "error-branch-not-protected.json")],
+        ),
+        (
+            "/repos/octo-org/octo-repo/branches/hotfix/protection",
+            vec![Reply {
+                status: 404,
+                headers: rate_headers("4990"),
+                body: "{\"message\":\"Branch not found\",\"documentation_url\":\"https://docs.github.com/rest/branches/branch-protection#get-branch-protection\",\"status\":\"404\"}".into(),
+            }],
+        ),
+        (
+            "/repos/octo-org/octo-repo/rules/branches/main",
+            vec![reply(200, "rules-branch-empty.json")],
+        ),
+        (
+            "/repos/octo-org/octo-repo/rules/branches/release/1.x",
+            vec![reply(200, "rules-branch-empty.json")],
+        ),
+        (
+            "/repos/octo-org/octo-repo/environments",
+            vec![reply(200, "environments.json")],
+        ),
+    ]);
+    let out = audit_remote(&server, Some(TOKEN), &["-f", "json"]);
+    let fired: Vec<_> = rules_fired(&out)
+        .into_iter()
+        .filter(|(_, at)| !at.starts_with(".github/"))
+        .collect();
+    // `hotfix` does not exist: not judged, and said so.
+    assert_eq!(
+        fired,
+        vec![
+            (
+                "branch-unprotected".to_string(),
+                "branches/release/1.x/protection".to_string()
+            ),
+            (
+                "settings-unreadable".to_string(),
+                "branches/hotfix".to_string()
+            ),
+        ]
+    );
+    assert!(!paths_contain(&server, "/rules/branches/hotfix"));
+    let paths = server.paths();
+    assert!(paths.contains(&"/repos/octo-org/octo-repo/branches?per_page=100".to_string()));
+    assert!(!paths.iter().any(|p| p.contains("feature")), "{paths:?}");
+}
+
+fn paths_contain(server: &Server, part: &str) -> bool {
+    server.paths().iter().any(|p| p.contains(part))
+}
