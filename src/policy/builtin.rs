@@ -10,6 +10,7 @@ macro_rules! policies {
 /// `(path, source)` of every built-in module, rules, helpers and their tests.
 pub const POLICIES: &[(&str, &str)] = policies![
     "policies/lib/actions.rego",
+    "policies/lib/graph.rego",
     "policies/lib/steps.rego",
     "policies/rules/oidc-missing-id-token.rego",
     "policies/rules/scan-continue-on-error.rego",

@@ -1,8 +1,11 @@
 //! Rendering an audit for people and machines. Every format renders the same
 //! [`AuditReport`](crate::audit::AuditReport); none of them changes what was found.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 
 use crate::audit::AuditReport;
 use crate::finding::Severity;
@@ -26,6 +29,30 @@ impl Counts {
             }
         }
         c
+    }
+}
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
+}
+
+/// The text of `docs/rules/<id>.md`, embedded at build time (`None` for rules without a
+/// page, such as user policies).
+pub fn rule_doc(id: &str) -> Option<&'static str> {
+    embedded::RULE_DOCS
+        .iter()
+        .find(|(page, _)| *page == id)
+        .map(|(_, text)| *text)
+}
+
+/// The path a reader finds a file at from where shiplint ran: the repository's display
+/// path joined with the repo-relative file (just the file for the current directory).
+pub fn workspace_path(repository: &str, file: &str) -> String {
+    let repository = repository.trim_end_matches('/');
+    if repository.is_empty() || repository == "." {
+        file.to_string()
+    } else {
+        format!("{repository}/{file}")
     }
 }
 

@@ -4,6 +4,7 @@
 mod bad_input;
 mod cli;
 mod fixtures;
+mod outputs;
 mod rego;
 
 use std::path::{Path, PathBuf};
