@@ -13,14 +13,14 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::json;
 use serde_sarif::sarif::{
-    ArtifactLocation, Invocation, Location as SarifLocation, LogicalLocation, Message,
-    MultiformatMessageString, Notification, PhysicalLocation, PropertyBag, Region,
+    ArtifactContent, ArtifactLocation, Invocation, Location as SarifLocation, LogicalLocation,
+    Message, MultiformatMessageString, Notification, PhysicalLocation, PropertyBag, Region,
     ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
     RunAutomationDetails, Sarif, Tool, ToolComponent,
 };
 
 use crate::audit::AuditReport;
-use crate::finding::{Finding, Location, Severity};
+use crate::finding::{FileLocation, Finding, Location, Severity};
 use crate::policy::RuleMeta;
 
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -208,14 +208,49 @@ fn setting_logical(setting: &str) -> LogicalLocation {
         .build()
 }
 
+fn snippet(text: &str) -> ArtifactContent {
+    ArtifactContent::builder().text(text).build()
+}
+
+/// The region of a file location, with its text as the snippet, and the lines around it
+/// (one before, one after) as the context region, when the source is known.
+fn file_physical(f: &FileLocation, source: Option<&str>) -> PhysicalLocation {
+    let mut r = region(f.line, f.column, f.end_line, f.end_column);
+    let mut physical = PhysicalLocation::builder()
+        .artifact_location(artifact(&f.file))
+        .build();
+    if let Some(text) = source {
+        if let Some(s) = text.get(f.span.start..f.span.end) {
+            r.snippet = Some(snippet(s));
+        }
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        let first = f.line.saturating_sub(1).max(1);
+        let last = (f.end_line.max(f.line) + 1).min(lines.len());
+        if first <= last && last <= lines.len() {
+            let context: String = lines[first - 1..last].concat();
+            let mut c = Region::builder()
+                .start_line(first as i64)
+                .end_line(last as i64)
+                .build();
+            c.snippet = Some(snippet(&context));
+            physical.context_region = Some(c);
+        }
+    }
+    physical.region = Some(r);
+    physical
+}
+
 /// A SARIF location for a finding's (or related) location.
-fn location(at: &Location, id: Option<i64>, message: Option<&str>) -> SarifLocation {
+fn location(
+    report: &AuditReport,
+    repository: &str,
+    at: &Location,
+    id: Option<i64>,
+    message: Option<&str>,
+) -> SarifLocation {
     let (physical, logical) = match at {
         Location::File(f) => (
-            PhysicalLocation::builder()
-                .artifact_location(artifact(&f.file))
-                .region(region(f.line, f.column, f.end_line, f.end_column))
-                .build(),
+            file_physical(f, report.source(repository, &f.file).map(|t| &**t)),
             None,
         ),
         Location::Setting(s) => (
@@ -245,7 +280,15 @@ fn result(report: &AuditReport, rules: &[RuleMeta], f: &Finding) -> SarifResult 
         .related
         .iter()
         .enumerate()
-        .map(|(i, r)| location(&r.location, Some(i as i64 + 1), Some(&r.message)))
+        .map(|(i, r)| {
+            location(
+                report,
+                &f.repository,
+                &r.location,
+                Some(i as i64 + 1),
+                Some(&r.message),
+            )
+        })
         .collect();
     let mut fingerprints = BTreeMap::new();
     fingerprints.insert("primaryLocationLineHash".to_string(), fingerprint);
@@ -253,7 +296,13 @@ fn result(report: &AuditReport, rules: &[RuleMeta], f: &Finding) -> SarifResult 
         .rule_id(f.rule.clone())
         .level(level(f.severity))
         .message(Message::builder().text(sentence(&f.message)).build())
-        .locations(vec![location(&f.location, None, None)])
+        .locations(vec![location(
+            report,
+            &f.repository,
+            &f.location,
+            None,
+            None,
+        )])
         .partial_fingerprints(fingerprints)
         .build();
     r.rule_index = rules.iter().position(|m| m.id == f.rule).map(|i| i as i64);
@@ -489,6 +538,185 @@ mod tests {
             let v: f64 = security_severity(s).parse().unwrap();
             assert!((0.1..=10.0).contains(&v));
         }
+    }
+
+    fn rule(id: &str, online: bool) -> RuleMeta {
+        RuleMeta {
+            id: id.into(),
+            title: format!("{id} title"),
+            severity: Severity::Error,
+            description: "What it finds".into(),
+            remediation: "How to fix it".into(),
+            tags: vec!["branches".into()],
+            online,
+            package: String::new(),
+            source: String::new(),
+            builtin: false,
+        }
+    }
+
+    fn finding(repo: &str, rule: &str, location: Location) -> Finding {
+        Finding {
+            rule: rule.into(),
+            severity: Severity::Error,
+            title: "t".into(),
+            message: "something is wrong".into(),
+            location,
+            related: Vec::new(),
+            help: String::new(),
+            doc_url: String::new(),
+            repository: repo.into(),
+        }
+    }
+
+    fn repo(display: &str, settings: bool) -> crate::audit::RepoSummary {
+        crate::audit::RepoSummary {
+            display: display.into(),
+            files: 1,
+            settings_evaluated: settings,
+        }
+    }
+
+    fn file_at(line: usize) -> Location {
+        Location::File(FileLocation {
+            file: ".github/workflows/ci.yml".into(),
+            span: crate::yaml::Span { start: 0, end: 0 },
+            line,
+            column: 3,
+            end_line: line,
+            end_column: 9,
+        })
+    }
+
+    fn to_json(out: &SarifOutput) -> serde_json::Value {
+        serde_json::to_value(&out.log).unwrap()
+    }
+
+    fn assert_schema_valid(doc: &serde_json::Value) {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/sarif/sarif-schema-2.1.0.json");
+        let schema: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let errors: Vec<String> = validator.iter_errors(doc).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+
+    #[test]
+    fn settings_findings_get_their_own_run_and_a_pseudo_location() {
+        let report = AuditReport {
+            findings: vec![
+                finding(".", "wf-rule", file_at(4)),
+                finding(
+                    ".",
+                    "branch-unprotected",
+                    Location::Setting("branches/main/protection".into()),
+                ),
+            ],
+            repos: vec![repo(".", true)],
+            ..AuditReport::default()
+        };
+        let rules = [rule("branch-unprotected", true), rule("wf-rule", false)];
+        let out = build(&report, &rules);
+        let doc = to_json(&out);
+        assert_schema_valid(&doc);
+        let runs = doc["runs"].as_array().unwrap();
+        assert_eq!(runs.len(), 2);
+        assert_eq!(runs[0]["automationDetails"]["id"], "shiplint/workflows/");
+        assert_eq!(runs[1]["automationDetails"]["id"], "shiplint/settings/");
+        assert_eq!(runs[0]["results"][0]["ruleIndex"], 1);
+        let r = &runs[1]["results"][0];
+        assert_eq!(r["ruleIndex"], 0);
+        let loc = &r["locations"][0];
+        assert_eq!(
+            loc["physicalLocation"]["artifactLocation"]["uri"],
+            ".github"
+        );
+        assert_eq!(
+            loc["physicalLocation"]["artifactLocation"]["uriBaseId"],
+            "%SRCROOT%"
+        );
+        assert_eq!(loc["physicalLocation"]["region"]["startLine"], 1);
+        assert_eq!(
+            loc["logicalLocations"][0]["fullyQualifiedName"],
+            "branches/main/protection"
+        );
+        let fp = r["partialFingerprints"]["primaryLocationLineHash"]
+            .as_str()
+            .unwrap();
+        assert!(fp.ends_with(":1"));
+        // The rule's tags always include `security`.
+        assert_eq!(
+            runs[0]["tool"]["driver"]["rules"][0]["properties"]["tags"],
+            serde_json::json!(["security", "branches"])
+        );
+    }
+
+    #[test]
+    fn no_settings_run_when_settings_were_not_evaluated() {
+        let report = AuditReport {
+            repos: vec![repo(".", false)],
+            ..AuditReport::default()
+        };
+        let doc = to_json(&build(&report, &[rule("wf-rule", false)]));
+        assert_eq!(doc["runs"].as_array().unwrap().len(), 1);
+        assert_eq!(doc["runs"][0]["results"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn nothing_audited_is_still_one_failed_run() {
+        let report = AuditReport {
+            errors: vec![crate::finding::InputError::new(
+                Some("nope".into()),
+                "no such file or directory",
+            )],
+            ..AuditReport::default()
+        };
+        let doc = to_json(&build(&report, &[rule("wf-rule", false)]));
+        assert_schema_valid(&doc);
+        let inv = &doc["runs"][0]["invocations"][0];
+        assert_eq!(inv["executionSuccessful"], false);
+        assert_eq!(
+            inv["toolExecutionNotifications"][0]["message"]["text"],
+            "nope: no such file or directory."
+        );
+    }
+
+    #[test]
+    fn results_beyond_githubs_limit_are_cut_with_a_warning() {
+        let findings = (0..MAX_RESULTS_PER_RUN + 3)
+            .map(|i| finding(".", "wf-rule", file_at(i + 1)))
+            .collect();
+        let report = AuditReport {
+            findings,
+            repos: vec![repo(".", false)],
+            ..AuditReport::default()
+        };
+        let out = build(&report, &[rule("wf-rule", false)]);
+        assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
+        let run = &out.log.runs[0];
+        assert_eq!(run.results.as_ref().unwrap().len(), MAX_RESULTS_PER_RUN);
+        let inv = &run.invocations.as_ref().unwrap()[0];
+        assert!(inv.execution_successful);
+        assert_eq!(inv.tool_execution_notifications.as_ref().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn runs_beyond_githubs_limit_are_cut_with_a_warning() {
+        let repos = (0..MAX_RUNS_PER_FILE + 2)
+            .map(|i| repo(&format!("r{i:02}"), false))
+            .collect();
+        let report = AuditReport {
+            repos,
+            ..AuditReport::default()
+        };
+        let out = build(&report, &[rule("wf-rule", false)]);
+        assert_eq!(out.log.runs.len(), MAX_RUNS_PER_FILE);
+        assert_eq!(out.warnings.len(), 1);
+        let doc = to_json(&out);
+        assert_eq!(
+            doc["runs"][1]["automationDetails"]["id"],
+            "shiplint/workflows/r01/"
+        );
     }
 
     #[test]
