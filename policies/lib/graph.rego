@@ -30,8 +30,38 @@ build_job(job) if {
 
 job_roles(job) := [role |
 	some role in ["build", "scan", "deploy"]
-	has_role(job, role)
+	role_of(job, role)
 ]
+
+role_of(job, role) if has_role(job, role)
+
+# A job calling a local reusable workflow does what the callee's jobs do.
+role_of(job, role) if role in via_call(job)
+
+callees(job) := [wf | some wf in input.workflows; wf.path == job.uses.resolved]
+
+via_call(job) := {role |
+	some wf in callees(job)
+	some inner in wf.jobs
+	some role in ["build", "scan", "deploy"]
+	has_role(inner, role)
+}
+
+# The environments a job deploys to: its own, or (for a call) the callee jobs' with the
+# caller's `with:` bound to `inputs.*`.
+job_environments(job) := [job.environment.name] if job.environment.name
+
+job_environments(job) := sort({bind(inner.environment.name, job.with) |
+	some wf in callees(job)
+	some inner in wf.jobs
+	inner.environment.name
+}) if not job.environment.name
+
+bind(name, args) := replace(name, m[0][0], v) if {
+	m := regex.find_all_string_submatch_n(`\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}`, name, 1)
+	v := args[m[0][1]]
+	is_string(v)
+} else := name
 
 has_role(job, "build") if build_job(job)
 
@@ -39,9 +69,14 @@ has_role(job, "scan") if steps.scanner_job(job)
 
 has_role(job, "deploy") if steps.deploy_job(job)
 
-# One entry per job of every workflow: `{"file", "job", "roles": [...]}` with roles in
-# the order build, scan, deploy.
-jobs contains {"file": wf.path, "job": job.id, "roles": job_roles(job)} if {
+# One entry per job of every workflow: `{"file", "job", "roles": [...], "environments":
+# [...]}` with roles in the order build, scan, deploy.
+jobs contains {
+	"file": wf.path,
+	"job": job.id,
+	"roles": job_roles(job),
+	"environments": job_environments(job),
+} if {
 	some wf in input.workflows
 	some job in wf.jobs
 }

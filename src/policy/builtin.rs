@@ -21,6 +21,7 @@ pub const POLICIES: &[(&str, &str)] = policies![
 /// The Rego unit tests of the built-in policies (run by `cargo test` and
 /// `shiplint test-policies policies`), kept out of the production engine.
 pub const POLICY_TESTS: &[(&str, &str)] = policies![
+    "policies/lib/graph_test.rego",
     "policies/rules/oidc-missing-id-token_test.rego",
     "policies/rules/scan-continue-on-error_test.rego",
     "policies/rules/static-cloud-credentials_test.rego",

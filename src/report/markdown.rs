@@ -76,8 +76,26 @@ fn table(report: &AuditReport) -> String {
     out
 }
 
+/// What the policy library says a job does.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JobRoles {
+    /// `build`, `scan`, `deploy`, in that order.
+    pub roles: Vec<String>,
+    /// Where it deploys (for a reusable-workflow call, the callee's environments with the
+    /// caller's inputs bound).
+    pub environments: Vec<String>,
+}
+
 /// Per job of a repository: `(file, job id)` → roles, from the policy library.
-type Roles = BTreeMap<(String, String), Vec<String>>;
+type Roles = BTreeMap<(String, String), JobRoles>;
+
+fn strings(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.as_str().map(str::to_string))
+        .collect()
+}
 
 fn roles(policies: &PolicySet, input: &Input) -> Result<Roles, String> {
     let mut engine = policies.engine();
@@ -92,13 +110,13 @@ fn roles(policies: &PolicySet, input: &Input) -> Result<Roles, String> {
         let (Some(file), Some(job)) = (item["file"].as_str(), item["job"].as_str()) else {
             continue;
         };
-        let roles = item["roles"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|r| r.as_str().map(str::to_string))
-            .collect();
-        out.insert((file.to_string(), job.to_string()), roles);
+        out.insert(
+            (file.to_string(), job.to_string()),
+            JobRoles {
+                roles: strings(&item["roles"]),
+                environments: strings(&item["environments"]),
+            },
+        );
     }
     Ok(out)
 }
@@ -173,9 +191,11 @@ fn node_id(node: &Node) -> String {
     }
 }
 
-fn job_label(name: &str, roles: &[String], environment: Option<&str>) -> String {
+fn job_label(name: &str, roles: &JobRoles) -> String {
+    let envs = roles.environments.join(", ");
+    let environment = (!envs.is_empty()).then_some(envs.as_str());
     let mut parts = Vec::new();
-    for role in roles {
+    for role in &roles.roles {
         parts.push(match (role.as_str(), environment) {
             ("build", _) => "🔨 build".to_string(),
             ("scan", _) => "🛡️ scan".to_string(),
@@ -259,10 +279,12 @@ pub fn flowchart(repo: &Repository, input: &Input, roles: &Roles, findings: &[&F
         for (j, job) in wf.jobs.iter().enumerate() {
             let r = roles
                 .get(&(wf.path.clone(), job.id.clone()))
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
-            let env = job.environment.as_ref().map(|e| e.name.as_str());
-            let _ = writeln!(out, "    w{w}j{j}[\"{}\"]", job_label(&job.id, r, env));
+                .cloned()
+                .unwrap_or_else(|| JobRoles {
+                    roles: Vec::new(),
+                    environments: job.environment.iter().map(|e| e.name.clone()).collect(),
+                });
+            let _ = writeln!(out, "    w{w}j{j}[\"{}\"]", job_label(&job.id, &r));
         }
         out.push_str("  end\n");
         for t in wf.triggers.keys() {
