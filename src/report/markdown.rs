@@ -312,8 +312,18 @@ pub fn flowchart(repo: &Repository, input: &Input, roles: &Roles, findings: &[&F
         let _ = writeln!(out, "  {from} {arrow} {to}");
     }
     for node in &bad_nodes {
-        if let Node::Job(..) = node {
-            let _ = writeln!(out, "  class {} bad", node_id(node));
+        match node {
+            Node::Job(..) => {
+                let _ = writeln!(out, "  class {} bad", node_id(node));
+            }
+            // A finding outside every job (workflow-level keys): the workflow's frame.
+            Node::Workflow(_) => {
+                let _ = writeln!(
+                    out,
+                    "  style {} stroke:#cf222e,stroke-width:3px",
+                    node_id(node)
+                );
+            }
         }
     }
     for (i, (_, _, bad, _)) in edges.iter().enumerate() {

@@ -29,6 +29,9 @@ pub const INFORMATION_URI: &str = "https://github.com/shiplint/shiplint";
 pub const MAX_RESULTS_PER_RUN: usize = 25_000;
 /// … and at most this many runs per file.
 pub const MAX_RUNS_PER_FILE: usize = 20;
+/// GitHub's other limits: tags per rule, locations per result.
+pub const MAX_TAGS_PER_RULE: usize = 20;
+pub const MAX_RELATED_PER_RESULT: usize = 1000;
 /// The base every artifact URI is relative to: the root of the checked-out repository.
 pub const SRCROOT: &str = "%SRCROOT%";
 /// Where repository-settings findings (which have no file) are placed.
@@ -103,16 +106,19 @@ fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
             tags.push(t.clone());
         }
     }
+    tags.truncate(MAX_TAGS_PER_RULE);
     let mut extra = BTreeMap::new();
     extra.insert("precision".to_string(), json!("high"));
     extra.insert(
         "security-severity".to_string(),
         json!(security_severity(rule.severity)),
     );
-    extra.insert(
-        "problem.severity".to_string(),
-        json!(rule.severity.as_str()),
-    );
+    let problem = match rule.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "recommendation",
+    };
+    extra.insert("problem.severity".to_string(), json!(problem));
     ReportingDescriptor::builder()
         .id(rule.id.clone())
         .name(pascal_case(&rule.id))
@@ -279,6 +285,7 @@ fn result(report: &AuditReport, rules: &[RuleMeta], f: &Finding) -> SarifResult 
     let related: Vec<SarifLocation> = f
         .related
         .iter()
+        .take(MAX_RELATED_PER_RESULT)
         .enumerate()
         .map(|(i, r)| {
             location(
