@@ -46,9 +46,21 @@ pub fn rule_doc(id: &str) -> Option<&'static str> {
 }
 
 /// The path a reader finds a file at from where shiplint ran: the repository's display
-/// path joined with the repo-relative file (just the file for the current directory).
+/// path joined with the repo-relative file (just the file for the current directory). An
+/// absolute repository path inside the current directory is made relative to it, as GitHub
+/// annotations want paths relative to the workspace.
 pub fn workspace_path(repository: &str, file: &str) -> String {
-    let repository = repository.trim_end_matches('/');
+    let mut repository = repository.trim_end_matches('/').to_string();
+    if std::path::Path::new(&repository).is_absolute() {
+        let cwd = std::env::current_dir().ok();
+        let canonical = std::fs::canonicalize(&repository).ok();
+        if let (Some(cwd), Some(repo)) = (cwd, canonical) {
+            let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+            if let Ok(rel) = repo.strip_prefix(&cwd) {
+                repository = crate::discover::display_path(rel);
+            }
+        }
+    }
     if repository.is_empty() || repository == "." {
         file.to_string()
     } else {

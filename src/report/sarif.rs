@@ -487,14 +487,13 @@ pub fn build(report: &AuditReport, rules: &[RuleMeta]) -> SarifOutput {
         if !spec.notifications.is_empty() {
             invocation.tool_execution_notifications = Some(spec.notifications);
         }
-        let mut run = Run::builder()
+        let run = Run::builder()
             .tool(Tool::builder().driver(driver(rules)).build())
             .results(results)
             .invocations(vec![invocation])
             .automation_details(RunAutomationDetails::builder().id(spec.category).build())
             .column_kind(json!("unicodeCodePoints"))
             .build();
-        run.original_uri_base_ids = None;
         runs.push(run);
     }
     let log = Sarif::builder()

@@ -365,6 +365,16 @@ fn github_annotations_point_at_workspace_paths() {
     assert!(first.contains(",title=") && first.contains("static-cloud-credentials"));
     // The message is one line: newlines are escaped.
     assert!(first.contains("%0AFix: "), "{first}");
+    // An absolute path under the working directory is made relative to it.
+    let abs = crate::testdata("repos/static-keys");
+    let out = shiplint(&["audit", "-f", "github", abs.to_str().unwrap()]);
+    assert!(
+        stdout(&out).starts_with(
+            "::error file=testdata/repos/static-keys/.github/workflows/deploy.yml,line=17,"
+        ),
+        "{}",
+        stdout(&out)
+    );
     // From inside the repository the path is repo-relative.
     let out = shiplint_in(
         &crate::testdata("repos/static-keys"),
