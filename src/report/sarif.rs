@@ -84,6 +84,28 @@ fn pascal_case(id: &str) -> String {
         .collect()
 }
 
+/// Relative links of a rule page (`[other](other-rule.md)`) made absolute, since the page
+/// is shown on GitHub's alert view, not next to its siblings.
+fn absolute_links(page: &str) -> String {
+    let mut out = String::with_capacity(page.len());
+    let mut rest = page;
+    while let Some(i) = rest.find("](") {
+        out.push_str(&rest[..i + 2]);
+        rest = &rest[i + 2..];
+        let target = rest.split(')').next().unwrap_or("");
+        let relative = !target.is_empty()
+            && !target.contains("://")
+            && !target.starts_with(['#', '/'])
+            && !target.starts_with("mailto:")
+            && !target.contains(char::is_whitespace);
+        if relative {
+            out.push_str(crate::policy::DOC_BASE);
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
     let url = rule.doc_url();
     let text = format!(
@@ -92,7 +114,7 @@ fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
         sentence(&rule.remediation)
     );
     let markdown = match crate::report::rule_doc(&rule.id) {
-        Some(page) if rule.builtin => page.to_string(),
+        Some(page) if rule.builtin => absolute_links(page),
         _ => format!(
             "**{}**\n\n{}\n\n**Fix:** {}\n\n[Documentation]({url})",
             rule.title,
@@ -722,6 +744,18 @@ mod tests {
         assert_eq!(
             doc["runs"][1]["automationDetails"]["id"],
             "shiplint/workflows/r01/"
+        );
+    }
+
+    #[test]
+    fn relative_links_of_rule_pages_become_absolute() {
+        let page = "see [a](a.md), [b](https://x.y/b), [c](#c) and [d](../ci.md#x).";
+        assert_eq!(
+            absolute_links(page),
+            format!(
+                "see [a]({0}a.md), [b](https://x.y/b), [c](#c) and [d]({0}../ci.md#x).",
+                crate::policy::DOC_BASE
+            )
         );
     }
 
