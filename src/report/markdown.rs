@@ -408,3 +408,34 @@ pub fn render(report: &AuditReport, policies: &PolicySet, opts: &AuditOptions) -
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_cannot_break_out_of_their_quotes() {
+        assert_eq!(
+            label(r#"a "b" <c> & d"#),
+            "a #quot;b#quot; #lt;c#gt; #amp; d"
+        );
+    }
+
+    #[test]
+    fn table_cells_stay_on_one_line() {
+        assert_eq!(cell("a | b\nc\r\nd"), r"a \| b c d");
+    }
+
+    #[test]
+    fn job_labels_show_roles_and_environments() {
+        let roles = JobRoles {
+            roles: vec!["build".into(), "deploy".into()],
+            environments: vec!["staging".into()],
+        };
+        assert_eq!(
+            job_label("ship", &roles),
+            "ship<br/>🔨 build · 🚀 deploy → staging"
+        );
+        assert_eq!(job_label("lint", &JobRoles::default()), "lint");
+    }
+}
