@@ -490,7 +490,10 @@ pub fn build(report: &AuditReport, rules: &[RuleMeta]) -> SarifOutput {
             warnings.push(format!("warning: SARIF run `{}`: {msg}", spec.category));
             spec.notifications
                 .push(notification("warning", msg, None, None));
+            // Keep the most severe: errors first, then restore the report's order.
+            spec.findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
             spec.findings.truncate(MAX_RESULTS_PER_RUN);
+            spec.findings.sort_by_key(|f| f.sort_key());
         }
         let mut results: Vec<SarifResult> = spec
             .findings
@@ -711,9 +714,14 @@ mod tests {
 
     #[test]
     fn results_beyond_githubs_limit_are_cut_with_a_warning() {
-        let findings = (0..MAX_RESULTS_PER_RUN + 3)
+        let mut findings: Vec<Finding> = (0..MAX_RESULTS_PER_RUN + 3)
             .map(|i| finding(".", "wf-rule", file_at(i + 1)))
             .collect();
+        // The last one is the only error: it survives the cut.
+        for f in &mut findings {
+            f.severity = Severity::Warning;
+        }
+        findings.last_mut().unwrap().severity = Severity::Error;
         let report = AuditReport {
             findings,
             repos: vec![repo(".", false)],
@@ -722,7 +730,9 @@ mod tests {
         let out = build(&report, &[rule("wf-rule", false)]);
         assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
         let run = &out.log.runs[0];
-        assert_eq!(run.results.as_ref().unwrap().len(), MAX_RESULTS_PER_RUN);
+        let results = run.results.as_ref().unwrap();
+        assert_eq!(results.len(), MAX_RESULTS_PER_RUN);
+        assert_eq!(results.last().unwrap().level, Some(ResultLevel::Error));
         let inv = &run.invocations.as_ref().unwrap()[0];
         assert!(inv.execution_successful);
         assert_eq!(inv.tool_execution_notifications.as_ref().unwrap().len(), 1);
