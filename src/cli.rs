@@ -40,6 +40,12 @@ pub enum Format {
     Human,
     /// One stable JSON object (docs/output.md).
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning (docs/ci.md).
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the changed files.
+    Github,
+    /// A job summary: counts, a findings table and the pipeline graph (Mermaid).
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -168,6 +168,9 @@ fn audit_command(args: AuditArgs) -> u8 {
             )
         }
         Format::Json => report::json::render(&report),
+        Format::Sarif => report::sarif::render(&report, policies.rules()),
+        Format::Github => report::github::render(&report),
+        Format::Markdown => report::markdown::render(&report, &policies, &opts),
     };
     if let Err(code) = write_output(args.output.as_deref(), &rendered) {
         return code;
@@ -259,7 +262,7 @@ fn rules_command(args: RulesArgs) -> u8 {
             s.push('\n');
             s
         }
-        Format::Human => {
+        _ => {
             let width = policies
                 .rules()
                 .iter()

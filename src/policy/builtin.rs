@@ -10,6 +10,7 @@ macro_rules! policies {
 /// `(path, source)` of every built-in module, rules, helpers and their tests.
 pub const POLICIES: &[(&str, &str)] = policies![
     "policies/lib/actions.rego",
+    "policies/lib/graph.rego",
     "policies/lib/settings.rego",
     "policies/lib/steps.rego",
     "policies/rules/admins-bypass.rego",
@@ -32,6 +33,7 @@ pub const POLICIES: &[(&str, &str)] = policies![
 /// The Rego unit tests of the built-in policies (run by `cargo test` and
 /// `shiplint test-policies policies`), kept out of the production engine.
 pub const POLICY_TESTS: &[(&str, &str)] = policies![
+    "policies/lib/graph_test.rego",
     "policies/lib/settings_test.rego",
     "policies/rules/admins-bypass_test.rego",
     "policies/rules/branch-unprotected_test.rego",
@@ -50,51 +52,9 @@ pub const POLICY_TESTS: &[(&str, &str)] = policies![
     "policies/rules/unpinned-action_test.rego",
 ];
 
-macro_rules! rule_docs {
-    ($($id:literal),* $(,)?) => {
-        &[$(($id, include_str!(concat!("../../docs/rules/", $id, ".md")))),*]
-    };
-}
-
-/// `(rule id, page)` of every built-in rule's documentation, `docs/rules/<id>.md`, for
-/// `shiplint explain`.
-pub const RULE_DOCS: &[(&str, &str)] = rule_docs![
-    "admins-bypass",
-    "branch-unprotected",
-    "deletion-allowed",
-    "environment-any-branch",
-    "environment-without-reviewers",
-    "force-push-allowed",
-    "oidc-missing-id-token",
-    "reviews-not-required",
-    "scan-continue-on-error",
-    "settings-unreadable",
-    "stale-reviews-kept",
-    "static-cloud-credentials",
-    "status-checks-not-required",
-    "status-checks-not-strict",
-    "unpinned-action",
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_rule_doc_page_is_embedded() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut on_disk: Vec<String> = std::fs::read_dir(root.join("docs/rules"))
-            .unwrap()
-            .filter_map(Result::ok)
-            .filter_map(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                name.strip_suffix(".md").map(str::to_string)
-            })
-            .collect();
-        on_disk.sort();
-        let embedded: Vec<String> = RULE_DOCS.iter().map(|(id, _)| id.to_string()).collect();
-        assert_eq!(embedded, on_disk);
-    }
 
     #[test]
     fn every_policy_file_is_embedded() {

@@ -6,6 +6,7 @@ mod cli;
 mod config;
 mod fixtures;
 mod github;
+mod outputs;
 mod policies;
 mod rego;
 mod robustness;

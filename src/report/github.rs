@@ -1,0 +1,119 @@
+//! `--format github`: GitHub Actions workflow commands, one per finding, which the runner
+//! turns into annotations on the pull request's files
+//! (`::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`).
+//!
+//! Paths are relative to the workspace (where shiplint runs): the repository's display
+//! path joined with the repo-relative file, so `shiplint audit services/api` annotates
+//! `services/api/.github/workflows/ci.yml`.
+
+use super::{plural, workspace_path, Counts};
+use crate::audit::AuditReport;
+use crate::finding::{Finding, Location, Severity};
+
+/// Escapes a command's message (`%`, CR, LF), as the runner's toolkit does.
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value: the message escapes plus `:` and `,`, which end a property.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn command(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "notice",
+    }
+}
+
+fn finding(f: &Finding) -> String {
+    let title = format!("{} ({})", f.title, f.rule);
+    let mut props = Vec::new();
+    let mut message = f.message.clone();
+    match &f.location {
+        Location::File(at) => {
+            let file = workspace_path(&f.repository, &at.file);
+            props.push(format!("file={}", escape_property(&file)));
+            props.push(format!("line={}", at.line));
+            props.push(format!("col={}", at.column));
+            props.push(format!("endLine={}", at.end_line));
+            props.push(format!("endColumn={}", at.end_column));
+        }
+        Location::Setting(s) => {
+            message = format!("{message} ({}: setting {s})", f.repository);
+        }
+    }
+    props.push(format!("title={}", escape_property(&title)));
+    if !f.help.is_empty() {
+        message.push_str(&format!("\nFix: {}", f.help));
+    }
+    message.push_str(&format!("\nSee {}", f.doc_url));
+    format!(
+        "::{} {}::{}\n",
+        command(f.severity),
+        props.join(","),
+        escape_data(&message)
+    )
+}
+
+/// Every finding as a workflow command, input and policy errors as `::error`, then a
+/// plain summary line.
+pub fn render(report: &AuditReport) -> String {
+    let mut out = String::new();
+    for f in &report.findings {
+        out.push_str(&finding(f));
+    }
+    for e in &report.errors {
+        let mut props = Vec::new();
+        if let Some(file) = &e.file {
+            let repo = e.repository.as_deref().unwrap_or(".");
+            props.push(format!(
+                "file={}",
+                escape_property(&workspace_path(repo, file))
+            ));
+            if let Some(line) = e.line {
+                props.push(format!("line={line}"));
+            }
+            if let Some(col) = e.column {
+                props.push(format!("col={col}"));
+            }
+        }
+        props.push("title=shiplint could not audit this input".to_string());
+        out.push_str(&format!(
+            "::error {}::{}\n",
+            props.join(","),
+            escape_data(&e.message)
+        ));
+    }
+    for e in &report.policy_errors {
+        out.push_str(&format!(
+            "::error title=shiplint policy error::{}\n",
+            escape_data(&e.to_string())
+        ));
+    }
+    let c = Counts::of(report);
+    out.push_str(&format!(
+        "shiplint: {}, {}, {} in {} of {}\n",
+        plural(c.errors, "error", "errors"),
+        plural(c.warnings, "warning", "warnings"),
+        plural(c.notes, "note", "notes"),
+        plural(report.files_audited(), "file", "files"),
+        plural(report.repos.len(), "repository", "repositories"),
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_as_the_runner_expects() {
+        assert_eq!(escape_data("100%\r\nok: a,b"), "100%25%0D%0Aok: a,b");
+        assert_eq!(escape_property("a: b, c%"), "a%3A b%2C c%25");
+    }
+}
