@@ -116,3 +116,18 @@ pub fn check_audit_bytes(data: &[u8]) {
     crate::report::human::render(&report, Default::default());
     crate::report::json::render(&report);
 }
+
+/// The config loader on arbitrary bytes: never a panic; every error's span lies in the file.
+pub fn check_config_bytes(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let (config, errors) =
+        crate::config::Config::parse_all("shiplint.yml", text, std::path::Path::new("."));
+    for e in &errors {
+        assert!(e.line >= 1 && e.column >= 1, "error position {}:{}", e.line, e.column);
+        assert_span(text, e.span, "config error");
+    }
+    serde_json::to_string(&config.input_json()).expect("the config serialises");
+    let _ = config.check_rule_ids(policies());
+}
