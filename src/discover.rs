@@ -184,67 +184,27 @@ pub fn repo_files(root: &Path, display: String, opts: &DiscoverOptions) -> RepoF
         ));
         return repo;
     }
-    for entry in WalkDir::new(&workflows)
-        .follow_links(false)
-        .min_depth(1)
-        .max_depth(1)
-        .sort_by_file_name()
-    {
-        match entry {
-            Ok(e) => {
-                let is_yaml = e
-                    .path()
-                    .extension()
-                    .is_some_and(|x| x == "yml" || x == "yaml");
-                if is_yaml && !e.file_type().is_dir() {
-                    let rel = rel_path(root, e.path());
-                    if let Some(f) = admit_file(
-                        root,
-                        e.path(),
-                        rel,
-                        FileKind::Workflow,
-                        opts,
-                        &mut repo.errors,
-                    ) {
-                        repo.files.push(f);
-                    }
-                }
-            }
-            Err(e) => repo.errors.push(InputError::new(
-                e.path().map(|p| rel_path(root, p)),
-                walk_message(&e),
-            )),
-        }
-    }
+    // GitHub reads only the top level of `.github/workflows`.
+    collect(
+        root,
+        &workflows,
+        Some(1),
+        FileKind::Workflow,
+        opts,
+        &mut repo,
+        |name| name.ends_with(".yml") || name.ends_with(".yaml"),
+    );
     let actions = root.join(".github").join("actions");
     if actions.is_dir() && within_root(root, &actions) {
-        for entry in WalkDir::new(&actions)
-            .follow_links(false)
-            .sort_by_file_name()
-        {
-            match entry {
-                Ok(e) => {
-                    let name = e.file_name();
-                    if (name == "action.yml" || name == "action.yaml") && !e.file_type().is_dir() {
-                        let rel = rel_path(root, e.path());
-                        if let Some(f) = admit_file(
-                            root,
-                            e.path(),
-                            rel,
-                            FileKind::Action,
-                            opts,
-                            &mut repo.errors,
-                        ) {
-                            repo.files.push(f);
-                        }
-                    }
-                }
-                Err(e) => repo.errors.push(InputError::new(
-                    e.path().map(|p| rel_path(root, p)),
-                    walk_message(&e),
-                )),
-            }
-        }
+        collect(
+            root,
+            &actions,
+            None,
+            FileKind::Action,
+            opts,
+            &mut repo,
+            |name| name == "action.yml" || name == "action.yaml",
+        );
     }
     if repo.files.is_empty() && repo.errors.is_empty() {
         repo.errors.push(InputError::new(
@@ -253,6 +213,42 @@ pub fn repo_files(root: &Path, display: String, opts: &DiscoverOptions) -> RepoF
         ));
     }
     repo
+}
+
+/// Adds the files under `dir` (down to `max_depth`) whose name `wanted` accepts.
+fn collect(
+    root: &Path,
+    dir: &Path,
+    max_depth: Option<usize>,
+    kind: FileKind,
+    opts: &DiscoverOptions,
+    repo: &mut RepoFiles,
+    wanted: impl Fn(&str) -> bool,
+) {
+    let mut walk = WalkDir::new(dir)
+        .follow_links(false)
+        .min_depth(1)
+        .sort_by_file_name();
+    if let Some(depth) = max_depth {
+        walk = walk.max_depth(depth);
+    }
+    for entry in walk {
+        match entry {
+            Ok(e) => {
+                if e.file_type().is_dir() || !wanted(&e.file_name().to_string_lossy()) {
+                    continue;
+                }
+                let rel = rel_path(root, e.path());
+                if let Some(f) = admit_file(root, e.path(), rel, kind, opts, &mut repo.errors) {
+                    repo.files.push(f);
+                }
+            }
+            Err(e) => repo.errors.push(InputError::new(
+                e.path().map(|p| rel_path(root, p)),
+                walk_message(&e),
+            )),
+        }
+    }
 }
 
 /// Checks one candidate file: symlinks must stay inside the root, the size under the cap.

@@ -125,7 +125,12 @@ pub fn check_config_bytes(data: &[u8]) {
     let (config, errors) =
         crate::config::Config::parse_all("shiplint.yml", text, std::path::Path::new("."));
     for e in &errors {
-        assert!(e.line >= 1 && e.column >= 1, "error position {}:{}", e.line, e.column);
+        assert!(
+            e.line >= 1 && e.column >= 1,
+            "error position {}:{}",
+            e.line,
+            e.column
+        );
         assert_span(text, e.span, "config error");
     }
     serde_json::to_string(&config.input_json()).expect("the config serialises");
