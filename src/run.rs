@@ -186,16 +186,8 @@ fn audit_remote(
         eprintln!("error: --offline cannot audit GitHub repositories (OWNER/NAME)");
         return Err(EXIT_ERROR);
     }
-    let base = github::base_url(
-        args.github_url.as_deref(),
-        std::env::var("GH_HOST").ok().as_deref(),
-    );
-    let mut client_opts = github::ClientOptions::new(base, github::Token::from_env());
-    client_opts.wait_for_reset = !args.no_wait;
-    let client = github::Client::new(client_opts).map_err(|e| {
-        eprintln!("error: {e}");
-        EXIT_GITHUB
-    })?;
+    let token = github_token(args)?;
+    let client = github_client(args, token)?;
     let mut report = if opts.paths.is_empty() {
         AuditReport::default()
     } else {
@@ -226,6 +218,34 @@ fn audit_remote(
         report.baseline_suppressed += baseline.suppress(&mut report.findings);
     }
     Ok(report)
+}
+
+/// The token of `--token-env NAME`, else GH_TOKEN/GITHUB_TOKEN; a named variable that
+/// is not set is a usage error.
+fn github_token(args: &AuditArgs) -> Result<Option<github::Token>, u8> {
+    github::Token::from_env_named(args.token_env.as_deref()).map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_ERROR
+    })
+}
+
+/// The API client of an audit: base URL, token, waits and the cache of the flags.
+fn github_client(args: &AuditArgs, token: Option<github::Token>) -> Result<github::Client, u8> {
+    let base = github::base_url(
+        args.github_url.as_deref(),
+        std::env::var("GH_HOST").ok().as_deref(),
+    );
+    let mut client_opts = github::ClientOptions::new(base, token);
+    client_opts.wait_for_reset = !args.no_wait;
+    client_opts.cache_dir = match (&args.cache_dir, args.no_cache) {
+        (_, true) => None,
+        (Some(dir), false) => Some(dir.clone()),
+        (None, false) => github::cache::default_dir(),
+    };
+    github::Client::new(client_opts).map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_GITHUB
+    })
 }
 
 fn write_output(path: Option<&std::path::Path>, text: &str) -> Result<(), u8> {

@@ -35,9 +35,14 @@ fn rate_headers(remaining: &str) -> Vec<(String, String)> {
 fn reply(status: u16, file: &str) -> Reply {
     let body = std::fs::read_to_string(testdata(&format!("github/{file}")))
         .unwrap_or_else(|e| panic!("testdata/github/{file}: {e}"));
+    let mut headers = rate_headers("4990");
+    if status == 200 {
+        // A weak ETag per body, as GitHub sends them.
+        headers.push(("etag".into(), format!("W/\"{file}-{}\"", body.len())));
+    }
     Reply {
         status,
-        headers: rate_headers("4990"),
+        headers,
         body,
     }
 }
@@ -46,13 +51,19 @@ fn reply(status: u16, file: &str) -> Reply {
 struct Seen {
     path: String,
     authorization: Option<String>,
+    if_none_match: Option<String>,
+    /// The status the server answered.
+    status: u16,
 }
 
 /// A tiny HTTP/1.1 server on 127.0.0.1: each path answers its queued replies in order,
-/// repeating the last one; unknown paths answer 404 "Not Found".
+/// repeating the last one; unknown paths answer 404 "Not Found". A request whose
+/// `If-None-Match` is the reply's `etag` is answered `304 Not Modified`, as GitHub does.
 struct Server {
     url: String,
     seen: Arc<Mutex<Vec<Seen>>>,
+    /// `XDG_CACHE_HOME` of the runs against this server (never the user's cache).
+    cache_home: tempfile::TempDir,
 }
 
 impl Server {
@@ -74,6 +85,7 @@ impl Server {
                     continue;
                 }
                 let mut authorization = None;
+                let mut if_none_match = None;
                 loop {
                     let mut line = String::new();
                     if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
@@ -83,6 +95,9 @@ impl Server {
                         if k.eq_ignore_ascii_case("authorization") {
                             authorization = Some(v.trim().to_string());
                         }
+                        if k.eq_ignore_ascii_case("if-none-match") {
+                            if_none_match = Some(v.trim().to_string());
+                        }
                     }
                 }
                 let target = request_line
@@ -91,15 +106,22 @@ impl Server {
                     .unwrap_or("/")
                     .to_string();
                 let path = target.split('?').next().unwrap_or("/").to_string();
-                log.lock().unwrap().push(Seen {
-                    path: target.clone(),
-                    authorization,
-                });
-                let r = match table.get_mut(&path) {
+                let mut r = match table.get_mut(&path) {
                     Some(q) if q.len() > 1 => q.pop_front().unwrap(),
                     Some(q) if !q.is_empty() => q[0].clone(),
                     _ => reply(404, "error-not-found.json"),
                 };
+                let etag = r.headers.iter().find(|(k, _)| k == "etag").map(|h| &h.1);
+                if if_none_match.is_some() && if_none_match.as_ref() == etag {
+                    r.status = 304;
+                    r.body = String::new();
+                }
+                log.lock().unwrap().push(Seen {
+                    path: target.clone(),
+                    authorization,
+                    if_none_match,
+                    status: r.status,
+                });
                 let mut head = format!(
                     "HTTP/1.1 {} X\r\ncontent-type: application/json; charset=utf-8\r\nx-github-api-version-selected: 2022-11-28\r\ncontent-length: {}\r\nconnection: close\r\n",
                     r.status,
@@ -114,7 +136,19 @@ impl Server {
                 let _ = stream.flush();
             }
         });
-        Server { url, seen }
+        Server {
+            url,
+            seen,
+            cache_home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    fn forget(&self) {
+        self.seen.lock().unwrap().clear();
     }
 
     fn paths(&self) -> Vec<String> {
@@ -177,6 +211,7 @@ fn audit_remote(server: &Server, token: Option<&str>, extra: &[&str]) -> Output 
         .env_remove("GH_TOKEN")
         .env_remove("GITHUB_TOKEN")
         .env_remove("GH_HOST")
+        .env("XDG_CACHE_HOME", server.cache_home.path())
         .env("NO_COLOR", "1");
     if let Some(t) = token {
         cmd.env("GH_TOKEN", t);
@@ -552,4 +587,156 @@ fn branches_matched_by_deploying_push_patterns_are_fetched_and_judged() {
 
 fn paths_contain(server: &Server, part: &str) -> bool {
     server.paths().iter().any(|p| p.contains(part))
+}
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn second_run_is_conditional_and_answered_from_the_cache() {
+    let server = Server::start(repo_routes(reply(200, "branch-protection-weak.json")));
+    let first = audit_remote(&server, Some(TOKEN), &["-f", "json"]);
+    assert_eq!(first.status.code(), Some(1), "{}", stderr(&first));
+    assert!(server.seen().iter().all(|s| s.if_none_match.is_none()));
+    // The default cache dir is $XDG_CACHE_HOME/shiplint; no file holds the token.
+    let cached = files_under(&server.cache_home.path().join("shiplint"));
+    assert!(!cached.is_empty());
+    for f in &cached {
+        let text = std::fs::read_to_string(f).unwrap();
+        assert!(!text.contains(TOKEN), "{}", f.display());
+    }
+
+    server.forget();
+    let second = audit_remote(&server, Some(TOKEN), &["-f", "json"]);
+    assert_eq!(second.status.code(), Some(1), "{}", stderr(&second));
+    assert_eq!(
+        stdout(&second),
+        stdout(&first),
+        "same report from cached bodies"
+    );
+    let seen = server.seen();
+    let repo = seen.iter().find(|s| s.path == REPO).unwrap();
+    assert!(repo
+        .if_none_match
+        .as_deref()
+        .is_some_and(|e| e.starts_with("W/\"repo.json-")));
+    for s in &seen {
+        assert!(s.if_none_match.is_some(), "{} sent unconditionally", s.path);
+        assert_eq!(s.status, 304, "{}", s.path);
+    }
+
+    server.forget();
+    let third = audit_remote(&server, Some(TOKEN), &["-f", "json", "--no-cache"]);
+    assert_eq!(stdout(&third), stdout(&first));
+    assert!(server
+        .seen()
+        .iter()
+        .all(|s| s.if_none_match.is_none() && s.status == 200));
+}
+
+#[test]
+fn another_token_or_cache_dir_does_not_share_answers() {
+    let server = Server::start(repo_routes(reply(200, "branch-protection-weak.json")));
+    let dir = tempfile::tempdir().unwrap();
+    let dir_arg = dir.path().to_str().unwrap();
+    audit_remote(
+        &server,
+        Some(TOKEN),
+        &["-f", "json", "--cache-dir", dir_arg],
+    );
+    assert!(!files_under(dir.path()).is_empty());
+    assert!(files_under(server.cache_home.path()).is_empty());
+    server.forget();
+    audit_remote(
+        &server,
+        Some("ghp_another"),
+        &["-f", "json", "--cache-dir", dir_arg],
+    );
+    assert!(server.seen().iter().all(|s| s.if_none_match.is_none()));
+}
+
+#[test]
+fn corrupt_cache_entries_are_ignored() {
+    let server = Server::start(repo_routes(reply(200, "branch-protection-weak.json")));
+    let first = audit_remote(&server, Some(TOKEN), &["-f", "json"]);
+    for f in files_under(server.cache_home.path()) {
+        std::fs::write(&f, b"{\"version\": 1, \"etag\": ").unwrap();
+    }
+    server.forget();
+    let second = audit_remote(&server, Some(TOKEN), &["-f", "json"]);
+    assert_eq!(
+        second.status.code(),
+        first.status.code(),
+        "{}",
+        stderr(&second)
+    );
+    assert_eq!(stdout(&second), stdout(&first));
+    assert!(server.seen().iter().all(|s| s.if_none_match.is_none()));
+    // Rewritten: the third run is conditional again.
+    server.forget();
+    audit_remote(&server, Some(TOKEN), &["-f", "json"]);
+    assert!(server.seen().iter().all(|s| s.status == 304));
+}
+
+#[test]
+fn token_env_names_the_variable_and_the_token_is_never_printed() {
+    let server = Server::start(repo_routes(reply(200, "branch-protection-weak.json")));
+    let run = |extra: &[&str], var: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiplint"));
+        cmd.args(["audit", "octo-org/octo-repo", "--github-url", &server.url])
+            .args(["--token-env", "SHIPLINT_TEST_TOKEN", "--no-cache"])
+            .args(extra)
+            .current_dir(crate::root())
+            .env_remove("GH_TOKEN")
+            .env_remove("GITHUB_TOKEN")
+            .env_remove("SHIPLINT_TEST_TOKEN")
+            .env("GITHUB_TOKEN", "ghp_notThisOne")
+            .env("NO_COLOR", "1");
+        if let Some(v) = var {
+            cmd.env("SHIPLINT_TEST_TOKEN", v);
+        }
+        cmd.output().unwrap()
+    };
+    for format in ["human", "json"] {
+        let out = run(&["-f", format], Some(TOKEN));
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(!stdout(&out).contains(TOKEN) && !stderr(&out).contains(TOKEN));
+    }
+    assert!(server
+        .authorizations()
+        .iter()
+        .all(|a| a.as_deref() == Some(format!("Bearer {TOKEN}").as_str())));
+
+    let out = run(&[], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("SHIPLINT_TEST_TOKEN"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("ghp_notThisOne"));
+
+    // A refused token: the error names the request, not the token.
+    let bad = Reply {
+        status: 401,
+        headers: vec![],
+        body: std::fs::read_to_string(testdata("github/error-bad-credentials.json")).unwrap(),
+    };
+    let refusing = Server::start(vec![(REPO, vec![bad])]);
+    for format in ["human", "json"] {
+        let out = audit_remote(&refusing, Some(TOKEN), &["-f", format]);
+        assert_eq!(out.status.code(), Some(3));
+        assert!(!stdout(&out).contains(TOKEN) && !stderr(&out).contains(TOKEN));
+    }
 }
