@@ -94,7 +94,7 @@ pub struct AuditArgs {
 
     /// Audit a local clone as this GitHub repository: fetch its settings through the API
     /// (default: the `origin` remote, when it is on GitHub and a token is set).
-    #[arg(long, value_name = "OWNER/NAME")]
+    #[arg(long, value_name = "OWNER/NAME", conflicts_with = "offline")]
     pub repo: Option<String>,
 
     /// Write the report to FILE instead of standard output.

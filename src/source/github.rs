@@ -112,6 +112,47 @@ fn pattern_regex(pattern: &str) -> Option<regex::Regex> {
 /// At most this many branches matched by push patterns get their settings fetched.
 const MAX_PATTERN_BRANCHES: usize = 20;
 
+/// The settings (`input.settings`) of `slug` for the candidate release branches of
+/// `repo`'s workflows: the default branch, branches named by `push:` triggers, and up to
+/// [`MAX_PATTERN_BRANCHES`] existing branches matched by `push:` patterns.
+pub fn fetch_settings(
+    client: &Client,
+    slug: &str,
+    repo: &Repository,
+    default_branch: Option<String>,
+) -> Result<Json, GithubError> {
+    let (mut branches, patterns) = push_branches(repo);
+    branches.extend(default_branch);
+    let regexes: Vec<_> = patterns.iter().filter_map(|p| pattern_regex(p)).collect();
+    if !regexes.is_empty() {
+        let all = client.get_list(&format!("/repos/{slug}/branches"), 10)?;
+        let matched = all
+            .iter()
+            .filter_map(|b| b["name"].as_str())
+            .filter(|n| regexes.iter().any(|r| r.is_match(n)))
+            .take(MAX_PATTERN_BRANCHES)
+            .map(str::to_string);
+        branches.extend(matched);
+    }
+    settings::fetch(client, slug, &branches)
+}
+
+/// The settings of a local clone's repository on GitHub (`slug`): its default branch
+/// comes from `GET /repos/{slug}`, the other candidate branches from the clone's
+/// workflows, as for remote audits.
+pub fn fetch_settings_for_clone(
+    client: &Client,
+    slug: &str,
+    repo: &Repository,
+) -> Result<Json, GithubError> {
+    let r = client.get(&format!("/repos/{slug}"))?;
+    if r.status != 200 {
+        return Err(r.unexpected());
+    }
+    let default_branch = r.json()?["default_branch"].as_str().map(str::to_string);
+    fetch_settings(client, slug, repo, default_branch)
+}
+
 /// Fetches one repository: metadata, workflow files, and (unless given) its settings.
 pub fn load(
     client: &Client,
@@ -179,22 +220,7 @@ pub fn load(
     };
     repo.settings = match settings {
         Some(s) => Some(s),
-        None => {
-            let (mut branches, patterns) = push_branches(&repo);
-            branches.extend(default_branch);
-            let regexes: Vec<_> = patterns.iter().filter_map(|p| pattern_regex(p)).collect();
-            if !regexes.is_empty() {
-                let all = client.get_list(&format!("/repos/{slug}/branches"), 10)?;
-                let matched = all
-                    .iter()
-                    .filter_map(|b| b["name"].as_str())
-                    .filter(|n| regexes.iter().any(|r| r.is_match(n)))
-                    .take(MAX_PATTERN_BRANCHES)
-                    .map(str::to_string);
-                branches.extend(matched);
-            }
-            Some(settings::fetch(client, &slug, &branches)?)
-        }
+        None => Some(fetch_settings(client, &slug, &repo, default_branch)?),
     };
     Ok(repo)
 }

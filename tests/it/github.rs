@@ -740,3 +740,159 @@ fn token_env_names_the_variable_and_the_token_is_never_printed() {
         assert!(!stdout(&out).contains(TOKEN) && !stderr(&out).contains(TOKEN));
     }
 }
+
+/// A local clone of `octo-org/octo-repo` (when `origin` is given) with one deploying
+/// workflow.
+fn local_clone(origin: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let wf = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&wf).unwrap();
+    std::fs::write(
+        wf.join("release.yml"),
+        "on:\n  push:\n    branches: [main]\njobs:\n  deploy:\n    runs-on: ubuntu-24.04\n    environment: production\n    steps:\n      - run: echo deploy\n",
+    )
+    .unwrap();
+    if let Some(url) = origin {
+        std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+        std::fs::write(
+            dir.path().join(".git/config"),
+            format!("[core]\n\tbare = false\n[remote \"origin\"]\n\turl = {url}\n"),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+fn audit_local(
+    server: &Server,
+    clone: &std::path::Path,
+    token: Option<&str>,
+    extra: &[&str],
+) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiplint"));
+    cmd.arg("audit")
+        .arg(clone)
+        .args(["--github-url", &server.url])
+        .args(extra)
+        .current_dir(crate::root())
+        .env_remove("GH_TOKEN")
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GH_HOST")
+        .env("XDG_CACHE_HOME", server.cache_home.path())
+        .env("NO_COLOR", "1");
+    if let Some(t) = token {
+        cmd.env("GH_TOKEN", t);
+    }
+    cmd.output().expect("the shiplint binary runs")
+}
+
+#[test]
+fn a_local_clone_with_a_token_fetches_its_settings() {
+    let server = Server::start(repo_routes(reply(200, "branch-protection-weak.json")));
+    let clone = local_clone(Some("git@github.com:octo-org/octo-repo.git"));
+    let out = audit_local(&server, clone.path(), Some(TOKEN), &["-f", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let fired = rules_fired(&out);
+    assert!(
+        fired.contains(&(
+            "force-push-allowed".into(),
+            "branches/main/protection/allow_force_pushes".into()
+        )),
+        "{fired:?}"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["settings_evaluated"], true);
+    let paths = server.paths();
+    for p in [
+        REPO,
+        "/repos/octo-org/octo-repo/branches/main/protection",
+        "/repos/octo-org/octo-repo/rules/branches/main",
+        "/repos/octo-org/octo-repo/environments",
+    ] {
+        assert!(paths.iter().any(|s| s == p), "{p} not requested: {paths:?}");
+    }
+    // The workflows are the clone's own.
+    assert!(!paths.iter().any(|p| p.contains("/contents/")), "{paths:?}");
+    assert!(!stdout(&out).contains(TOKEN) && !stderr(&out).contains(TOKEN));
+}
+
+#[test]
+fn a_local_clone_without_a_token_stays_offline_and_says_so() {
+    let server = Server::start(repo_routes(reply(200, "branch-protection-weak.json")));
+    let clone = local_clone(Some("https://github.com/octo-org/octo-repo"));
+    let out = audit_local(&server, clone.path(), None, &[]);
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        stderr(&out)
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("no GitHub token") && err.contains("not evaluated"),
+        "{err}"
+    );
+    assert!(stdout(&out).contains("not evaluated"), "{}", stdout(&out));
+    assert!(server.paths().is_empty());
+}
+
+#[test]
+fn offline_settings_file_or_no_github_origin_make_no_requests() {
+    let server = Server::start(repo_routes(reply(200, "branch-protection-weak.json")));
+    let clone = local_clone(Some("https://github.com/octo-org/octo-repo"));
+    let file = testdata("settings/well-protected.json");
+    for extra in [
+        vec!["--offline"],
+        vec!["--settings", file.to_str().unwrap()],
+    ] {
+        let out = audit_local(&server, clone.path(), Some(TOKEN), &extra);
+        assert!(
+            out.status.code().is_some_and(|c| c <= 1),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let elsewhere = local_clone(Some("https://gitlab.com/octo-org/octo-repo"));
+    audit_local(&server, elsewhere.path(), Some(TOKEN), &[]);
+    assert!(server.paths().is_empty(), "{:?}", server.paths());
+}
+
+#[test]
+fn repo_flag_names_the_repository_of_a_folder() {
+    let server = Server::start(repo_routes(reply(404, "error-branch-not-protected.json")));
+    let folder = local_clone(None);
+    let out = audit_local(
+        &server,
+        folder.path(),
+        Some(TOKEN),
+        &["-f", "json", "--repo", "octo-org/octo-repo"],
+    );
+    let fired = rules_fired(&out);
+    assert!(
+        fired.contains(&(
+            "branch-unprotected".into(),
+            "branches/main/protection".into()
+        )),
+        "{fired:?}"
+    );
+    let out = audit_local(&server, folder.path(), Some(TOKEN), &["--repo", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_local_clone_whose_settings_fail_still_reports_and_exits_3() {
+    let bad = Reply {
+        status: 401,
+        headers: vec![],
+        body: std::fs::read_to_string(testdata("github/error-bad-credentials.json")).unwrap(),
+    };
+    let server = Server::start(vec![(REPO, vec![bad])]);
+    let clone = local_clone(Some("https://github.com/octo-org/octo-repo.git"));
+    let out = audit_local(&server, clone.path(), Some(TOKEN), &["-f", "json"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("octo-org/octo-repo") && stderr(&out).contains("Bad credentials")
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["settings_evaluated"], false);
+    assert!(!stdout(&out).contains(TOKEN) && !stderr(&out).contains(TOKEN));
+}
