@@ -35,9 +35,12 @@ pub struct AuditOptions {
     pub settings_source: Option<SettingsSource>,
 }
 
+/// Gives a loaded repository's settings, or `None`.
+pub type FetchSettings = dyn Fn(&Repository) -> Option<serde_json::Value> + Send + Sync;
+
 /// Fetches a loaded repository's settings (`None`: the settings rules stay unevaluated).
 #[derive(Clone)]
-pub struct SettingsSource(pub Arc<dyn Fn(&Repository) -> Option<serde_json::Value> + Send + Sync>);
+pub struct SettingsSource(pub Arc<FetchSettings>);
 
 impl std::fmt::Debug for SettingsSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
