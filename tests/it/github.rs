@@ -177,6 +177,22 @@ fn repo_routes(protection: Reply) -> Vec<(&'static str, Vec<Reply>)> {
     vec![
         (REPO, vec![reply(200, "repo.json")]),
         (
+            "/repos/octo-org/octo-repo/git/trees/main",
+            vec![reply(200, "git-tree-recursive.json")],
+        ),
+        (
+            "/repos/octo-org/octo-repo/git/blobs/a7c376521489d2b347657ea150b3052263d3ebbf",
+            vec![reply(200, "git-blob-ci.json")],
+        ),
+        (
+            "/repos/octo-org/octo-repo/git/blobs/d7e8a0a9539c5fb3de0c6da4efe78f7e399656fc",
+            vec![reply(200, "git-blob-release.json")],
+        ),
+        (
+            "/repos/octo-org/octo-repo/git/blobs/afbe0d59180640dcc7af7ec3acc44fd6207b5637",
+            vec![reply(200, "git-blob-action.json")],
+        ),
+        (
             "/repos/octo-org/octo-repo/contents/.github/workflows",
             vec![reply(200, "contents-workflows-dir.json")],
         ),
@@ -255,6 +271,7 @@ fn remote_audit_fetches_workflows_and_settings_with_the_token() {
             "branches/main/protection/required_pull_request_reviews",
         ),
         ("unpinned-action", ".github/workflows/ci.yml"),
+        ("unpinned-action", ".github/actions/setup/action.yml"),
     ] {
         assert!(
             fired.contains(&(expected.0.to_string(), expected.1.to_string())),
@@ -262,11 +279,18 @@ fn remote_audit_fetches_workflows_and_settings_with_the_token() {
         );
     }
     let paths = server.paths();
+    // Files: the tree and one blob per workflow or action, no directory listings.
+    let file_requests: Vec<_> = paths
+        .iter()
+        .filter(|p| p.contains("/git/") || p.contains("/contents/"))
+        .collect();
+    assert_eq!(file_requests.len(), 1 + 3, "{file_requests:?}");
     for p in [
         REPO,
-        "/repos/octo-org/octo-repo/contents/.github/workflows",
-        "/repos/octo-org/octo-repo/contents/.github/workflows/ci.yml",
-        "/repos/octo-org/octo-repo/contents/.github/workflows/release.yml",
+        "/repos/octo-org/octo-repo/git/trees/main?recursive=1",
+        "/repos/octo-org/octo-repo/git/blobs/a7c376521489d2b347657ea150b3052263d3ebbf",
+        "/repos/octo-org/octo-repo/git/blobs/d7e8a0a9539c5fb3de0c6da4efe78f7e399656fc",
+        "/repos/octo-org/octo-repo/git/blobs/afbe0d59180640dcc7af7ec3acc44fd6207b5637",
         "/repos/octo-org/octo-repo/branches/main/protection",
         "/repos/octo-org/octo-repo/rules/branches/main",
         "/repos/octo-org/octo-repo/environments",
@@ -505,9 +529,10 @@ fn contents_body(path: &str, text: &str) -> String {
 #[test]
 fn branches_matched_by_deploying_push_patterns_are_fetched_and_judged() {
     let workflow = "on:\n  push:\n    branches: ['release/*', hotfix]\njobs:\n  deploy:\n    runs-on: ubuntu-24.04\n    environment: staging\n    steps:\n      - run: echo deploy\n";
-    let listing = serde_json::json!([
-        {"type": "file", "name": "release.yml", "path": ".github/workflows/release.yml"}
-    ])
+    let tree = serde_json::json!({"sha": "1", "truncated": false, "tree": [
+        {"type": "blob", "path": ".github/workflows/release.yml", "mode": "100644",
+         "sha": "0123456789abcdef0123456789abcdef01234567"}
+    ]})
     .to_string();
     let ok = |body: String| Reply {
         status: 200,
@@ -522,12 +547,9 @@ fn branches_matched_by_deploying_push_patterns_are_fetched_and_judged() {
     .to_string();
     let server = Server::start(vec![
         (REPO, vec![reply(200, "repo.json")]),
+        ("/repos/octo-org/octo-repo/git/trees/main", vec![ok(tree)]),
         (
-            "/repos/octo-org/octo-repo/contents/.github/workflows",
-            vec![ok(listing)],
-        ),
-        (
-            "/repos/octo-org/octo-repo/contents/.github/workflows/release.yml",
+            "/repos/octo-org/octo-repo/git/blobs/0123456789abcdef0123456789abcdef01234567",
             vec![ok(contents_body(".github/workflows/release.yml", workflow))],
         ),
         ("/repos/octo-org/octo-repo/branches", vec![ok(branches)]),
@@ -895,4 +917,88 @@ fn a_local_clone_whose_settings_fail_still_reports_and_exits_3() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["summary"]["settings_evaluated"], false);
     assert!(!stdout(&out).contains(TOKEN) && !stderr(&out).contains(TOKEN));
+}
+
+#[test]
+fn a_ref_is_audited_through_its_tree() {
+    let mut routes = repo_routes(reply(200, "branch-protection-weak.json"));
+    routes.push((
+        "/repos/octo-org/octo-repo/git/trees/release/1.x",
+        vec![reply(200, "git-tree-recursive.json")],
+    ));
+    let server = Server::start(routes);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiplint"));
+    let out = cmd
+        .args([
+            "audit",
+            "octo-org/octo-repo@release/1.x",
+            "--github-url",
+            &server.url,
+        ])
+        .args(["-f", "json", "--no-cache"])
+        .current_dir(crate::root())
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GH_HOST")
+        .env("GH_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let paths = server.paths();
+    assert!(
+        paths.contains(&"/repos/octo-org/octo-repo/git/trees/release/1.x?recursive=1".to_string()),
+        "{paths:?}"
+    );
+    assert!(
+        !paths.iter().any(|p| p.contains("/git/trees/main")),
+        "{paths:?}"
+    );
+    let fired = rules_fired(&out);
+    assert!(fired.contains(&("unpinned-action".into(), ".github/workflows/ci.yml".into())));
+}
+
+#[test]
+fn a_truncated_tree_falls_back_to_the_contents_api() {
+    let mut routes = repo_routes(reply(200, "branch-protection-weak.json"));
+    routes.retain(|(p, _)| !p.contains("/git/trees/"));
+    routes.push((
+        "/repos/octo-org/octo-repo/git/trees/main",
+        vec![Reply {
+            status: 200,
+            headers: rate_headers("4990"),
+            body: "{\"sha\": \"1\", \"tree\": [], \"truncated\": true}".into(),
+        }],
+    ));
+    let server = Server::start(routes);
+    let out = audit_remote(&server, Some(TOKEN), &["-f", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let paths = server.paths();
+    assert!(
+        paths.contains(
+            &"/repos/octo-org/octo-repo/contents/.github/workflows/ci.yml?ref=main".to_string()
+        ),
+        "{paths:?}"
+    );
+    let fired = rules_fired(&out);
+    assert!(fired.contains(&("unpinned-action".into(), ".github/workflows/ci.yml".into())));
+}
+
+#[test]
+fn an_unknown_ref_exits_3() {
+    let server = Server::start(repo_routes(reply(200, "branch-protection-weak.json")));
+    let out = Command::new(env!("CARGO_BIN_EXE_shiplint"))
+        .args([
+            "audit",
+            "octo-org/octo-repo@nope",
+            "--github-url",
+            &server.url,
+            "--no-cache",
+        ])
+        .current_dir(crate::root())
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GH_HOST")
+        .env("GH_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("/git/trees/nope"), "{}", stderr(&out));
 }
