@@ -43,6 +43,9 @@ pub struct Entry {
     /// The request path (for people looking into the cache; not trusted on read).
     pub path: String,
     pub etag: String,
+    /// The `link` header of a list page, restored when a `304` leaves it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
     pub body: String,
 }
 
@@ -95,13 +98,15 @@ impl Cache {
         (entry.version == VERSION && !entry.etag.is_empty()).then_some(entry)
     }
 
-    /// Records `body` as the answer of `path` with `etag` (written whole or not at all).
-    pub fn store(&self, path: &str, etag: &str, body: &str) {
+    /// Records `body` (and the `link` header of a list page) as the answer of `path`
+    /// with `etag`, written whole or not at all.
+    pub fn store(&self, path: &str, etag: &str, link: Option<&str>, body: &str) {
         let file = self.file(path);
         let entry = Entry {
             version: VERSION,
             path: path.to_string(),
             etag: etag.to_string(),
+            link: link.map(str::to_string),
             body: body.to_string(),
         };
         let Ok(text) = serde_json::to_vec(&entry) else {
@@ -148,11 +153,13 @@ mod tests {
         assert_ne!(a.file("/repos/o/r"), b.file("/repos/o/r"));
         assert_ne!(a.file("/repos/o/r"), c.file("/repos/o/r"));
         assert_ne!(a.file("/repos/o/r"), a.file("/repos/o/s"));
-        a.store("/repos/o/r", "W/\"1\"", "{}");
+        a.store("/repos/o/r", "W/\"1\"", Some("<x>; rel=\"next\""), "{}");
         let text = fs::read_to_string(a.file("/repos/o/r")).unwrap();
         assert!(!text.contains("cacheSecret42"));
         assert!(!format!("{a:?}").contains("cacheSecret42"));
-        assert_eq!(a.load("/repos/o/r").unwrap().etag, "W/\"1\"");
+        let entry = a.load("/repos/o/r").unwrap();
+        assert_eq!(entry.etag, "W/\"1\"");
+        assert_eq!(entry.link.as_deref(), Some("<x>; rel=\"next\""));
         assert!(b.load("/repos/o/r").is_none());
     }
 
@@ -160,12 +167,12 @@ mod tests {
     fn corrupt_entries_are_ignored() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::new(dir.path(), "https://api.github.com", None);
-        cache.store("/x", "\"e\"", "body");
+        cache.store("/x", "\"e\"", None, "body");
         fs::write(cache.file("/x"), b"{not json").unwrap();
         assert!(cache.load("/x").is_none());
         fs::write(cache.file("/x"), b"\x00\xff").unwrap();
         assert!(cache.load("/x").is_none());
-        cache.store("/x", "\"f\"", "again");
+        cache.store("/x", "\"f\"", None, "again");
         assert_eq!(cache.load("/x").unwrap().body, "again");
     }
 }

@@ -307,10 +307,16 @@ impl Client {
             (Some(_), Some(entry), 304) => {
                 response.status = 200;
                 response.body = entry.body;
+                if let Some(link) = entry
+                    .link
+                    .and_then(|l| http::HeaderValue::from_str(&l).ok())
+                {
+                    response.headers.entry(http::header::LINK).or_insert(link);
+                }
             }
             (Some(cache), _, 200) => {
                 if let Some(etag) = response.header("etag") {
-                    cache.store(path, etag, &response.body);
+                    cache.store(path, etag, response.header("link"), &response.body);
                 }
             }
             _ => {}
