@@ -222,12 +222,30 @@ fn online_settings(
         Some(token) => Some(Mutex::new(github_client(args, Some(token))?)),
         None => None,
     };
+    // With GH_HOST naming a GitHub Enterprise Server (and no --github-url), clones are
+    // recognised by an `origin` on that host; otherwise by an `origin` on github.com.
+    let ghe_host = std::env::var("GH_HOST")
+        .ok()
+        .map(|h| {
+            let h = h.trim();
+            let h = h.strip_prefix("https://").unwrap_or(h);
+            h.trim_end_matches('/').to_string()
+        })
+        .filter(|h| !h.is_empty() && h != "github.com" && args.github_url.is_none());
     let errors = OnlineErrors::default();
     let sink = errors.clone();
     let fetch = move |repo: &Repository| {
-        let slug = named.clone().or_else(|| {
-            (!repo.info.owner.is_empty()).then(|| format!("{}/{}", repo.info.owner, repo.info.name))
-        })?;
+        let origin = match &ghe_host {
+            Some(host) => repo
+                .root
+                .as_ref()
+                .and_then(|root| std::fs::read_to_string(root.join(".git/config")).ok())
+                .and_then(|config| crate::source::local::origin_slug_on(&config, host))
+                .map(|(o, n)| format!("{o}/{n}")),
+            None => (!repo.info.owner.is_empty())
+                .then(|| format!("{}/{}", repo.info.owner, repo.info.name)),
+        };
+        let slug = named.clone().or(origin)?;
         let Some(client) = &client else {
             eprintln!(
                 "shiplint: {}: offline: no GitHub token (GH_TOKEN or GITHUB_TOKEN), so the settings of {slug} were not fetched and the repository-settings rules are not evaluated",

@@ -1066,3 +1066,29 @@ fn cached_list_pages_keep_paginating() {
     assert_eq!(seen.len(), 2);
     assert!(seen.iter().all(|s| s.status == 304));
 }
+
+#[test]
+fn with_gh_host_a_clone_is_recognised_by_an_origin_on_that_host() {
+    let run = |origin: &str| {
+        let clone = local_clone(Some(origin));
+        let out = Command::new(env!("CARGO_BIN_EXE_shiplint"))
+            .arg("audit")
+            .arg(clone.path())
+            .current_dir(crate::root())
+            .env_remove("GH_TOKEN")
+            .env_remove("GITHUB_TOKEN")
+            .env("GH_HOST", "ghe.example.com")
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        stderr(&out)
+    };
+    // No token: nothing is fetched, but the note names the repository it recognised.
+    let err = run("git@ghe.example.com:octo-org/octo-repo.git");
+    assert!(
+        err.contains("settings of octo-org/octo-repo were not fetched"),
+        "{err}"
+    );
+    let err = run("https://github.com/octo-org/octo-repo");
+    assert!(!err.contains("not fetched"), "{err}");
+}
