@@ -228,7 +228,9 @@ fn online_settings(
         .ok()
         .map(|h| {
             let h = h.trim();
-            let h = h.strip_prefix("https://").unwrap_or(h);
+            let h = h
+                .trim_start_matches("https://")
+                .trim_start_matches("http://");
             h.trim_end_matches('/').to_string()
         })
         .filter(|h| !h.is_empty() && h != "github.com" && args.github_url.is_none());
