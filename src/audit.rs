@@ -30,6 +30,22 @@ pub struct AuditOptions {
     pub baseline: Option<Baseline>,
     /// `input.settings` for every audited repository (`--settings FILE`).
     pub settings: Option<serde_json::Value>,
+    /// Where a repository's settings come from when `settings` gives none: the GitHub
+    /// API for local clones going online.
+    pub settings_source: Option<SettingsSource>,
+}
+
+/// Gives a loaded repository's settings, or `None`.
+pub type FetchSettings = dyn Fn(&Repository) -> Option<serde_json::Value> + Send + Sync;
+
+/// Fetches a loaded repository's settings (`None`: the settings rules stay unevaluated).
+#[derive(Clone)]
+pub struct SettingsSource(pub Arc<FetchSettings>);
+
+impl std::fmt::Debug for SettingsSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SettingsSource")
+    }
 }
 
 /// What one repository came to.
@@ -216,6 +232,9 @@ pub fn audit_paths(policies: &PolicySet, opts: &AuditOptions) -> AuditReport {
                     .or_insert_with(|| set.engine());
                 let mut repo = local::load(repo_files);
                 repo.settings.clone_from(&opts.settings);
+                if let (None, Some(source)) = (&repo.settings, &opts.settings_source) {
+                    repo.settings = (source.0)(&repo);
+                }
                 audit_repository_with(&set, engine, repo, &config, !opts.no_ignores)
             },
         )

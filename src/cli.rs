@@ -84,6 +84,25 @@ pub struct AuditArgs {
     #[arg(long)]
     pub no_wait: bool,
 
+    /// Read the GitHub token from this environment variable (default: GH_TOKEN, else
+    /// GITHUB_TOKEN).
+    #[arg(long, value_name = "NAME")]
+    pub token_env: Option<String>,
+
+    /// Cache API answers here for conditional requests (default: $XDG_CACHE_HOME/shiplint
+    /// or ~/.cache/shiplint).
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Send every API request unconditionally and cache nothing.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Audit a local clone as this GitHub repository: fetch its settings through the API
+    /// (default: the `origin` remote, when it is on GitHub and a token is set).
+    #[arg(long, value_name = "OWNER/NAME", conflicts_with = "offline")]
+    pub repo: Option<String>,
+
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,

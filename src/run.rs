@@ -6,8 +6,9 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::audit::{self, AuditOptions, AuditReport};
+use crate::audit::{self, AuditOptions, AuditReport, SettingsSource};
 use crate::cli::{
     AuditArgs, BaselineArgs, Cli, ColorChoice, Command, ExplainArgs, FailOn, Format, InputArgs,
     RulesArgs, SetupArgs, TestPoliciesArgs,
@@ -19,6 +20,7 @@ use crate::github;
 use crate::policy::PolicySet;
 use crate::report::{self, human::HumanOptions};
 use crate::source::github::{self as github_source, RemoteSpec};
+use crate::source::Repository;
 use crate::suppress::Baseline;
 
 pub const EXIT_OK: u8 = 0;
@@ -74,6 +76,7 @@ fn audit_options(
         no_ignores: setup.no_ignores,
         baseline: None,
         settings: None,
+        settings_source: None,
     }
 }
 
@@ -131,6 +134,14 @@ fn audit_command(args: AuditArgs) -> u8 {
     let local: Vec<PathBuf> = local.into_iter().cloned().collect();
     let mut opts = audit_options(&local, args.max_file_size, args.offline, &args.setup);
     opts.settings = settings;
+    let online_errors = match online_settings(&args, opts.settings.is_some()) {
+        Ok(Some((source, errors))) => {
+            opts.settings_source = Some(source);
+            errors
+        }
+        Ok(None) => Arc::default(),
+        Err(code) => return code,
+    };
     if let Some(path) = &args.baseline {
         match Baseline::load(path) {
             Ok(b) => opts.baseline = Some(b),
@@ -175,7 +186,89 @@ fn audit_command(args: AuditArgs) -> u8 {
     if let Err(code) = write_output(args.output.as_deref(), &rendered) {
         return code;
     }
+    // Settings of local clones that the API would not give: reported, exit 3.
+    let online_errors = online_errors.lock().unwrap_or_else(PoisonError::into_inner);
+    for e in online_errors.iter() {
+        eprintln!("error: {e}");
+    }
+    if !online_errors.is_empty() {
+        return EXIT_GITHUB;
+    }
     exit_code(&report, args.fail_on)
+}
+
+/// Errors met while fetching the settings of local clones (`OWNER/NAME: why`).
+type OnlineErrors = Arc<Mutex<Vec<String>>>;
+
+/// Local clones go online: unless `--offline` or `--settings FILE`, each clone whose
+/// `origin` remote is on GitHub (or every clone, as `--repo OWNER/NAME`) gets its
+/// settings from the API when a token is set. Without a token the audit stays offline
+/// and says so.
+fn online_settings(
+    args: &AuditArgs,
+    settings_given: bool,
+) -> Result<Option<(SettingsSource, OnlineErrors)>, u8> {
+    if args.offline || settings_given {
+        return Ok(None);
+    }
+    let named = match &args.repo {
+        Some(r) => match RemoteSpec::parse(r) {
+            Some(spec) => Some(spec.slug()),
+            None => {
+                eprintln!("error: --repo {r}: expected OWNER/NAME");
+                return Err(EXIT_ERROR);
+            }
+        },
+        None => None,
+    };
+    let client = match github_token(args)? {
+        Some(token) => Some(Mutex::new(github_client(args, Some(token))?)),
+        None => None,
+    };
+    // With GH_HOST naming a GitHub Enterprise Server (and no --github-url), clones are
+    // recognised by an `origin` on that host; otherwise by an `origin` on github.com.
+    let ghe_host = std::env::var("GH_HOST")
+        .ok()
+        .map(|h| {
+            let h = h.trim();
+            let h = h
+                .trim_start_matches("https://")
+                .trim_start_matches("http://");
+            h.trim_end_matches('/').to_string()
+        })
+        .filter(|h| !h.is_empty() && h != "github.com" && args.github_url.is_none());
+    let errors = OnlineErrors::default();
+    let sink = errors.clone();
+    let fetch = move |repo: &Repository| {
+        let origin = match &ghe_host {
+            Some(host) => repo
+                .root
+                .as_ref()
+                .and_then(|root| std::fs::read_to_string(root.join(".git/config")).ok())
+                .and_then(|config| crate::source::local::origin_slug_on(&config, host))
+                .map(|(o, n)| format!("{o}/{n}")),
+            None => (!repo.info.owner.is_empty())
+                .then(|| format!("{}/{}", repo.info.owner, repo.info.name)),
+        };
+        let slug = named.clone().or(origin)?;
+        let Some(client) = &client else {
+            eprintln!(
+                "shiplint: {}: offline: no GitHub token (GH_TOKEN or GITHUB_TOKEN), so the settings of {slug} were not fetched and the repository-settings rules are not evaluated",
+                repo.display
+            );
+            return None;
+        };
+        let client = client.lock().unwrap_or_else(PoisonError::into_inner);
+        match github_source::fetch_settings_for_clone(&client, &slug, repo) {
+            Ok(settings) => Some(settings),
+            Err(e) => {
+                let mut sink = sink.lock().unwrap_or_else(PoisonError::into_inner);
+                sink.push(format!("{slug}: {e}"));
+                None
+            }
+        }
+    };
+    Ok(Some((SettingsSource(Arc::new(fetch)), errors)))
 }
 
 /// Audits `OWNER/NAME` repositories through the API (and any local paths given with them).
@@ -189,16 +282,8 @@ fn audit_remote(
         eprintln!("error: --offline cannot audit GitHub repositories (OWNER/NAME)");
         return Err(EXIT_ERROR);
     }
-    let base = github::base_url(
-        args.github_url.as_deref(),
-        std::env::var("GH_HOST").ok().as_deref(),
-    );
-    let mut client_opts = github::ClientOptions::new(base, github::Token::from_env());
-    client_opts.wait_for_reset = !args.no_wait;
-    let client = github::Client::new(client_opts).map_err(|e| {
-        eprintln!("error: {e}");
-        EXIT_GITHUB
-    })?;
+    let token = github_token(args)?;
+    let client = github_client(args, token)?;
     let mut report = if opts.paths.is_empty() {
         AuditReport::default()
     } else {
@@ -229,6 +314,34 @@ fn audit_remote(
         report.baseline_suppressed += baseline.suppress(&mut report.findings);
     }
     Ok(report)
+}
+
+/// The token of `--token-env NAME`, else GH_TOKEN/GITHUB_TOKEN; a named variable that
+/// is not set is a usage error.
+fn github_token(args: &AuditArgs) -> Result<Option<github::Token>, u8> {
+    github::Token::from_env_named(args.token_env.as_deref()).map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_ERROR
+    })
+}
+
+/// The API client of an audit: base URL, token, waits and the cache of the flags.
+fn github_client(args: &AuditArgs, token: Option<github::Token>) -> Result<github::Client, u8> {
+    let base = github::base_url(
+        args.github_url.as_deref(),
+        std::env::var("GH_HOST").ok().as_deref(),
+    );
+    let mut client_opts = github::ClientOptions::new(base, token);
+    client_opts.wait_for_reset = !args.no_wait;
+    client_opts.cache_dir = match (&args.cache_dir, args.no_cache) {
+        (_, true) => None,
+        (Some(dir), false) => Some(dir.clone()),
+        (None, false) => github::cache::default_dir(),
+    };
+    github::Client::new(client_opts).map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_GITHUB
+    })
 }
 
 fn write_output(path: Option<&std::path::Path>, text: &str) -> Result<(), u8> {

@@ -6,7 +6,12 @@
 //! Requests go through octocrab's raw `_get` so that every status is seen here: a 404
 //! means different things on different endpoints (branch protection: "Branch not
 //! protected" is an answer, "Not Found" is a permission problem).
+//!
+//! With a cache directory, every GET is conditional: the stored `ETag` goes out as
+//! `If-None-Match` and a `304 Not Modified` is answered with the stored body (see
+//! [`cache`]).
 
+pub mod cache;
 pub mod settings;
 
 use std::fmt;
@@ -37,6 +42,21 @@ impl Token {
                 .filter(|v| !v.is_empty())
                 .map(Token)
         })
+    }
+
+    /// The token in the environment variable `name` (`--token-env NAME`), else the one
+    /// of [`Token::from_env`]. A named variable that is unset or empty is an error (the
+    /// message names the variable, never a value).
+    pub fn from_env_named(name: Option<&str>) -> Result<Option<Token>, String> {
+        let Some(name) = name else {
+            return Ok(Token::from_env());
+        };
+        match std::env::var(name) {
+            Ok(v) if !v.trim().is_empty() => Ok(Some(Token(v.trim().to_string()))),
+            _ => Err(format!(
+                "--token-env {name}: the environment variable {name} is not set or empty"
+            )),
+        }
     }
 }
 
@@ -79,6 +99,8 @@ pub struct ClientOptions {
     pub max_wait: Duration,
     /// Wait for the primary rate limit to reset (false: `--no-wait`, stop with an error).
     pub wait_for_reset: bool,
+    /// The cache directory for conditional requests (`None`: no cache, `--no-cache`).
+    pub cache_dir: Option<std::path::PathBuf>,
 }
 
 impl ClientOptions {
@@ -91,6 +113,7 @@ impl ClientOptions {
             backoff: Duration::from_secs(1),
             max_wait: Duration::from_secs(15 * 60),
             wait_for_reset: true,
+            cache_dir: None,
         }
     }
 }
@@ -124,7 +147,7 @@ impl fmt::Display for GithubError {
             }
             GithubError::Unauthorized { message } => write!(
                 f,
-                "the GitHub API refused the token (401 {message}); check GH_TOKEN/GITHUB_TOKEN"
+                "the GitHub API refused the token (401 {message}); check GH_TOKEN/GITHUB_TOKEN (or the variable of --token-env)"
             ),
             GithubError::RateLimited { message } => write!(f, "{message}"),
             GithubError::Status {
@@ -189,6 +212,7 @@ pub struct Client {
     octo: Octocrab,
     runtime: tokio::runtime::Runtime,
     opts: ClientOptions,
+    cache: Option<cache::Cache>,
 }
 
 impl fmt::Debug for Client {
@@ -244,10 +268,15 @@ impl Client {
                 .build()
                 .map_err(|e| GithubError::Setup { reason: reason(&e) })?
         };
+        let cache = opts
+            .cache_dir
+            .as_deref()
+            .map(|dir| cache::Cache::new(dir, &opts.base_url, opts.token.as_ref()));
         Ok(Client {
             octo,
             runtime,
             opts,
+            cache,
         })
     }
 
@@ -268,11 +297,45 @@ impl Client {
 
     /// `GET path` (relative to the base URL, e.g. `/repos/o/r`), with retries. Returns
     /// every final status to the caller except 401, which is an error everywhere.
+    ///
+    /// With a cache, the request is conditional: a `304` comes back as the cached `200`,
+    /// and a `200` with an `ETag` is stored.
     pub fn get(&self, path: &str) -> Result<Response, GithubError> {
+        let cached = self.cache.as_ref().and_then(|c| c.load(path));
+        let mut response = self.get_uncached(path, cached.as_ref().map(|e| e.etag.as_str()))?;
+        match (&self.cache, cached, response.status) {
+            (Some(_), Some(entry), 304) => {
+                response.status = 200;
+                response.body = entry.body;
+                if let Some(link) = entry
+                    .link
+                    .and_then(|l| http::HeaderValue::from_str(&l).ok())
+                {
+                    response.headers.entry(http::header::LINK).or_insert(link);
+                }
+            }
+            (Some(cache), _, 200) => {
+                if let Some(etag) = response.header("etag") {
+                    cache.store(path, etag, response.header("link"), &response.body);
+                }
+            }
+            _ => {}
+        }
+        Ok(response)
+    }
+
+    fn get_uncached(&self, path: &str, etag: Option<&str>) -> Result<Response, GithubError> {
+        let headers = etag
+            .and_then(|e| http::HeaderValue::from_str(e).ok())
+            .map(|e| {
+                let mut h = http::HeaderMap::new();
+                h.insert(http::header::IF_NONE_MATCH, e);
+                h
+            });
         let mut attempt = 0;
         loop {
             let result = self.runtime.block_on(async {
-                let res = self.octo._get(path).await?;
+                let res = self.octo._get_with_headers(path, headers.clone()).await?;
                 let (parts, body) = res.into_parts();
                 let bytes = body.collect().await?.to_bytes();
                 Ok::<_, octocrab::Error>((parts, bytes))

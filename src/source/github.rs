@@ -1,5 +1,7 @@
-//! Repositories on GitHub: `shiplint audit OWNER/NAME`. The workflows come through the
-//! contents API (default branch), the settings through the settings endpoints.
+//! Repositories on GitHub: `shiplint audit OWNER/NAME[@REF]`. The workflows and local
+//! actions come through the git trees API (one recursive tree of the ref, then one blob
+//! per file; the contents API when the tree is truncated), the settings through the
+//! settings endpoints.
 
 use std::collections::BTreeSet;
 
@@ -13,16 +15,33 @@ use crate::github::{Client, GithubError};
 use crate::model::RepositoryInfo;
 use crate::source::{parse_file, Repository};
 
-/// `OWNER/NAME` as typed on the command line.
+/// `OWNER/NAME[@REF]` as typed on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoteSpec {
     pub owner: String,
     pub name: String,
+    /// A branch, tag or commit SHA (default: the default branch).
+    pub git_ref: Option<String>,
 }
 
 impl RemoteSpec {
-    /// `owner/name` with GitHub's allowed characters; anything else is not a remote spec.
+    /// `owner/name[@ref]` with GitHub's allowed characters; anything else is not a
+    /// remote spec.
     pub fn parse(s: &str) -> Option<RemoteSpec> {
+        let (s, git_ref) = match s.split_once('@') {
+            Some((s, r)) => {
+                let bad = r.is_empty()
+                    || r.starts_with(['-', '/'])
+                    || r.contains("..")
+                    || r.chars()
+                        .any(|c| c.is_whitespace() || c.is_control() || "~^:?*[\\".contains(c));
+                if bad {
+                    return None;
+                }
+                (s, Some(r.to_string()))
+            }
+            None => (s, None),
+        };
         let (owner, name) = s.split_once('/')?;
         let ok = |p: &str, extra: &[u8]| {
             !p.is_empty()
@@ -33,6 +52,7 @@ impl RemoteSpec {
         (ok(owner, b"") && ok(name, b"._")).then(|| RemoteSpec {
             owner: owner.to_string(),
             name: name.trim_end_matches(".git").to_string(),
+            git_ref,
         })
     }
 
@@ -109,8 +129,158 @@ fn pattern_regex(pattern: &str) -> Option<regex::Regex> {
     regex::Regex::new(&re).ok()
 }
 
+/// The files a remote audit reads: top-level workflow files of `.github/workflows` (as
+/// GitHub runs them) and local actions `.github/actions/**/action.y{a}ml`.
+fn audited_kind(path: &str) -> Option<FileKind> {
+    if let Some(name) = path.strip_prefix(".github/workflows/") {
+        return (!name.contains('/') && is_workflow_file(name)).then_some(FileKind::Workflow);
+    }
+    let rest = path.strip_prefix(".github/actions/")?;
+    let name = rest.rsplit('/').next()?;
+    (name == "action.yml" || name == "action.yaml").then_some(FileKind::Action)
+}
+
+type Loaded = (Vec<crate::source::LoadedFile>, Vec<InputError>);
+
+fn push_parsed(loaded: &mut Loaded, path: &str, kind: FileKind, body: &Json) {
+    match file_bytes(body) {
+        Ok(bytes) => match parse_file(path, kind, bytes) {
+            Ok(f) => loaded.0.push(f),
+            Err(e) => loaded.1.push(e),
+        },
+        Err(m) => loaded.1.push(InputError::new(Some(path.to_string()), m)),
+    }
+}
+
+/// The audited files of `git_ref` through the git trees API: one
+/// `GET …/git/trees/{ref}?recursive=1`, then one `GET …/git/blobs/{sha}` per file.
+/// `None` when the tree is truncated (very large repositories): the caller falls back
+/// to the contents API.
+fn files_from_tree(
+    client: &Client,
+    slug: &str,
+    git_ref: &str,
+) -> Result<Option<Loaded>, GithubError> {
+    let r = client.get(&format!(
+        "/repos/{slug}/git/trees/{}?recursive=1",
+        encode_path(git_ref)
+    ))?;
+    let tree = match r.status {
+        200 => r.json()?,
+        // 409 "Git Repository is empty".
+        409 => return Ok(Some((Vec::new(), Vec::new()))),
+        _ => return Err(r.unexpected()),
+    };
+    if tree["truncated"] == Json::Bool(true) {
+        return Ok(None);
+    }
+    let Some(entries) = tree["tree"].as_array() else {
+        return Err(GithubError::Invalid {
+            path: r.path,
+            reason: "expected a `tree` array".into(),
+        });
+    };
+    let mut loaded: Loaded = (Vec::new(), Vec::new());
+    for entry in entries {
+        let (Some(path), Some("blob"), Some(sha)) = (
+            entry["path"].as_str(),
+            entry["type"].as_str(),
+            entry["sha"].as_str(),
+        ) else {
+            continue;
+        };
+        let Some(kind) = audited_kind(path) else {
+            continue;
+        };
+        let r = client.get(&format!("/repos/{slug}/git/blobs/{}", encode_path(sha)))?;
+        if r.status != 200 {
+            return Err(r.unexpected());
+        }
+        push_parsed(&mut loaded, path, kind, &r.json()?);
+    }
+    Ok(Some(loaded))
+}
+
+/// The workflow files of `git_ref` through the contents API: a listing of
+/// `.github/workflows`, then each file (the fallback for truncated trees).
+fn files_from_contents(
+    client: &Client,
+    slug: &str,
+    git_ref: Option<&str>,
+) -> Result<Loaded, GithubError> {
+    let query = git_ref.map_or(String::new(), |r| format!("?ref={}", encode_path(r)));
+    let r = client.get(&format!("/repos/{slug}/contents/.github/workflows{query}"))?;
+    let entries = match r.status {
+        200 => match r.json()? {
+            Json::Array(items) => items,
+            _ => Vec::new(),
+        },
+        404 => Vec::new(),
+        _ => return Err(r.unexpected()),
+    };
+    let mut loaded: Loaded = (Vec::new(), Vec::new());
+    for entry in entries {
+        let (Some(path), Some("file")) = (entry["path"].as_str(), entry["type"].as_str()) else {
+            continue;
+        };
+        if audited_kind(path) != Some(FileKind::Workflow) {
+            continue;
+        }
+        let r = client.get(&format!(
+            "/repos/{slug}/contents/{}{query}",
+            encode_path(path)
+        ))?;
+        if r.status != 200 {
+            return Err(r.unexpected());
+        }
+        push_parsed(&mut loaded, path, FileKind::Workflow, &r.json()?);
+    }
+    Ok(loaded)
+}
+
 /// At most this many branches matched by push patterns get their settings fetched.
 const MAX_PATTERN_BRANCHES: usize = 20;
+
+/// The settings (`input.settings`) of `slug` for the candidate release branches of
+/// `repo`'s workflows: the default branch, branches named by `push:` triggers, and up to
+/// [`MAX_PATTERN_BRANCHES`] existing branches matched by `push:` patterns.
+pub fn fetch_settings(
+    client: &Client,
+    slug: &str,
+    repo: &Repository,
+    default_branch: Option<String>,
+) -> Result<Json, GithubError> {
+    let (mut branches, patterns) = push_branches(repo);
+    branches.extend(default_branch);
+    let regexes: Vec<_> = patterns.iter().filter_map(|p| pattern_regex(p)).collect();
+    if !regexes.is_empty() {
+        let all = client.get_list(&format!("/repos/{slug}/branches"), 10)?;
+        let matched = all
+            .iter()
+            .filter_map(|b| b["name"].as_str())
+            .filter(|n| regexes.iter().any(|r| r.is_match(n)))
+            .take(MAX_PATTERN_BRANCHES)
+            .map(str::to_string);
+        branches.extend(matched);
+    }
+    settings::fetch(client, slug, &branches)
+}
+
+/// The settings of a local clone's repository on GitHub (`slug`): its default branch
+/// comes from `GET /repos/{slug}`, the other candidate branches from the clone's
+/// workflows, as for remote audits.
+pub fn fetch_settings_for_clone(
+    client: &Client,
+    slug: &str,
+    repo: &Repository,
+) -> Result<Json, GithubError> {
+    let r = client.get(&format!("/repos/{slug}"))?;
+    if r.status != 200 {
+        return Err(r.unexpected());
+    }
+    let default_branch = r.json()?["default_branch"].as_str().map(str::to_string);
+    fetch_settings(client, slug, repo, default_branch)
+}
 
 /// Fetches one repository: metadata, workflow files, and (unless given) its settings.
 pub fn load(
@@ -136,37 +306,15 @@ pub fn load(
         visibility: meta["visibility"].as_str().map(str::to_string),
     };
 
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    let r = client.get(&format!("/repos/{slug}/contents/.github/workflows"))?;
-    let entries = match r.status {
-        200 => match r.json()? {
-            Json::Array(items) => items,
-            _ => Vec::new(),
+    let git_ref = spec.git_ref.clone().or_else(|| default_branch.clone());
+    let (mut files, errors) = match &git_ref {
+        Some(r) => match files_from_tree(client, &slug, r)? {
+            Some(loaded) => loaded,
+            None => files_from_contents(client, &slug, git_ref.as_deref())?,
         },
-        404 => Vec::new(),
-        _ => return Err(r.unexpected()),
+        // An empty repository has no default branch and no files.
+        None => (Vec::new(), Vec::new()),
     };
-    for entry in entries {
-        let (Some(path), Some("file")) = (entry["path"].as_str(), entry["type"].as_str()) else {
-            continue;
-        };
-        let name = entry["name"].as_str().unwrap_or(path);
-        if !is_workflow_file(name) {
-            continue;
-        }
-        let r = client.get(&format!("/repos/{slug}/contents/{}", encode_path(path)))?;
-        if r.status != 200 {
-            return Err(r.unexpected());
-        }
-        match file_bytes(&r.json()?) {
-            Ok(bytes) => match parse_file(path, FileKind::Workflow, bytes) {
-                Ok(f) => files.push(f),
-                Err(e) => errors.push(e),
-            },
-            Err(m) => errors.push(InputError::new(Some(path.to_string()), m)),
-        }
-    }
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
 
     let mut repo = Repository {
@@ -179,22 +327,7 @@ pub fn load(
     };
     repo.settings = match settings {
         Some(s) => Some(s),
-        None => {
-            let (mut branches, patterns) = push_branches(&repo);
-            branches.extend(default_branch);
-            let regexes: Vec<_> = patterns.iter().filter_map(|p| pattern_regex(p)).collect();
-            if !regexes.is_empty() {
-                let all = client.get_list(&format!("/repos/{slug}/branches"), 10)?;
-                let matched = all
-                    .iter()
-                    .filter_map(|b| b["name"].as_str())
-                    .filter(|n| regexes.iter().any(|r| r.is_match(n)))
-                    .take(MAX_PATTERN_BRANCHES)
-                    .map(str::to_string);
-                branches.extend(matched);
-            }
-            Some(settings::fetch(client, &slug, &branches)?)
-        }
+        None => Some(fetch_settings(client, &slug, &repo, default_branch)?),
     };
     Ok(repo)
 }
@@ -209,13 +342,38 @@ mod tests {
             RemoteSpec::parse("octo-org/octo-repo"),
             Some(RemoteSpec {
                 owner: "octo-org".into(),
-                name: "octo-repo".into()
+                name: "octo-repo".into(),
+                git_ref: None,
             })
         );
         assert!(RemoteSpec::parse("octo-org/my.repo_x").is_some());
         assert!(RemoteSpec::parse("a/b/c").is_none());
         assert!(RemoteSpec::parse("./x").is_none());
         assert!(RemoteSpec::parse("testdata").is_none());
+        let at = RemoteSpec::parse("octo-org/octo-repo@release/1.x").unwrap();
+        assert_eq!(at.git_ref.as_deref(), Some("release/1.x"));
+        assert_eq!(at.slug(), "octo-org/octo-repo");
+        assert!(RemoteSpec::parse("octo-org/octo-repo@").is_none());
+        assert!(RemoteSpec::parse("octo-org/octo-repo@a..b").is_none());
+    }
+
+    #[test]
+    fn audited_paths() {
+        assert_eq!(
+            audited_kind(".github/workflows/ci.yml"),
+            Some(FileKind::Workflow)
+        );
+        assert_eq!(audited_kind(".github/workflows/sub/ci.yml"), None);
+        assert_eq!(audited_kind(".github/workflows/README.md"), None);
+        assert_eq!(
+            audited_kind(".github/actions/setup/action.yaml"),
+            Some(FileKind::Action)
+        );
+        assert_eq!(
+            audited_kind(".github/actions/action.yml"),
+            Some(FileKind::Action)
+        );
+        assert_eq!(audited_kind("src/action.yml"), None);
     }
 
     #[test]

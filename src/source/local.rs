@@ -82,6 +82,12 @@ pub fn repository_info(root: &Path) -> RepositoryInfo {
 
 /// `owner/name` of the `origin` remote in a `.git/config`, when it points at GitHub.
 pub fn origin_slug(git_config: &str) -> Option<(String, String)> {
+    origin_slug_on(git_config, "github.com")
+}
+
+/// `owner/name` of the `origin` remote in a `.git/config`, when it points at `host`
+/// (github.com, or a GitHub Enterprise Server host).
+pub fn origin_slug_on(git_config: &str, host: &str) -> Option<(String, String)> {
     let mut in_origin = false;
     for line in git_config.lines() {
         let line = line.trim();
@@ -101,8 +107,8 @@ pub fn origin_slug(git_config: &str) -> Option<(String, String)> {
         };
         let url = url.trim();
         let rest = url
-            .split_once("github.com:")
-            .or_else(|| url.split_once("github.com/"))?
+            .split_once(&format!("{host}:"))
+            .or_else(|| url.split_once(&format!("{host}/")))?
             .1;
         let rest = rest.trim_end_matches('/').trim_end_matches(".git");
         let (owner, name) = rest.split_once('/')?;
@@ -116,7 +122,7 @@ pub fn origin_slug(git_config: &str) -> Option<(String, String)> {
 
 #[cfg(test)]
 mod tests {
-    use super::origin_slug;
+    use super::{origin_slug, origin_slug_on};
 
     #[test]
     fn origin_remote_names_the_repository() {
@@ -129,5 +135,11 @@ mod tests {
         assert_eq!(origin_slug(cfg), None);
         let cfg = "[remote \"origin\"]\n\turl = https://gitlab.com/acme/shop\n";
         assert_eq!(origin_slug(cfg), None);
+        let cfg = "[remote \"origin\"]\n\turl = git@ghe.example.com:acme/shop.git\n";
+        assert_eq!(origin_slug(cfg), None);
+        assert_eq!(
+            origin_slug_on(cfg, "ghe.example.com"),
+            Some(("acme".into(), "shop".into()))
+        );
     }
 }

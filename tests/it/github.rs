@@ -35,9 +35,14 @@ fn rate_headers(remaining: &str) -> Vec<(String, String)> {
 fn reply(status: u16, file: &str) -> Reply {
     let body = std::fs::read_to_string(testdata(&format!("github/{file}")))
         .unwrap_or_else(|e| panic!("testdata/github/{file}: {e}"));
+    let mut headers = rate_headers("4990");
+    if status == 200 {
+        // A weak ETag per body, as GitHub sends them.
+        headers.push(("etag".into(), format!("W/\"{file}-{}\"", body.len())));
+    }
     Reply {
         status,
-        headers: rate_headers("4990"),
+        headers,
         body,
     }
 }
@@ -46,13 +51,19 @@ fn reply(status: u16, file: &str) -> Reply {
 struct Seen {
     path: String,
     authorization: Option<String>,
+    if_none_match: Option<String>,
+    /// The status the server answered.
+    status: u16,
 }
 
 /// A tiny HTTP/1.1 server on 127.0.0.1: each path answers its queued replies in order,
-/// repeating the last one; unknown paths answer 404 "Not Found".
+/// repeating the last one; unknown paths answer 404 "Not Found". A request whose
+/// `If-None-Match` is the reply's `etag` is answered `304 Not Modified`, as GitHub does.
 struct Server {
     url: String,
     seen: Arc<Mutex<Vec<Seen>>>,
+    /// `XDG_CACHE_HOME` of the runs against this server (never the user's cache).
+    cache_home: tempfile::TempDir,
 }
 
 impl Server {
@@ -65,6 +76,7 @@ impl Server {
             .map(|(p, r)| (p.to_string(), r.into_iter().collect()))
             .collect();
         let log = seen.clone();
+        let base = url.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { continue };
@@ -74,6 +86,7 @@ impl Server {
                     continue;
                 }
                 let mut authorization = None;
+                let mut if_none_match = None;
                 loop {
                     let mut line = String::new();
                     if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
@@ -83,6 +96,9 @@ impl Server {
                         if k.eq_ignore_ascii_case("authorization") {
                             authorization = Some(v.trim().to_string());
                         }
+                        if k.eq_ignore_ascii_case("if-none-match") {
+                            if_none_match = Some(v.trim().to_string());
+                        }
                     }
                 }
                 let target = request_line
@@ -91,21 +107,37 @@ impl Server {
                     .unwrap_or("/")
                     .to_string();
                 let path = target.split('?').next().unwrap_or("/").to_string();
-                log.lock().unwrap().push(Seen {
-                    path: target.clone(),
-                    authorization,
-                });
-                let r = match table.get_mut(&path) {
+                // A route with a query (a list page) wins over its bare path.
+                let key = if table.contains_key(&target) {
+                    target.clone()
+                } else {
+                    path
+                };
+                let mut r = match table.get_mut(&key) {
                     Some(q) if q.len() > 1 => q.pop_front().unwrap(),
                     Some(q) if !q.is_empty() => q[0].clone(),
                     _ => reply(404, "error-not-found.json"),
                 };
+                let etag = r.headers.iter().find(|(k, _)| k == "etag").map(|h| &h.1);
+                if if_none_match.is_some() && if_none_match.as_ref() == etag {
+                    r.status = 304;
+                    r.body = String::new();
+                    // The worst case: a 304 without the page's `link`.
+                    r.headers.retain(|(k, _)| k != "link");
+                }
+                log.lock().unwrap().push(Seen {
+                    path: target.clone(),
+                    authorization,
+                    if_none_match,
+                    status: r.status,
+                });
                 let mut head = format!(
                     "HTTP/1.1 {} X\r\ncontent-type: application/json; charset=utf-8\r\nx-github-api-version-selected: 2022-11-28\r\ncontent-length: {}\r\nconnection: close\r\n",
                     r.status,
                     r.body.len()
                 );
                 for (k, v) in &r.headers {
+                    let v = v.replace("{base}", &base);
                     head.push_str(&format!("{k}: {v}\r\n"));
                 }
                 head.push_str("\r\n");
@@ -114,7 +146,19 @@ impl Server {
                 let _ = stream.flush();
             }
         });
-        Server { url, seen }
+        Server {
+            url,
+            seen,
+            cache_home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    fn forget(&self) {
+        self.seen.lock().unwrap().clear();
     }
 
     fn paths(&self) -> Vec<String> {
@@ -142,6 +186,22 @@ const REPO: &str = "/repos/octo-org/octo-repo";
 fn repo_routes(protection: Reply) -> Vec<(&'static str, Vec<Reply>)> {
     vec![
         (REPO, vec![reply(200, "repo.json")]),
+        (
+            "/repos/octo-org/octo-repo/git/trees/main",
+            vec![reply(200, "git-tree-recursive.json")],
+        ),
+        (
+            "/repos/octo-org/octo-repo/git/blobs/a7c376521489d2b347657ea150b3052263d3ebbf",
+            vec![reply(200, "git-blob-ci.json")],
+        ),
+        (
+            "/repos/octo-org/octo-repo/git/blobs/d7e8a0a9539c5fb3de0c6da4efe78f7e399656fc",
+            vec![reply(200, "git-blob-release.json")],
+        ),
+        (
+            "/repos/octo-org/octo-repo/git/blobs/afbe0d59180640dcc7af7ec3acc44fd6207b5637",
+            vec![reply(200, "git-blob-action.json")],
+        ),
         (
             "/repos/octo-org/octo-repo/contents/.github/workflows",
             vec![reply(200, "contents-workflows-dir.json")],
@@ -177,6 +237,7 @@ fn audit_remote(server: &Server, token: Option<&str>, extra: &[&str]) -> Output 
         .env_remove("GH_TOKEN")
         .env_remove("GITHUB_TOKEN")
         .env_remove("GH_HOST")
+        .env("XDG_CACHE_HOME", server.cache_home.path())
         .env("NO_COLOR", "1");
     if let Some(t) = token {
         cmd.env("GH_TOKEN", t);
@@ -220,6 +281,7 @@ fn remote_audit_fetches_workflows_and_settings_with_the_token() {
             "branches/main/protection/required_pull_request_reviews",
         ),
         ("unpinned-action", ".github/workflows/ci.yml"),
+        ("unpinned-action", ".github/actions/setup/action.yml"),
     ] {
         assert!(
             fired.contains(&(expected.0.to_string(), expected.1.to_string())),
@@ -227,11 +289,18 @@ fn remote_audit_fetches_workflows_and_settings_with_the_token() {
         );
     }
     let paths = server.paths();
+    // Files: the tree and one blob per workflow or action, no directory listings.
+    let file_requests: Vec<_> = paths
+        .iter()
+        .filter(|p| p.contains("/git/") || p.contains("/contents/"))
+        .collect();
+    assert_eq!(file_requests.len(), 1 + 3, "{file_requests:?}");
     for p in [
         REPO,
-        "/repos/octo-org/octo-repo/contents/.github/workflows",
-        "/repos/octo-org/octo-repo/contents/.github/workflows/ci.yml",
-        "/repos/octo-org/octo-repo/contents/.github/workflows/release.yml",
+        "/repos/octo-org/octo-repo/git/trees/main?recursive=1",
+        "/repos/octo-org/octo-repo/git/blobs/a7c376521489d2b347657ea150b3052263d3ebbf",
+        "/repos/octo-org/octo-repo/git/blobs/d7e8a0a9539c5fb3de0c6da4efe78f7e399656fc",
+        "/repos/octo-org/octo-repo/git/blobs/afbe0d59180640dcc7af7ec3acc44fd6207b5637",
         "/repos/octo-org/octo-repo/branches/main/protection",
         "/repos/octo-org/octo-repo/rules/branches/main",
         "/repos/octo-org/octo-repo/environments",
@@ -470,9 +539,10 @@ fn contents_body(path: &str, text: &str) -> String {
 #[test]
 fn branches_matched_by_deploying_push_patterns_are_fetched_and_judged() {
     let workflow = "on:\n  push:\n    branches: ['release/*', hotfix]\njobs:\n  deploy:\n    runs-on: ubuntu-24.04\n    environment: staging\n    steps:\n      - run: echo deploy\n";
-    let listing = serde_json::json!([
-        {"type": "file", "name": "release.yml", "path": ".github/workflows/release.yml"}
-    ])
+    let tree = serde_json::json!({"sha": "1", "truncated": false, "tree": [
+        {"type": "blob", "path": ".github/workflows/release.yml", "mode": "100644",
+         "sha": "0123456789abcdef0123456789abcdef01234567"}
+    ]})
     .to_string();
     let ok = |body: String| Reply {
         status: 200,
@@ -487,12 +557,9 @@ fn branches_matched_by_deploying_push_patterns_are_fetched_and_judged() {
     .to_string();
     let server = Server::start(vec![
         (REPO, vec![reply(200, "repo.json")]),
+        ("/repos/octo-org/octo-repo/git/trees/main", vec![ok(tree)]),
         (
-            "/repos/octo-org/octo-repo/contents/.github/workflows",
-            vec![ok(listing)],
-        ),
-        (
-            "/repos/octo-org/octo-repo/contents/.github/workflows/release.yml",
+            "/repos/octo-org/octo-repo/git/blobs/0123456789abcdef0123456789abcdef01234567",
             vec![ok(contents_body(".github/workflows/release.yml", workflow))],
         ),
         ("/repos/octo-org/octo-repo/branches", vec![ok(branches)]),
@@ -552,4 +619,476 @@ fn branches_matched_by_deploying_push_patterns_are_fetched_and_judged() {
 
 fn paths_contain(server: &Server, part: &str) -> bool {
     server.paths().iter().any(|p| p.contains(part))
+}
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn second_run_is_conditional_and_answered_from_the_cache() {
+    let server = Server::start(repo_routes(reply(200, "branch-protection-weak.json")));
+    let first = audit_remote(&server, Some(TOKEN), &["-f", "json"]);
+    assert_eq!(first.status.code(), Some(1), "{}", stderr(&first));
+    assert!(server.seen().iter().all(|s| s.if_none_match.is_none()));
+    // The default cache dir is $XDG_CACHE_HOME/shiplint; no file holds the token.
+    let cached = files_under(&server.cache_home.path().join("shiplint"));
+    assert!(!cached.is_empty());
+    for f in &cached {
+        let text = std::fs::read_to_string(f).unwrap();
+        assert!(!text.contains(TOKEN), "{}", f.display());
+    }
+
+    server.forget();
+    let second = audit_remote(&server, Some(TOKEN), &["-f", "json"]);
+    assert_eq!(second.status.code(), Some(1), "{}", stderr(&second));
+    assert_eq!(
+        stdout(&second),
+        stdout(&first),
+        "same report from cached bodies"
+    );
+    let seen = server.seen();
+    let repo = seen.iter().find(|s| s.path == REPO).unwrap();
+    assert!(repo
+        .if_none_match
+        .as_deref()
+        .is_some_and(|e| e.starts_with("W/\"repo.json-")));
+    for s in &seen {
+        assert!(s.if_none_match.is_some(), "{} sent unconditionally", s.path);
+        assert_eq!(s.status, 304, "{}", s.path);
+    }
+
+    server.forget();
+    let third = audit_remote(&server, Some(TOKEN), &["-f", "json", "--no-cache"]);
+    assert_eq!(stdout(&third), stdout(&first));
+    assert!(server
+        .seen()
+        .iter()
+        .all(|s| s.if_none_match.is_none() && s.status == 200));
+}
+
+#[test]
+fn another_token_or_cache_dir_does_not_share_answers() {
+    let server = Server::start(repo_routes(reply(200, "branch-protection-weak.json")));
+    let dir = tempfile::tempdir().unwrap();
+    let dir_arg = dir.path().to_str().unwrap();
+    audit_remote(
+        &server,
+        Some(TOKEN),
+        &["-f", "json", "--cache-dir", dir_arg],
+    );
+    assert!(!files_under(dir.path()).is_empty());
+    assert!(files_under(server.cache_home.path()).is_empty());
+    server.forget();
+    audit_remote(
+        &server,
+        Some("ghp_another"),
+        &["-f", "json", "--cache-dir", dir_arg],
+    );
+    assert!(server.seen().iter().all(|s| s.if_none_match.is_none()));
+}
+
+#[test]
+fn corrupt_cache_entries_are_ignored() {
+    let server = Server::start(repo_routes(reply(200, "branch-protection-weak.json")));
+    let first = audit_remote(&server, Some(TOKEN), &["-f", "json"]);
+    for f in files_under(server.cache_home.path()) {
+        std::fs::write(&f, b"{\"version\": 1, \"etag\": ").unwrap();
+    }
+    server.forget();
+    let second = audit_remote(&server, Some(TOKEN), &["-f", "json"]);
+    assert_eq!(
+        second.status.code(),
+        first.status.code(),
+        "{}",
+        stderr(&second)
+    );
+    assert_eq!(stdout(&second), stdout(&first));
+    assert!(server.seen().iter().all(|s| s.if_none_match.is_none()));
+    // Rewritten: the third run is conditional again.
+    server.forget();
+    audit_remote(&server, Some(TOKEN), &["-f", "json"]);
+    assert!(server.seen().iter().all(|s| s.status == 304));
+}
+
+#[test]
+fn token_env_names_the_variable_and_the_token_is_never_printed() {
+    let server = Server::start(repo_routes(reply(200, "branch-protection-weak.json")));
+    let run = |extra: &[&str], var: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiplint"));
+        cmd.args(["audit", "octo-org/octo-repo", "--github-url", &server.url])
+            .args(["--token-env", "SHIPLINT_TEST_TOKEN", "--no-cache"])
+            .args(extra)
+            .current_dir(crate::root())
+            .env_remove("GH_TOKEN")
+            .env_remove("GITHUB_TOKEN")
+            .env_remove("SHIPLINT_TEST_TOKEN")
+            .env("GITHUB_TOKEN", "ghp_notThisOne")
+            .env("NO_COLOR", "1");
+        if let Some(v) = var {
+            cmd.env("SHIPLINT_TEST_TOKEN", v);
+        }
+        cmd.output().unwrap()
+    };
+    for format in ["human", "json"] {
+        let out = run(&["-f", format], Some(TOKEN));
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(!stdout(&out).contains(TOKEN) && !stderr(&out).contains(TOKEN));
+    }
+    assert!(server
+        .authorizations()
+        .iter()
+        .all(|a| a.as_deref() == Some(format!("Bearer {TOKEN}").as_str())));
+
+    let out = run(&[], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("SHIPLINT_TEST_TOKEN"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("ghp_notThisOne"));
+
+    // A refused token: the error names the request, not the token.
+    let bad = Reply {
+        status: 401,
+        headers: vec![],
+        body: std::fs::read_to_string(testdata("github/error-bad-credentials.json")).unwrap(),
+    };
+    let refusing = Server::start(vec![(REPO, vec![bad])]);
+    for format in ["human", "json"] {
+        let out = audit_remote(&refusing, Some(TOKEN), &["-f", format]);
+        assert_eq!(out.status.code(), Some(3));
+        assert!(!stdout(&out).contains(TOKEN) && !stderr(&out).contains(TOKEN));
+    }
+}
+
+/// A local clone of `octo-org/octo-repo` (when `origin` is given) with one deploying
+/// workflow.
+fn local_clone(origin: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let wf = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&wf).unwrap();
+    std::fs::write(
+        wf.join("release.yml"),
+        "on:\n  push:\n    branches: [main]\njobs:\n  deploy:\n    runs-on: ubuntu-24.04\n    environment: production\n    steps:\n      - run: echo deploy\n",
+    )
+    .unwrap();
+    if let Some(url) = origin {
+        std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+        std::fs::write(
+            dir.path().join(".git/config"),
+            format!("[core]\n\tbare = false\n[remote \"origin\"]\n\turl = {url}\n"),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+fn audit_local(
+    server: &Server,
+    clone: &std::path::Path,
+    token: Option<&str>,
+    extra: &[&str],
+) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiplint"));
+    cmd.arg("audit")
+        .arg(clone)
+        .args(["--github-url", &server.url])
+        .args(extra)
+        .current_dir(crate::root())
+        .env_remove("GH_TOKEN")
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GH_HOST")
+        .env("XDG_CACHE_HOME", server.cache_home.path())
+        .env("NO_COLOR", "1");
+    if let Some(t) = token {
+        cmd.env("GH_TOKEN", t);
+    }
+    cmd.output().expect("the shiplint binary runs")
+}
+
+#[test]
+fn a_local_clone_with_a_token_fetches_its_settings() {
+    let server = Server::start(repo_routes(reply(200, "branch-protection-weak.json")));
+    let clone = local_clone(Some("git@github.com:octo-org/octo-repo.git"));
+    let out = audit_local(&server, clone.path(), Some(TOKEN), &["-f", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let fired = rules_fired(&out);
+    assert!(
+        fired.contains(&(
+            "force-push-allowed".into(),
+            "branches/main/protection/allow_force_pushes".into()
+        )),
+        "{fired:?}"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["settings_evaluated"], true);
+    let paths = server.paths();
+    for p in [
+        REPO,
+        "/repos/octo-org/octo-repo/branches/main/protection",
+        "/repos/octo-org/octo-repo/rules/branches/main",
+        "/repos/octo-org/octo-repo/environments",
+    ] {
+        assert!(paths.iter().any(|s| s == p), "{p} not requested: {paths:?}");
+    }
+    // The workflows are the clone's own.
+    assert!(!paths.iter().any(|p| p.contains("/contents/")), "{paths:?}");
+    assert!(!stdout(&out).contains(TOKEN) && !stderr(&out).contains(TOKEN));
+}
+
+#[test]
+fn a_local_clone_without_a_token_stays_offline_and_says_so() {
+    let server = Server::start(repo_routes(reply(200, "branch-protection-weak.json")));
+    let clone = local_clone(Some("https://github.com/octo-org/octo-repo"));
+    let out = audit_local(&server, clone.path(), None, &[]);
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        stderr(&out)
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("no GitHub token") && err.contains("not evaluated"),
+        "{err}"
+    );
+    assert!(stdout(&out).contains("not evaluated"), "{}", stdout(&out));
+    assert!(server.paths().is_empty());
+}
+
+#[test]
+fn offline_settings_file_or_no_github_origin_make_no_requests() {
+    let server = Server::start(repo_routes(reply(200, "branch-protection-weak.json")));
+    let clone = local_clone(Some("https://github.com/octo-org/octo-repo"));
+    let file = testdata("settings/well-protected.json");
+    for extra in [
+        vec!["--offline"],
+        vec!["--settings", file.to_str().unwrap()],
+    ] {
+        let out = audit_local(&server, clone.path(), Some(TOKEN), &extra);
+        assert!(
+            out.status.code().is_some_and(|c| c <= 1),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let elsewhere = local_clone(Some("https://gitlab.com/octo-org/octo-repo"));
+    audit_local(&server, elsewhere.path(), Some(TOKEN), &[]);
+    assert!(server.paths().is_empty(), "{:?}", server.paths());
+}
+
+#[test]
+fn repo_flag_names_the_repository_of_a_folder() {
+    let server = Server::start(repo_routes(reply(404, "error-branch-not-protected.json")));
+    let folder = local_clone(None);
+    let out = audit_local(
+        &server,
+        folder.path(),
+        Some(TOKEN),
+        &["-f", "json", "--repo", "octo-org/octo-repo"],
+    );
+    let fired = rules_fired(&out);
+    assert!(
+        fired.contains(&(
+            "branch-unprotected".into(),
+            "branches/main/protection".into()
+        )),
+        "{fired:?}"
+    );
+    let out = audit_local(&server, folder.path(), Some(TOKEN), &["--repo", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_local_clone_whose_settings_fail_still_reports_and_exits_3() {
+    let bad = Reply {
+        status: 401,
+        headers: vec![],
+        body: std::fs::read_to_string(testdata("github/error-bad-credentials.json")).unwrap(),
+    };
+    let server = Server::start(vec![(REPO, vec![bad])]);
+    let clone = local_clone(Some("https://github.com/octo-org/octo-repo.git"));
+    let out = audit_local(&server, clone.path(), Some(TOKEN), &["-f", "json"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("octo-org/octo-repo") && stderr(&out).contains("Bad credentials")
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["settings_evaluated"], false);
+    assert!(!stdout(&out).contains(TOKEN) && !stderr(&out).contains(TOKEN));
+}
+
+#[test]
+fn a_ref_is_audited_through_its_tree() {
+    let mut routes = repo_routes(reply(200, "branch-protection-weak.json"));
+    routes.push((
+        "/repos/octo-org/octo-repo/git/trees/release/1.x",
+        vec![reply(200, "git-tree-recursive.json")],
+    ));
+    let server = Server::start(routes);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiplint"));
+    let out = cmd
+        .args([
+            "audit",
+            "octo-org/octo-repo@release/1.x",
+            "--github-url",
+            &server.url,
+        ])
+        .args(["-f", "json", "--no-cache"])
+        .current_dir(crate::root())
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GH_HOST")
+        .env("GH_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let paths = server.paths();
+    assert!(
+        paths.contains(&"/repos/octo-org/octo-repo/git/trees/release/1.x?recursive=1".to_string()),
+        "{paths:?}"
+    );
+    assert!(
+        !paths.iter().any(|p| p.contains("/git/trees/main")),
+        "{paths:?}"
+    );
+    let fired = rules_fired(&out);
+    assert!(fired.contains(&("unpinned-action".into(), ".github/workflows/ci.yml".into())));
+}
+
+#[test]
+fn a_truncated_tree_falls_back_to_the_contents_api() {
+    let mut routes = repo_routes(reply(200, "branch-protection-weak.json"));
+    routes.retain(|(p, _)| !p.contains("/git/trees/"));
+    routes.push((
+        "/repos/octo-org/octo-repo/git/trees/main",
+        vec![Reply {
+            status: 200,
+            headers: rate_headers("4990"),
+            body: "{\"sha\": \"1\", \"tree\": [], \"truncated\": true}".into(),
+        }],
+    ));
+    let server = Server::start(routes);
+    let out = audit_remote(&server, Some(TOKEN), &["-f", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let paths = server.paths();
+    assert!(
+        paths.contains(
+            &"/repos/octo-org/octo-repo/contents/.github/workflows/ci.yml?ref=main".to_string()
+        ),
+        "{paths:?}"
+    );
+    let fired = rules_fired(&out);
+    assert!(fired.contains(&("unpinned-action".into(), ".github/workflows/ci.yml".into())));
+}
+
+#[test]
+fn an_unknown_ref_exits_3() {
+    let server = Server::start(repo_routes(reply(200, "branch-protection-weak.json")));
+    let out = Command::new(env!("CARGO_BIN_EXE_shiplint"))
+        .args([
+            "audit",
+            "octo-org/octo-repo@nope",
+            "--github-url",
+            &server.url,
+            "--no-cache",
+        ])
+        .current_dir(crate::root())
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GH_HOST")
+        .env("GH_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("/git/trees/nope"), "{}", stderr(&out));
+}
+
+#[test]
+fn cached_list_pages_keep_paginating() {
+    let page = |items: serde_json::Value, etag: &str, link: Option<&str>| {
+        let mut headers = rate_headers("4990");
+        headers.push(("etag".into(), etag.into()));
+        if let Some(l) = link {
+            headers.push(("link".into(), l.into()));
+        }
+        Reply {
+            status: 200,
+            headers,
+            body: items.to_string(),
+        }
+    };
+    let first = page(
+        serde_json::json!([{"name": "main"}]),
+        "W/\"p1\"",
+        Some("<{base}/repos/octo-org/octo-repo/branches?per_page=100&page=2>; rel=\"next\""),
+    );
+    let second = page(
+        serde_json::json!([{"name": "release/1.x"}]),
+        "W/\"p2\"",
+        None,
+    );
+    let server = Server::start(vec![
+        (
+            "/repos/octo-org/octo-repo/branches?per_page=100",
+            vec![first],
+        ),
+        (
+            "/repos/octo-org/octo-repo/branches?per_page=100&page=2",
+            vec![second],
+        ),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = zero_wait(server.url.clone());
+    opts.cache_dir = Some(dir.path().to_path_buf());
+    let client = Client::new(opts).unwrap();
+    let list = |c: &Client| {
+        c.get_list("/repos/octo-org/octo-repo/branches", 10)
+            .unwrap()
+    };
+    assert_eq!(list(&client).len(), 2);
+    server.forget();
+    assert_eq!(
+        list(&client).len(),
+        2,
+        "the cached link header leads to page 2"
+    );
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2);
+    assert!(seen.iter().all(|s| s.status == 304));
+}
+
+#[test]
+fn with_gh_host_a_clone_is_recognised_by_an_origin_on_that_host() {
+    let run = |origin: &str| {
+        let clone = local_clone(Some(origin));
+        let out = Command::new(env!("CARGO_BIN_EXE_shiplint"))
+            .arg("audit")
+            .arg(clone.path())
+            .current_dir(crate::root())
+            .env_remove("GH_TOKEN")
+            .env_remove("GITHUB_TOKEN")
+            .env("GH_HOST", "ghe.example.com")
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        stderr(&out)
+    };
+    // No token: nothing is fetched, but the note names the repository it recognised.
+    let err = run("git@ghe.example.com:octo-org/octo-repo.git");
+    assert!(
+        err.contains("settings of octo-org/octo-repo were not fetched"),
+        "{err}"
+    );
+    let err = run("https://github.com/octo-org/octo-repo");
+    assert!(!err.contains("not fetched"), "{err}");
 }
