@@ -10,6 +10,7 @@ pub mod cli;
 pub mod discover;
 pub mod finding;
 pub mod model;
+pub mod pipeline;
 pub mod policy;
 pub mod report;
 pub mod run;
