@@ -41,6 +41,8 @@ pub struct Input {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<Json>,
     pub config: Json,
+    /// The pipeline model's flat views (see `docs/input.md`, "Pipeline model").
+    pub pipeline: crate::pipeline::Pipeline,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -146,6 +148,10 @@ pub struct Step {
     /// The local composite action this step runs, with its `with:` (pipeline model).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<crate::pipeline::ActionCall>,
+    /// `run` and `with` as seen in each of the job's `contexts` (same order); not
+    /// serialized: policies read it from `input.pipeline.steps`.
+    #[serde(skip)]
+    pub expanded: Vec<crate::pipeline::Expanded>,
 }
 
 /// A job of a workflow, named by file and id.
@@ -210,12 +216,14 @@ pub fn build_input(repo: &Repository) -> (Input, Vec<InputError>) {
     }
     resolve_local_uses(&mut workflows, &mut actions);
     crate::pipeline::build(&mut workflows, &actions);
+    let pipeline = crate::pipeline::flatten(&workflows, &actions);
     let input = Input {
         repository: repo.info.clone(),
         workflows,
         actions,
         settings: None,
         config: Json::Object(Map::new()),
+        pipeline,
     };
     (input, errors)
 }
@@ -610,6 +618,7 @@ impl Builder<'_> {
                 if_: self.opt_string(item.get("if"), "`if`"),
                 continue_on_error: self.continue_on_error(item.get("continue-on-error")),
                 action: None,
+                expanded: Vec::new(),
             };
             out.push(step);
         }

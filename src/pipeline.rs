@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
-use crate::model::{Action, Job, JobRef, Workflow};
+use crate::model::{Action, Job, JobRef, Step, UsesRef, Workflow};
 
 /// At most this many call contexts per workflow (call graphs are small; this bounds
 /// pathological fan-out) and this many levels of nesting (GitHub allows 4).
@@ -52,6 +52,53 @@ pub struct Context {
     /// Every job that must have succeeded before this one runs: `needs:` (transitively)
     /// in this workflow, the callers' `needs:`, and all jobs of workflows those call.
     pub upstream: Vec<JobRef>,
+}
+
+/// A step's `run` and `with` with the values known in one context substituted.
+#[derive(Debug, Clone, Serialize)]
+pub struct Expanded {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run: Option<String>,
+    pub with: Map<String, Json>,
+    /// The expanded script as logical commands: lines joined across trailing-`\`
+    /// continuations, comments and blank lines dropped; `line` is the 0-based index of the
+    /// command's first line in `run` (raw and expanded scripts have the same lines).
+    pub commands: Vec<Command>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Command {
+    pub line: usize,
+    pub text: String,
+}
+
+/// Splits a script into logical commands.
+pub fn commands(script: &str) -> Vec<Command> {
+    let mut out: Vec<Command> = Vec::new();
+    let mut open = false;
+    for (i, line) in script.split('\n').enumerate() {
+        let t = line.trim();
+        let (body, cont) = match t.strip_suffix('\\') {
+            Some(b) => (b.trim_end(), true),
+            None => (t, false),
+        };
+        if open {
+            if let Some(last) = out.last_mut() {
+                last.text.push(' ');
+                last.text.push_str(body);
+            }
+        } else if !body.is_empty() && !body.starts_with('#') {
+            out.push(Command {
+                line: i,
+                text: body.to_string(),
+            });
+        } else {
+            open = false;
+            continue;
+        }
+        open = cont;
+    }
+    out
 }
 
 /// A workflow-level context, before the job's own `if:` and `needs:` apply.
@@ -143,6 +190,147 @@ pub fn build(workflows: &mut [Workflow], actions: &[Action]) {
         }
     }
     bind_actions(workflows, actions);
+    expand_steps(workflows);
+}
+
+/// Fills `step.expanded` for every job context.
+fn expand_steps(workflows: &mut [Workflow]) {
+    for wf in workflows.iter_mut() {
+        let wf_env = wf.env.clone();
+        for job in wf.jobs.iter_mut() {
+            let contexts = job.contexts.clone();
+            for step in job.steps.iter_mut() {
+                step.expanded = contexts
+                    .iter()
+                    .map(|c| {
+                        let mut vars: BTreeMap<String, String> = BTreeMap::new();
+                        for env in [&wf_env, &job.env, &step.env] {
+                            for (k, v) in env {
+                                if let Json::String(v) = v {
+                                    let v = substitute(v, &c.inputs, &vars, false);
+                                    vars.insert(k.clone(), v);
+                                }
+                            }
+                        }
+                        let with = step
+                            .with
+                            .iter()
+                            .map(|(k, v)| {
+                                let v = match v {
+                                    Json::String(s) => {
+                                        Json::String(substitute(s, &c.inputs, &vars, false))
+                                    }
+                                    other => other.clone(),
+                                };
+                                (k.clone(), v)
+                            })
+                            .collect();
+                        let run = step.run.as_ref().map(|r| expand_script(r, &c.inputs, vars));
+                        let commands = run.as_deref().map(commands).unwrap_or_default();
+                        Expanded {
+                            run,
+                            with,
+                            commands,
+                        }
+                    })
+                    .collect();
+            }
+        }
+    }
+}
+
+/// Expands a script line by line, learning `NAME=value` / `export NAME=value` assignments.
+fn expand_script(
+    script: &str,
+    inputs: &Map<String, Json>,
+    mut vars: BTreeMap<String, String>,
+) -> String {
+    let mut out = String::with_capacity(script.len());
+    for (i, line) in script.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let expanded = substitute(line, inputs, &vars, true);
+        let t = expanded.trim();
+        let t = t.strip_prefix("export ").unwrap_or(t).trim_start();
+        if let Some((name, value)) = t.split_once('=') {
+            let is_name = !name.is_empty()
+                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && !name.as_bytes()[0].is_ascii_digit();
+            let value = value.trim();
+            let value = value
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+                .unwrap_or(value);
+            if is_name && !value.contains("$(") && !value.contains('`') && !value.contains(' ') {
+                vars.insert(name.to_string(), value.to_string());
+            }
+        }
+        out.push_str(&expanded);
+    }
+    out
+}
+
+/// Substitutes `${{ inputs.X }}`, `${{ env.X }}` and, in scripts, `$X` / `${X}` with the
+/// known values; anything unknown is left as written.
+fn substitute(
+    s: &str,
+    inputs: &Map<String, Json>,
+    vars: &BTreeMap<String, String>,
+    shell: bool,
+) -> String {
+    let s = substitute_inputs(s, inputs);
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s.as_str();
+    loop {
+        let expr = rest.find("${{");
+        let dollar = if shell { rest.find('$') } else { None };
+        let Some(pos) = expr.into_iter().chain(dollar).min() else {
+            break;
+        };
+        out.push_str(&rest[..pos]);
+        let tail = &rest[pos..];
+        if let Some(after) = tail.strip_prefix("${{") {
+            let Some(end) = after.find("}}") else {
+                out.push_str(tail);
+                return out;
+            };
+            let e = after[..end].trim();
+            match e.strip_prefix("env.").and_then(|n| vars.get(n)) {
+                Some(v) => out.push_str(v),
+                None => out.push_str(&tail[..3 + end + 2]),
+            }
+            rest = &after[end + 2..];
+            continue;
+        }
+        // `$NAME` or `${NAME}` in a script.
+        let after = &tail[1..];
+        let (name, consumed) = if let Some(b) = after.strip_prefix('{') {
+            match b.find('}') {
+                Some(e) => (&b[..e], e + 2),
+                None => ("", 0),
+            }
+        } else {
+            let n = after
+                .bytes()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                .count();
+            (&after[..n], n)
+        };
+        match vars.get(name) {
+            Some(v) if !name.is_empty() => {
+                out.push_str(v);
+                rest = &after[consumed..];
+            }
+            _ => {
+                out.push('$');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The events of each job in each context: those of the context narrowed by the job's
@@ -249,6 +437,7 @@ fn contexts_of(
             upstream: BTreeSet::new(),
         });
     }
+    let external = out.is_empty();
     if depth < MAX_DEPTH {
         // Guard against call cycles (GitHub rejects them) while computing.
         memo[wi] = Some(out.clone());
@@ -287,6 +476,15 @@ fn contexts_of(
                 });
             }
         }
+    }
+    if external && out.is_empty() {
+        // Called only from other repositories: inputs unknown.
+        out.push(WfContext {
+            via: Vec::new(),
+            triggers: ["workflow_call".to_string()].into(),
+            inputs: Map::new(),
+            upstream: BTreeSet::new(),
+        });
     }
     memo[wi] = Some(out.clone());
     out
@@ -474,4 +672,129 @@ mod tests {
             "${{inputs.other}}"
         );
     }
+}
+
+/// Flat views of the pipeline, so that policies iterate an array instead of building
+/// sets of steps in every rule (regorus evaluates each rule separately).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Pipeline {
+    /// One entry per step per job context, composite-action steps included.
+    pub steps: Vec<StepInContext>,
+}
+
+/// A step as it runs in one context of its job.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepInContext {
+    /// The file the step is written in (the workflow, or a composite action's `action.yml`).
+    pub file: String,
+    /// The workflow and job that run it, and the index into that job's `contexts`.
+    pub workflow: String,
+    pub job_id: String,
+    pub ci: usize,
+    /// The step's YAML path in `file`.
+    pub path: Vec<Json>,
+    /// The step as written (`uses`, `with`, `env`, `run`, `id`, `name`, ...).
+    pub step: StepView,
+    /// `run`/`with`/`commands` as expanded in this context ("" when no `run`).
+    pub run: String,
+    pub with: Map<String, Json>,
+    pub commands: Vec<Command>,
+}
+
+/// The parts of a step that rules look at, as written.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepView {
+    pub index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uses: Option<UsesRef>,
+    /// Lower-cased `owner/repo[/path]` of a remote action (`""` otherwise), and its
+    /// `owner/repo`: set lookups instead of function calls in policies.
+    pub action: String,
+    pub action_repo: String,
+    pub with: Map<String, Json>,
+    pub run: String,
+    pub env: Map<String, Json>,
+    pub continue_on_error: Json,
+}
+
+fn view(step: &Step) -> StepView {
+    StepView {
+        index: step.index,
+        id: step.id.clone(),
+        name: step.name.clone(),
+        uses: step.uses.clone(),
+        action: action_name(step.uses.as_ref(), true),
+        action_repo: action_name(step.uses.as_ref(), false),
+        with: step.with.clone(),
+        run: step.run.clone().unwrap_or_default(),
+        env: step.env.clone(),
+        continue_on_error: step.continue_on_error.clone(),
+    }
+}
+
+fn action_name(u: Option<&UsesRef>, with_path: bool) -> String {
+    match u {
+        Some(u) if u.ref_kind != "local" && u.ref_kind != "docker" => {
+            let mut s = format!("{}/{}", u.owner, u.repo);
+            if with_path && !u.path.is_empty() {
+                s.push('/');
+                s.push_str(&u.path);
+            }
+            s.to_lowercase()
+        }
+        _ => String::new(),
+    }
+}
+
+pub fn flatten(workflows: &[Workflow], actions: &[Action]) -> Pipeline {
+    let by_path: BTreeMap<&str, &Action> = actions.iter().map(|a| (a.path.as_str(), a)).collect();
+    let mut steps = Vec::new();
+    for wf in workflows {
+        for job in &wf.jobs {
+            for ci in 0..job.contexts.len() {
+                for step in &job.steps {
+                    let Some(x) = step.expanded.get(ci) else {
+                        continue;
+                    };
+                    steps.push(StepInContext {
+                        file: wf.path.clone(),
+                        workflow: wf.path.clone(),
+                        job_id: job.id.clone(),
+                        ci,
+                        path: step.path.clone(),
+                        step: view(step),
+                        run: x.run.clone().unwrap_or_default(),
+                        with: x.with.clone(),
+                        commands: x.commands.clone(),
+                    });
+                    let Some(a) = step
+                        .action
+                        .as_ref()
+                        .and_then(|c| by_path.get(c.path.as_str()))
+                    else {
+                        continue;
+                    };
+                    for inner in &a.steps {
+                        let run = inner.run.clone().unwrap_or_default();
+                        steps.push(StepInContext {
+                            file: a.path.clone(),
+                            workflow: wf.path.clone(),
+                            job_id: job.id.clone(),
+                            ci,
+                            path: inner.path.clone(),
+                            step: view(inner),
+                            commands: commands(&run),
+                            run,
+                            with: inner.with.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    Pipeline { steps }
 }

@@ -10,8 +10,13 @@ macro_rules! policies {
 /// `(path, source)` of every built-in module, rules, helpers and their tests.
 pub const POLICIES: &[(&str, &str)] = policies![
     "policies/lib/actions.rego",
+    "policies/lib/pipeline.rego",
     "policies/lib/steps.rego",
     "policies/rules/oidc-missing-id-token.rego",
+    "policies/rules/force-push-in-workflow.rego",
+    "policies/rules/helm-not-atomic.rego",
+    "policies/rules/scan-never-fails.rego",
+    "policies/rules/scan-severity-too-narrow.rego",
     "policies/rules/scan-continue-on-error.rego",
     "policies/rules/static-cloud-credentials.rego",
     "policies/rules/unpinned-action.rego",
@@ -20,7 +25,12 @@ pub const POLICIES: &[(&str, &str)] = policies![
 /// The Rego unit tests of the built-in policies (run by `cargo test` and
 /// `shiplint test-policies policies`), kept out of the production engine.
 pub const POLICY_TESTS: &[(&str, &str)] = policies![
+    "policies/lib/fixtures_test.rego",
     "policies/rules/oidc-missing-id-token_test.rego",
+    "policies/rules/force-push-in-workflow_test.rego",
+    "policies/rules/helm-not-atomic_test.rego",
+    "policies/rules/scan-never-fails_test.rego",
+    "policies/rules/scan-severity-too-narrow_test.rego",
     "policies/rules/scan-continue-on-error_test.rego",
     "policies/rules/static-cloud-credentials_test.rego",
     "policies/rules/unpinned-action_test.rego",

@@ -238,11 +238,17 @@ impl PolicySet {
             }
         };
         engine.set_input(regorus::Value::from(json));
+        let timing = std::env::var_os("SHIPLINT_TIMING").is_some();
         for (index, rule) in self.rules.iter().enumerate() {
             if rule.online && !with_settings {
                 continue;
             }
-            match engine.eval_rule(format!("{}.findings", rule.package)) {
+            let started = std::time::Instant::now();
+            let result = engine.eval_rule(format!("{}.findings", rule.package));
+            if timing {
+                eprintln!("timing: {} {:?}", rule.id, started.elapsed());
+            }
+            match result {
                 Ok(regorus::Value::Undefined) => {}
                 Ok(value) => match serde_json::to_value(&value) {
                     Ok(json) => match decode::raw_findings(index, &json) {

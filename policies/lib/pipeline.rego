@@ -1,0 +1,288 @@
+# The pipeline as policies see it: every step of every job in every call context
+# (`docs/input.md`, "Pipeline model"), classified as image builds, promotions, deploys and
+# scans, with image references normalised and tags classified. Everything here is a set or
+# an object computed once per evaluation; rules look things up in it.
+package shiplint.lib.pipeline
+
+import data.shiplint.lib.actions
+import data.shiplint.lib.steps
+import rego.v1
+
+# ---------------------------------------------------------------------------------------
+# Jobs and steps in context
+
+# job_at[workflow path][job id] = the job.
+job_at := {wf.path: {job.id: job | some job in wf.jobs} | some wf in input.workflows}
+
+workflow_at := {wf.path: wf | some wf in input.workflows}
+
+# Steps in context are `input.pipeline.steps` (built in Rust): one entry per (workflow,
+# job, context, step), composite-action steps included: {file, workflow, job_id, ci, path,
+# step (as written), run/with/commands (as seen in that context)}. Iterate it directly:
+# regorus copies a rule's value on every reference, so an alias like
+# `entries := input.pipeline.steps` makes each loop an order of magnitude slower.
+
+# The events reaching an entry's job in its context.
+triggers(e) := job_at[e.workflow][e.job_id].contexts[e.ci].triggers
+
+context(e) := job_at[e.workflow][e.job_id].contexts[e.ci]
+
+# Events after which what a job produces is released (everything except pull requests).
+pr_events := {"pull_request", "pull_request_target", "merge_group"}
+
+releasing(e) if {
+	some t in triggers(e)
+	not t in pr_events
+}
+
+# The raw script line a command starts on (for `match`).
+raw_line(e, c) := trim_space(split(e.step.run, "\n")[c.line])
+
+# ---------------------------------------------------------------------------------------
+# Images and tags
+
+# `registry/repo:tag` → `registry/repo` (lower case, quotes dropped, any ECR login
+# output counted as one registry).
+image_name(ref) := name if {
+	r := regex.replace(trim(ref, "\"' "), `\$\{\{\s*steps\.[A-Za-z0-9_-]+\.outputs\.registry\s*\}\}`, "<registry>")
+	no_digest := split(r, "@")[0]
+	name := lower(strip_tag(no_digest))
+}
+
+strip_tag(r) := r if not contains(last_segment(r), ":")
+
+strip_tag(r) := substring(r, 0, count(r) - count(last_segment(r)) + indexof(last_segment(r), ":")) if {
+	contains(last_segment(r), ":")
+}
+
+last_segment(r) := parts[count(parts) - 1] if parts := split(r, "/")
+
+# The tag of a reference (`latest` when none is given).
+image_tag(ref) := tag if {
+	r := split(trim(ref, "\"' "), "@")[0]
+	seg := last_segment(r)
+	contains(seg, ":")
+	tag := substring(seg, indexof(seg, ":") + 1, -1)
+}
+
+image_tag(ref) := "latest" if {
+	r := split(trim(ref, "\"' "), "@")[0]
+	not contains(last_segment(r), ":")
+	not contains(ref, "@")
+}
+
+# An image name is known when nothing in it is left to run time but expressions that
+# name the same registry in every workflow (secrets, vars, registry outputs).
+known_image(name) if {
+	name != ""
+	not regex.match(`\$[A-Za-z_{(]`, regex.replace(name, `\$\{\{[^}]*\}\}`, ""))
+	not contains(name, "matrix.")
+	not regex.match(`\$\{\{[^}]*(inputs\.|steps\.[a-z0-9_-]+\.outputs\.(?:image|name|repo|tags))`, name)
+}
+
+sha_pattern := `github\.sha|head\.sha|github\.event\.after|github\.event\.workflow_run\.head_sha|GITHUB_SHA|git\s+rev-parse|rev-parse|sha256:|type=sha|\bsha-|commit_sha|\.sha\b`
+
+mutable_expr := `github\.ref_name|github\.head_ref|github\.base_ref|GITHUB_REF_NAME|GITHUB_HEAD_REF|github\.run_number|github\.run_id|GITHUB_RUN_NUMBER|GITHUB_RUN_ID|github\.run_attempt`
+
+# `sha`, `mutable` (proven to name different images over time) or `unknown`.
+tag_kind(tag) := "sha" if regex.match(sha_pattern, tag)
+
+tag_kind(tag) := "mutable" if {
+	not regex.match(sha_pattern, tag)
+	literal_tag(tag)
+}
+
+tag_kind(tag) := "mutable" if {
+	not regex.match(sha_pattern, tag)
+	not literal_tag(tag)
+	regex.match(mutable_expr, tag)
+}
+
+tag_kind(tag) := "unknown" if {
+	not regex.match(sha_pattern, tag)
+	not literal_tag(tag)
+	not regex.match(mutable_expr, tag)
+}
+
+# A tag written out in the file (no variable, no expression): the same for every commit.
+literal_tag(tag) if {
+	tag != ""
+	not contains(tag, "$")
+	not contains(tag, "`")
+	not contains(tag, "{{")
+	regex.match(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`, tag)
+}
+
+# ---------------------------------------------------------------------------------------
+# Builds
+
+build_actions := {"docker/build-push-action"}
+
+build_command := `(^|[\s;&|(])(docker\s+(image\s+)?build\b|docker\s+buildx\s+(build|bake)\b|buildx\s+build\b|podman\s+build\b|buildah\s+(bud|build)\b|/kaniko/executor\b|kaniko\b.*--destination|ko\s+(build|publish|resolve|apply)\b|pack\s+build\b|jib(:build|:dockerBuild|\s)|jibDockerBuild|docker\s+compose\s+build\b|docker-compose\s+build\b)`
+
+# Build steps: {entry, image, tags (refs), pushed, at (finding location)}.
+builds contains b if {
+	some e in input.pipeline.steps
+	e.step.action_repo in build_actions
+	refs := [trim_space(t) | some t in regex.split(`[\n,]`, object.get(e.with, "tags", "")); trim_space(t) != ""]
+	b := {
+		"entry": e, "refs": refs, "pushed": count([1 | action_pushes(e.with)]) > 0,
+		"meta": object.get(e.with, "tags", ""),
+		"at": array.concat(e.path, ["uses"]), "match": null,
+	}
+}
+
+action_pushes(w) if lower(object.get(w, "push", "false")) == "true"
+
+action_pushes(w) if contains(object.get(w, "outputs", ""), "type=registry")
+
+action_pushes(w) if contains(object.get(w, "outputs", ""), "push=true")
+
+builds contains b if {
+	some e in input.pipeline.steps
+	e.run != ""
+	some c in e.commands
+	regex.match(build_command, c.text)
+	refs := build_refs(c.text)
+	b := {
+		"entry": e, "refs": refs, "pushed": count([1 | command_pushes(e, c.text, refs)]) > 0,
+		"meta": "",
+		"at": array.concat(e.path, ["run"]), "match": raw_line(e, c),
+	}
+}
+
+# `-t X`, `--tag X`, `--tag=X`, `--destination X`, `-Djib.to.image=X`, `-Dimage=X`.
+build_refs(text) := [trim(m[2], "\"'") |
+	some m in regex.find_all_string_submatch_n(`(^|\s)(?:-t|--tag|--destination|-d)[=\s]+("[^"]+"|'[^']+'|\S+)`, text, -1)
+	m[2] != ""
+] if {
+	not regex.match(`jib|pack\s+build`, text)
+}
+
+build_refs(text) := [trim(m[1], "\"'") | some m in regex.find_all_string_submatch_n(`-D(?:jib\.to\.)?image=("[^"]+"|\S+)`, text, -1)] if {
+	regex.match(`jib`, text)
+}
+
+build_refs(text) := [trim(m[1], "\"'") | some m in regex.find_all_string_submatch_n(`pack\s+build\s+("[^"]+"|\S+)`, text, -1)] if {
+	regex.match(`pack\s+build`, text)
+}
+
+command_pushes(_, text, _) if regex.match(`--push\b|--destination|ko\s+(build|publish|resolve|apply)|pack\s+build.*--publish|jib:build|\bjib\b(.*)?$|type=registry|--output[= ](\S*)push=true`, text)
+
+command_pushes(e, text, refs) if {
+	not regex.match(`--push\b`, text)
+	some r in refs
+	some other in input.pipeline.steps
+	other.workflow == e.workflow
+	other.job_id == e.job_id
+	other.ci == e.ci
+	some c in other.commands
+	regex.match(`(^|\s)(docker|podman|buildah)\s+push\b`, c.text)
+	contains(c.text, image_name(r))
+}
+
+# Pushed builds reached by a releasing event (not only by pull requests).
+release_builds contains b if {
+	some b in builds
+	b.pushed
+	releasing(b.entry)
+}
+
+# Jobs (workflow, job) that build and push an image in some releasing context.
+building_jobs contains {"workflow": b.entry.workflow, "job": b.entry.job_id} if {
+	some b in release_builds
+}
+
+# The images a build produces that are known (see known_image), with the metadata-action
+# step that names them when the tags come from `steps.<id>.outputs.tags`.
+built_images(b) := {image_name(r) | some r in b.refs; known_image(image_name(r))}
+
+# docker/metadata-action steps of a job context: {images, sha (has a type=sha tag)}.
+meta_steps contains m if {
+	some e in input.pipeline.steps
+	e.step.action_repo == "docker/metadata-action"
+	id := object.get(e.step, "id", "")
+	images := {lower(trim_space(i)) | some i in regex.split(`[\n,]`, object.get(e.with, "images", "")); trim_space(i) != ""; not contains(i, "=")}
+	m := {
+		"workflow": e.workflow, "job_id": e.job_id, "ci": e.ci, "id": id,
+		"images": images, "tags": object.get(e.with, "tags", ""),
+	}
+}
+
+# The metadata step a build's tags come from, if any.
+meta_of(b) := m if {
+	some m in meta_steps
+	m.workflow == b.entry.workflow
+	m.job_id == b.entry.job_id
+	m.ci == b.entry.ci
+	m.id != ""
+	contains(b.meta, sprintf("steps.%s.outputs", [m.id]))
+}
+
+# ---------------------------------------------------------------------------------------
+# Promotions, deploys, scans, tests
+
+promotion_actions := {"akhilerm/tag-push-action", "shrink/actions-docker-registry-tag", "imjasonh/setup-crane"}
+
+promotion_command := `(^|[\s;&|(])(docker\s+(image\s+)?tag\b|crane\s+(tag|copy|cp)\b|docker\s+buildx\s+imagetools\s+create\b|imagetools\s+create\b|skopeo\s+copy\b|aws\s+ecr\s+put-image\b|regctl\s+image\s+copy\b|oras\s+(copy|cp|tag)\b|gcloud\s+(container|artifacts\s+docker)\s+(images\s+)?(add-tag|tags\s+add)\b|az\s+acr\s+import\b)`
+
+promotion_entry(e) if e.step.action_repo in promotion_actions
+
+promotion_entry(e) if {
+	some c in e.commands
+	regex.match(promotion_command, c.text)
+}
+
+promoting_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
+	some e in input.pipeline.steps
+	promotion_entry(e)
+}
+
+deploy_extra_actions := {
+	"aws-actions/amazon-ecs-render-task-definition",
+	"appleboy/ssh-action",
+	"fluxcd/flux2",
+	"argoproj-labs/argocd-image-updater",
+}
+
+deploy_entry(e) if steps.deploy_step(e.step)
+
+deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
+	some e in input.pipeline.steps
+	deploy_entry(e)
+}
+
+scanning_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
+	some e in input.pipeline.steps
+	steps.scanner_step(e.step)
+}
+
+scanning_jobs contains {"workflow": wf.path, "job": job.id} if {
+	some wf in input.workflows
+	some job in wf.jobs
+	steps.scanner_job(job)
+}
+
+test_command := `(^|[\s;&|(/])(npm\s+(run\s+)?(test|lint|ci:test)|yarn\s+(run\s+)?(test|lint)|pnpm\s+(run\s+)?(test|lint)|npx\s+(jest|vitest|eslint|playwright)|pytest|python\s+-m\s+(pytest|unittest)|tox\b|nox\b|go\s+test|go\s+vet|golangci-lint|cargo\s+(test|clippy)|rspec|rails\s+test|rake\s+(test|spec)|rubocop|mvn\b.*\b(test|verify)\b|gradle\w*\b.*\b(test|check)\b|gradlew\b.*\b(test|check)\b|make\s+(test|check|lint)|phpunit|dotnet\s+test|jest\b|vitest\b|mix\s+test|flake8|ruff|mypy|eslint)`
+
+test_job_name := `(?i)(^|[^a-z])(test|tests|testing|lint|linting|check|checks|spec|specs|unit|qa|verify|ci|quality)([^a-z]|$)`
+
+testing_jobs contains {"workflow": wf.path, "job": job.id} if {
+	some wf in input.workflows
+	some job in wf.jobs
+	regex.match(test_job_name, concat(" ", [job.id, object.get(job, "name", "")]))
+}
+
+testing_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
+	some e in input.pipeline.steps
+	some c in e.commands
+	regex.match(test_command, c.text)
+}
+
+testing_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
+	some e in input.pipeline.steps
+	regex.match(`(?i)(^|[^a-z])(test|tests|lint|check)([^a-z]|$)`, object.get(e.step, "name", ""))
+}
+
+# Production environment names (`input.config["prod-deploy-without-environment"]`).
+prod_names := {lower(n) | some n in object.get(object.get(input.config, "prod-deploy-without-environment", {}), "environments", ["prod", "production", "live", "prd"])}
