@@ -258,12 +258,17 @@ fn expand_script(
                 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
                 && !name.as_bytes()[0].is_ascii_digit();
             let value = value.trim();
-            let value = value
+            let unquoted = value
                 .strip_prefix('"')
                 .and_then(|v| v.strip_suffix('"'))
-                .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
-                .unwrap_or(value);
-            if is_name && !value.contains("$(") && !value.contains('`') && !value.contains(' ') {
+                .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')));
+            let quoted = unquoted.is_some();
+            let value = unquoted.unwrap_or(value);
+            if is_name
+                && !value.contains("$(")
+                && !value.contains('`')
+                && (quoted || !value.contains(' '))
+            {
                 vars.insert(name.to_string(), value.to_string());
             }
         }

@@ -65,10 +65,13 @@ image_tag(ref) := tag if {
 	tag := substring(seg, indexof(seg, ":") + 1, -1)
 }
 
+# No tag: `latest`, when the whole reference is written out (no variable or expression
+# that may carry a tag).
 image_tag(ref) := "latest" if {
 	r := split(trim(ref, "\"' "), "@")[0]
 	not contains(last_segment(r), ":")
 	not contains(ref, "@")
+	not contains(ref, "$")
 }
 
 # An image name is known when nothing in it is left to run time but expressions that
@@ -132,7 +135,10 @@ builds contains b if {
 	}
 }
 
+# `push: true`, or an expression (it pushes for some events, e.g. not for pull requests).
 action_pushes(w) if lower(object.get(w, "push", "false")) == "true"
+
+action_pushes(w) if contains(object.get(w, "push", ""), "${{")
 
 action_pushes(w) if contains(object.get(w, "outputs", ""), "type=registry")
 
@@ -152,18 +158,21 @@ builds contains b if {
 }
 
 # `-t X`, `--tag X`, `--tag=X`, `--destination X`, `-Djib.to.image=X`, `-Dimage=X`.
+# An image reference token on a command line (expressions may contain spaces).
+ref_token := `("[^"]+"|'[^']+'|(?:\$\{\{[^}]*\}\}|[^\s"'])+)`
+
 build_refs(text) := [trim(m[2], "\"'") |
-	some m in regex.find_all_string_submatch_n(`(^|\s)(?:-t|--tag|--destination|-d)[=\s]+("[^"]+"|'[^']+'|\S+)`, text, -1)
+	some m in regex.find_all_string_submatch_n(concat("", [`(^|\s)(?:-t|--tag|--destination|-d)[=\s]+`, ref_token]), text, -1)
 	m[2] != ""
 ] if {
 	not regex.match(`jib|pack\s+build`, text)
 }
 
-build_refs(text) := [trim(m[1], "\"'") | some m in regex.find_all_string_submatch_n(`-D(?:jib\.to\.)?image=("[^"]+"|\S+)`, text, -1)] if {
+build_refs(text) := [trim(m[1], "\"'") | some m in regex.find_all_string_submatch_n(concat("", [`-D(?:jib\.to\.)?image=`, ref_token]), text, -1)] if {
 	regex.match(`jib`, text)
 }
 
-build_refs(text) := [trim(m[1], "\"'") | some m in regex.find_all_string_submatch_n(`pack\s+build\s+("[^"]+"|\S+)`, text, -1)] if {
+build_refs(text) := [trim(m[1], "\"'") | some m in regex.find_all_string_submatch_n(concat("", [`pack\s+build\s+`, ref_token]), text, -1)] if {
 	regex.match(`pack\s+build`, text)
 }
 
@@ -238,6 +247,21 @@ promoting_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
 	promotion_entry(e)
 }
 
+# Jobs that retag an image they did not build: a registry-side copy, or `docker pull`
+# followed by `docker tag` (a build job that tags its own image is not a promotion).
+retag_command := `(^|[\s;&|(])(crane\s+(tag|copy|cp)\b|imagetools\s+create\b|skopeo\s+copy\b|aws\s+ecr\s+put-image\b|regctl\s+image\s+copy\b|oras\s+(copy|cp|tag)\b)`
+
+retagging_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
+	some e in input.pipeline.steps
+	some c in e.commands
+	regex.match(retag_command, c.text)
+}
+
+retagging_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
+	some e in input.pipeline.steps
+	e.step.action_repo in promotion_actions
+}
+
 deploy_extra_actions := {
 	"aws-actions/amazon-ecs-render-task-definition",
 	"appleboy/ssh-action",
@@ -286,3 +310,88 @@ testing_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
 
 # Production environment names (`input.config["prod-deploy-without-environment"]`).
 prod_names := {lower(n) | some n in object.get(object.get(input.config, "prod-deploy-without-environment", {}), "environments", ["prod", "production", "live", "prd"])}
+
+# ---------------------------------------------------------------------------------------
+# Call contexts
+
+# The workflow whose own trigger started a context (the outermost caller's, or itself).
+root_workflow(wf_path, ctx) := ctx.via[0].workflow if count(ctx.via) > 0
+
+root_workflow(wf_path, ctx) := wf_path if count(ctx.via) == 0
+
+# Called only from other repositories: callers, inputs and needs are unknown.
+external(ctx) if {
+	count(ctx.via) == 0
+	ctx.triggers == ["workflow_call"]
+}
+
+# Where a finding about a job's place in the pipeline points: the outermost caller job
+# when the job runs through callers (only the caller can add `needs:`), else the job; at
+# its `needs:` when it has one.
+chain_anchor(wf_path, job, ctx) := {"file": a.workflow, "path": anchor_path(job_at[a.workflow][a.job])} if {
+	count(ctx.via) > 0
+	a := ctx.via[0]
+}
+
+chain_anchor(wf_path, job, ctx) := {"file": wf_path, "path": anchor_path(job)} if count(ctx.via) == 0
+
+anchor_path(job) := array.concat(job.path, ["needs"]) if count(job.needs) > 0
+
+anchor_path(job) := job.path if count(job.needs) == 0
+
+# Workflows (by path) that build an image, and those whose call tree does.
+building_workflows contains b.workflow if {
+	some b in builds
+}
+
+calls_building(wf) if wf.path in building_workflows
+
+calls_building(wf) if {
+	some job in wf.jobs
+	job.calls.workflow in building_workflows
+}
+
+calls_building(wf) if {
+	some job in wf.jobs
+	inner := workflow_at[job.calls.workflow]
+	some j2 in inner.jobs
+	j2.calls.workflow in building_workflows
+}
+
+# Events of a context that start from tag pushes / releases only (the ref name is then a
+# version, not a branch).
+tag_release_only(wf_path, ctx) if {
+	root := workflow_at[root_workflow(wf_path, ctx)]
+	not root.triggers.pull_request
+	some t in ctx.triggers
+	t in {"push", "release"}
+	every t2 in ctx.triggers {
+		tag_or_release(root, t2)
+	}
+}
+
+tag_or_release(_, "release") := true
+
+tag_or_release(_, "workflow_dispatch") := true
+
+tag_or_release(root, "push") := true if {
+	root.triggers.push.tags
+	not root.triggers.push.branches
+}
+
+# Environment-like input names of a reusable workflow.
+env_input := `(?i)^(env|environment|environment[_-]name|stage|target|target[_-]env(ironment)?|deploy[_-]env(ironment)?|deployment[_-]environment)$`
+
+# A build step that runs in a job whose role is promotion: a promote workflow or job, a job
+# that also retags, or a deploy workflow called with an environment input.
+promotion_role(e) if regex.match(`(?i)promot`, concat(" ", [e.workflow, e.job_id, object.get(workflow_at[e.workflow], "name", "")]))
+
+promotion_role(e) if {"workflow": e.workflow, "job": e.job_id} in retagging_jobs
+
+promotion_role(e) if {
+	ctx := context(e)
+	count(ctx.via) > 0
+	some k, _ in ctx.inputs
+	regex.match(env_input, k)
+	regex.match(`(?i)deploy|release|rollout|promot`, e.workflow)
+}
