@@ -70,6 +70,34 @@ pub struct Expanded {
 pub struct Command {
     pub line: usize,
     pub text: String,
+    /// The program of each simple command in `text` (split at `&&`, `||`, `;`, `|`, `(`):
+    /// its basename, after `sudo`/`env`/`time`/`exec` and `NAME=value` prefixes. Policies
+    /// test set membership here before running a regex.
+    pub tools: Vec<String>,
+}
+
+/// The programs a command line runs (see [`Command::tools`]).
+pub fn tools(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for segment in text.split(['&', '|', ';', '(', '`']) {
+        let mut words = segment.split_whitespace();
+        let tool = loop {
+            match words.next() {
+                None => break None,
+                Some("sudo" | "env" | "time" | "exec" | "then" | "do" | "else" | "!" | "-E") => {}
+                Some(w) if w.contains('=') && !w.starts_with('-') => {}
+                Some(w) => break Some(w),
+            }
+        };
+        if let Some(t) = tool {
+            let t = t.trim_matches(|c| c == '"' || c == '\'' || c == '$' || c == '{' || c == '}');
+            let base = t.rsplit('/').next().unwrap_or(t).to_string();
+            if !base.is_empty() && !out.contains(&base) {
+                out.push(base);
+            }
+        }
+    }
+    out
 }
 
 /// Splits a script into logical commands.
@@ -91,12 +119,16 @@ pub fn commands(script: &str) -> Vec<Command> {
             out.push(Command {
                 line: i,
                 text: body.to_string(),
+                tools: Vec::new(),
             });
         } else {
             open = false;
             continue;
         }
         open = cont;
+    }
+    for c in &mut out {
+        c.tools = tools(&c.text);
     }
     out
 }
@@ -662,6 +694,19 @@ mod tests {
             all
         );
         assert_eq!(narrow(&all, None), all);
+    }
+
+    #[test]
+    fn commands_join_continuations_and_name_their_tools() {
+        let cs = commands("# build\nFOO=1 sudo docker build \\\n  -t x . && /usr/bin/docker push x\n\ncd app; npm test | tee log\n");
+        assert_eq!(cs.len(), 2);
+        assert_eq!(cs[0].line, 1);
+        assert_eq!(
+            cs[0].text,
+            "FOO=1 sudo docker build -t x . && /usr/bin/docker push x"
+        );
+        assert_eq!(cs[0].tools, vec!["docker"]);
+        assert_eq!(cs[1].tools, vec!["cd", "npm", "tee"]);
     }
 
     #[test]

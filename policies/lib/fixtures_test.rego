@@ -19,7 +19,7 @@ entry(file, job_id, index, action, w, run) := {
 	"path": ["jobs", job_id, "steps", index],
 	"step": {"index": index, "action": action, "action_repo": action, "with": w, "run": run, "env": {}, "continue_on_error": false},
 	"run": run, "with": w,
-	"commands": [{"line": i, "text": trim_space(l)} | some i, l in split(run, "\n"); trim_space(l) != ""],
+	"commands": [{"line": i, "text": trim_space(l), "tools": [split(trim_space(l), " ")[0]]} | some i, l in split(run, "\n"); trim_space(l) != ""],
 }
 
 # A repository: workflows `{path: [jobs]}` and step entries.

@@ -144,10 +144,14 @@ action_pushes(w) if contains(object.get(w, "outputs", ""), "type=registry")
 
 action_pushes(w) if contains(object.get(w, "outputs", ""), "push=true")
 
+# Programs that build images (a cheap set test before the regex).
+build_tools := {"docker", "podman", "buildah", "executor", "kaniko", "ko", "pack", "mvn", "mvnw", "gradle", "gradlew", "docker-compose", "buildx"}
+
 builds contains b if {
 	some e in input.pipeline.steps
-	e.run != ""
 	some c in e.commands
+	some t in c.tools
+	t in build_tools
 	regex.match(build_command, c.text)
 	refs := build_refs(c.text)
 	b := {
@@ -181,13 +185,16 @@ command_pushes(_, text, _) if regex.match(`--push\b|--destination|ko\s+(build|pu
 command_pushes(e, text, refs) if {
 	not regex.match(`--push\b`, text)
 	some r in refs
-	some other in input.pipeline.steps
-	other.workflow == e.workflow
-	other.job_id == e.job_id
-	other.ci == e.ci
-	some c in other.commands
-	regex.match(`(^|\s)(docker|podman|buildah)\s+push\b`, c.text)
-	contains(c.text, image_name(r))
+	[e.workflow, e.job_id, e.ci, image_name(r)] in pushes
+}
+
+# Images pushed by `docker|podman|buildah push` in a job context.
+pushes contains [e.workflow, e.job_id, e.ci, image_name(trim(m[2], "\"'"))] if {
+	some e in input.pipeline.steps
+	some c in e.commands
+	some t in c.tools
+	t in {"docker", "podman", "buildah"}
+	some m in regex.find_all_string_submatch_n(concat("", [`(docker|podman|buildah)\s+(?:image\s+)?push\s+(?:--\S+\s+)*`, ref_token]), c.text, -1)
 }
 
 # Pushed builds reached by a releasing event (not only by pull requests).
@@ -231,21 +238,7 @@ meta_of(b) := m if {
 # ---------------------------------------------------------------------------------------
 # Promotions, deploys, scans, tests
 
-promotion_actions := {"akhilerm/tag-push-action", "shrink/actions-docker-registry-tag", "imjasonh/setup-crane"}
-
-promotion_command := `(^|[\s;&|(])(docker\s+(image\s+)?tag\b|crane\s+(tag|copy|cp)\b|docker\s+buildx\s+imagetools\s+create\b|imagetools\s+create\b|skopeo\s+copy\b|aws\s+ecr\s+put-image\b|regctl\s+image\s+copy\b|oras\s+(copy|cp|tag)\b|gcloud\s+(container|artifacts\s+docker)\s+(images\s+)?(add-tag|tags\s+add)\b|az\s+acr\s+import\b)`
-
-promotion_entry(e) if e.step.action_repo in promotion_actions
-
-promotion_entry(e) if {
-	some c in e.commands
-	regex.match(promotion_command, c.text)
-}
-
-promoting_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
-	some e in input.pipeline.steps
-	promotion_entry(e)
-}
+promotion_actions := {"akhilerm/tag-push-action", "shrink/actions-docker-registry-tag"}
 
 # Jobs that retag an image they did not build: a registry-side copy, or `docker pull`
 # followed by `docker tag` (a build job that tags its own image is not a promotion).
@@ -254,6 +247,8 @@ retag_command := `(^|[\s;&|(])(crane\s+(tag|copy|cp)\b|imagetools\s+create\b|sko
 retagging_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
 	some e in input.pipeline.steps
 	some c in e.commands
+	some t in c.tools
+	t in {"crane", "docker", "skopeo", "aws", "regctl", "oras"}
 	regex.match(retag_command, c.text)
 }
 
@@ -262,32 +257,62 @@ retagging_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
 	e.step.action_repo in promotion_actions
 }
 
-deploy_extra_actions := {
-	"aws-actions/amazon-ecs-render-task-definition",
-	"appleboy/ssh-action",
-	"fluxcd/flux2",
-	"argoproj-labs/argocd-image-updater",
-}
-
-deploy_entry(e) if steps.deploy_step(e.step)
+deploy_tools := {"helm", "kubectl", "kustomize", "aws", "gcloud", "az", "argocd", "flux"}
 
 deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
 	some e in input.pipeline.steps
-	deploy_entry(e)
+	e.step.action_repo in steps.deploy_actions
 }
 
-scanning_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
+deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
 	some e in input.pipeline.steps
-	steps.scanner_step(e.step)
+	some c in e.commands
+	some t in c.tools
+	t in deploy_tools
+	regex.match(steps.deploy_command, c.text)
+}
+
+scan_tools := {"trivy", "grype", "snyk", "docker", "brakeman", "semgrep", "checkov", "bundle"}
+
+scanning_steps contains {"workflow": e.workflow, "job": e.job_id} if {
+	some e in input.pipeline.steps
+	e.step.action in steps.scanner_actions
+}
+
+scanning_steps contains {"workflow": e.workflow, "job": e.job_id} if {
+	some e in input.pipeline.steps
+	e.step.action_repo in steps.scanner_actions
+}
+
+scanning_steps contains {"workflow": e.workflow, "job": e.job_id} if {
+	some e in input.pipeline.steps
+	some c in e.commands
+	some t in c.tools
+	t in scan_tools
+	regex.match(steps.scanner_command, c.text)
+}
+
+scanning_workflow_paths := {s.workflow | some s in scanning_steps}
+
+# Jobs that scan: a scanner step, or a call of a workflow that scans (local with scanner
+# steps, or any whose path says scan/security).
+scanning_jobs contains s if some s in scanning_steps
+
+scanning_jobs contains {"workflow": wf.path, "job": job.id} if {
+	some wf in input.workflows
+	some job in wf.jobs
+	job.calls.workflow in scanning_workflow_paths
 }
 
 scanning_jobs contains {"workflow": wf.path, "job": job.id} if {
 	some wf in input.workflows
 	some job in wf.jobs
-	steps.scanner_job(job)
+	regex.match(`(?i)(scan|secur|trivy|grype|snyk|codeql|vuln)`, job.uses.path)
 }
 
-test_command := `(^|[\s;&|(/])(npm\s+(run\s+)?(test|lint|ci:test)|yarn\s+(run\s+)?(test|lint)|pnpm\s+(run\s+)?(test|lint)|npx\s+(jest|vitest|eslint|playwright)|pytest|python\s+-m\s+(pytest|unittest)|tox\b|nox\b|go\s+test|go\s+vet|golangci-lint|cargo\s+(test|clippy)|rspec|rails\s+test|rake\s+(test|spec)|rubocop|mvn\b.*\b(test|verify)\b|gradle\w*\b.*\b(test|check)\b|gradlew\b.*\b(test|check)\b|make\s+(test|check|lint)|phpunit|dotnet\s+test|jest\b|vitest\b|mix\s+test|flake8|ruff|mypy|eslint)`
+test_tools := {"npm", "yarn", "pnpm", "npx", "pytest", "python", "python3", "tox", "nox", "go", "golangci-lint", "cargo", "rspec", "rails", "rake", "bundle", "rubocop", "mvn", "mvnw", "gradle", "gradlew", "make", "phpunit", "dotnet", "jest", "vitest", "mix", "flake8", "ruff", "mypy", "eslint", "poetry", "uv", "composer", "bun", "deno"}
+
+test_command := `(^|[\s;&|(/])(npm\s+(run\s+)?(test|lint|ci:test)|yarn\s+(run\s+)?(test|lint)|pnpm\s+(run\s+)?(test|lint)|npx\s+(jest|vitest|eslint|playwright)|pytest|python3?\s+-m\s+(pytest|unittest)|tox\b|nox\b|go\s+test|go\s+vet|golangci-lint|cargo\s+(test|clippy)|rspec|rails\s+test|rake\s+(test|spec)|rubocop|mvn\b.*\b(test|verify)\b|gradle\w*\b.*\b(test|check)\b|gradlew\b.*\b(test|check)\b|make\s+(test|check|lint)|phpunit|dotnet\s+test|jest\b|vitest\b|mix\s+test|flake8|ruff|mypy|eslint|bun\s+test|deno\s+test|composer\s+test|poetry\s+run\s+pytest|uv\s+run\s+pytest)`
 
 test_job_name := `(?i)(^|[^a-z])(test|tests|testing|lint|linting|check|checks|spec|specs|unit|qa|verify|ci|quality)([^a-z]|$)`
 
@@ -300,12 +325,15 @@ testing_jobs contains {"workflow": wf.path, "job": job.id} if {
 testing_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
 	some e in input.pipeline.steps
 	some c in e.commands
+	some t in c.tools
+	t in test_tools
 	regex.match(test_command, c.text)
 }
 
 testing_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
 	some e in input.pipeline.steps
-	regex.match(`(?i)(^|[^a-z])(test|tests|lint|check)([^a-z]|$)`, object.get(e.step, "name", ""))
+	name := lower(object.get(e.step, "name", ""))
+	regex.match(`(^|[^a-z])(test|tests|lint|check)([^a-z]|$)`, name)
 }
 
 # Production environment names (`input.config["prod-deploy-without-environment"]`).

@@ -58,7 +58,8 @@ deploy_image_inputs := {
 findings contains f if {
 	some e in input.pipeline.steps
 	some c in e.commands
-	regex.match(`helm|kubectl|kustomize|gcloud|az\s`, c.text)
+	some t in c.tools
+	t in {"helm", "kubectl", "kustomize", "gcloud", "az"}
 	some tag in deployed(c.text)
 	pipeline.tag_kind(tag) == "mutable"
 	f := {
