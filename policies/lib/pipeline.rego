@@ -197,11 +197,19 @@ pushes contains [e.workflow, e.job_id, e.ci, image_name(trim(m[2], "\"'"))] if {
 	some m in regex.find_all_string_submatch_n(concat("", [`(docker|podman|buildah)\s+(?:image\s+)?push\s+(?:--\S+\s+)*`, ref_token]), c.text, -1)
 }
 
-# Pushed builds reached by a releasing event (not only by pull requests).
+# Pushed builds reached by a releasing event (not only by pull requests), outside
+# workflows that exist to test (integration / e2e test images are not releases).
 release_builds contains b if {
 	some b in builds
 	b.pushed
 	releasing(b.entry)
+	not test_workflow(b.entry.workflow)
+}
+
+test_workflow(path) if {
+	wf := workflow_at[path]
+	parts := split(path, "/")
+	regex.match(`(?i)(^|[^a-z])(test|tests|testing|integration|e2e)([^a-z]|$)`, concat(" ", [parts[count(parts) - 1], object.get(wf, "name", "")]))
 }
 
 # Jobs (workflow, job) that build and push an image in some releasing context.

@@ -25,6 +25,7 @@ ungated contains [wf.path, job.id, ci] if {
 	not t in pipeline.pr_events
 	builds_before(wf.path, job, ctx)
 	not scanned_before(wf.path, job, ctx)
+	not deploys_before(ctx)
 	not manual_redeploy(wf.path, ctx)
 }
 
@@ -34,6 +35,13 @@ builds_before(wf_path, _, ctx) if {
 }
 
 builds_before(wf_path, job, _) if {"workflow": wf_path, "job": job.id} in pipeline.building_jobs
+
+# A deploy after another deploy is judged at the first one (which is either reported or
+# gated by a scan that then also precedes this one).
+deploys_before(ctx) if {
+	some u in ctx.upstream
+	u in pipeline.deploying_jobs
+}
 
 scanned_before(wf_path, _, ctx) if {
 	some u in ctx.upstream

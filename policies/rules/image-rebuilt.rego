@@ -17,7 +17,9 @@ metadata := {
 sites contains [image, t, site] if {
 	some b in pipeline.release_builds
 	some image in images(b)
-	some t in pipeline.triggers(b.entry)
+	ctx := pipeline.context(b.entry)
+	not pipeline.external(ctx)
+	some t in ctx.triggers
 	not t in pipeline.pr_events
 	site := {
 		"workflow": b.entry.workflow, "job": b.entry.job_id, "ci": b.entry.ci,
