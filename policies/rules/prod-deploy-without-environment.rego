@@ -13,8 +13,6 @@ metadata := {
 	"online": false,
 }
 
-params := object.get(input.config, "prod-deploy-without-environment", {})
-
 prod_pattern := sprintf(`(?i)(^|[^a-z])(%s)([^a-z]|$)`, [concat("|", sort(pipeline.prod_names))])
 
 # Evidence that a job, in one of its contexts, deploys to production.

@@ -34,6 +34,13 @@ pub const POLICIES: &[(&str, &str)] = policies![
 pub const POLICY_TESTS: &[(&str, &str)] = policies![
     "policies/lib/fixtures_test.rego",
     "policies/rules/oidc-missing-id-token_test.rego",
+    "policies/rules/build-not-gated-by-tests_test.rego",
+    "policies/rules/deploy-mutable-tag_test.rego",
+    "policies/rules/deploy-not-gated_test.rego",
+    "policies/rules/image-rebuilt_test.rego",
+    "policies/rules/image-tag-not-sha_test.rego",
+    "policies/rules/prod-deploy-without-environment_test.rego",
+    "policies/rules/promotion-rebuilds_test.rego",
     "policies/rules/force-push-in-workflow_test.rego",
     "policies/rules/helm-not-atomic_test.rego",
     "policies/rules/scan-never-fails_test.rego",
