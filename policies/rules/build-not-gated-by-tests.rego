@@ -31,12 +31,17 @@ tested_before(e, _) if {"workflow": e.workflow, "job": e.job_id} in pipeline.tes
 # `workflow_run` runs after another workflow (usually CI) completed.
 started_by_other_workflow(wfp, ctx) if "workflow_run" in ctx.triggers
 
-findings contains f if {
+# One finding per location (a caller job may stand for several build jobs).
+anchored contains [at, jid] if {
 	some [wfp, jid, ci] in ungated
 	job := pipeline.job_at[wfp][jid]
-	ctx := job.contexts[ci]
-	at := pipeline.chain_anchor(wfp, job, ctx)
+	at := pipeline.chain_anchor(wfp, job, job.contexts[ci])
+}
+
+findings contains f if {
+	some at in {a | some [a, _] in anchored}
+	jobs := sort({j | some [a, j] in anchored; a == at})
 	f := object.union(at, {
-		"message": sprintf("job `%s` builds and pushes the image without waiting for a test or lint job", [jid]),
+		"message": sprintf("job %s builds and pushes the image without waiting for a test or lint job", [concat(", ", [sprintf("`%s`", [j]) | some j in jobs])]),
 	})
 }

@@ -59,14 +59,22 @@ manual_redeploy(wf_path, ctx) if {
 	not pipeline.calls_building(pipeline.workflow_at[pipeline.root_workflow(wf_path, ctx)])
 }
 
-findings contains f if {
+# One finding per location (a caller's `needs:` may stand for several deploy jobs).
+anchored contains [at, jid, rel] if {
 	some [wfp, jid, ci] in ungated
 	job := pipeline.job_at[wfp][jid]
 	ctx := job.contexts[ci]
 	at := pipeline.chain_anchor(wfp, job, ctx)
+	rel := related(wfp, job, ctx)
+}
+
+findings contains f if {
+	some at in {a | some [a, _, _] in anchored}
+	jobs := sort({j | some [a, j, _] in anchored; a == at})
+	rels := sort({r | some [a, _, r] in anchored; a == at})
 	f := object.union(at, {
-		"message": sprintf("deploy job `%s` does not wait for a vulnerability scan: no job it needs (directly or through its callers) scans the image it deploys", [jid]),
-		"related": related(wfp, job, ctx),
+		"message": sprintf("deploy job %s does not wait for a vulnerability scan: no job it needs (directly or through its callers) scans the image it deploys", [concat(", ", [sprintf("`%s`", [j]) | some j in jobs])]),
+		"related": rels[0],
 	})
 }
 

@@ -14,7 +14,7 @@ metadata := {
 }
 
 # Trivy output formats that produce an inventory, not a verdict.
-sbom_format := `(?i)^(cyclonedx|spdx|spdx-json|github)$`
+sbom_format := `(?i)^(cyclonedx|spdx|spdx-json|github|cosign-vuln)$`
 
 findings contains f if {
 	some e in input.pipeline.steps
@@ -61,7 +61,7 @@ findings contains f if {
 	contains(c.text, "trivy")
 	regex.match(trivy_scan, c.text)
 	not regex.match(`--exit-code[=\s]`, c.text)
-	not regex.match(`--format[=\s]+(cyclonedx|spdx|spdx-json|github)\b|-f\s+(cyclonedx|spdx|spdx-json|github)\b|--config[=\s]|TRIVY_EXIT_CODE`, c.text)
+	not regex.match(`--format[=\s]+(cyclonedx|spdx|spdx-json|github|cosign-vuln)\b|-f\s+(cyclonedx|spdx|spdx-json|github|cosign-vuln)\b|--config[=\s]|TRIVY_EXIT_CODE`, c.text)
 	not e.step.env.TRIVY_EXIT_CODE
 	f := {
 		"message": "`trivy` without `--exit-code 1` exits 0 whatever it finds, so the scan never fails",
