@@ -13,19 +13,27 @@ metadata := {
 	"online": false,
 }
 
-# Every build site of a known image: [image, event, site].
+# Every build site of a known image: [image, "automatic", site]. Automatic events (a push
+# of a branch or a tag, a release, workflow_run) all build the commit they are about, so
+# builds for any of them are builds of the same commit.
 sites contains [image, t, site] if {
 	some b in pipeline.release_builds
 	some image in images(b)
 	ctx := pipeline.context(b.entry)
 	not pipeline.external(ctx)
-	some t in ctx.triggers
-	not t in pipeline.pr_events
+	some t0 in ctx.triggers
+	not t0 in pipeline.pr_events
+	not t0 in manual_events
+	t := "automatic"
 	site := {
 		"workflow": b.entry.workflow, "job": b.entry.job_id, "ci": b.entry.ci,
 		"file": b.entry.file, "path": b.at, "match": b.match,
 	}
 }
+
+# Runs started by hand or on a timer build whatever commit they are given: two of them are
+# not two builds of one commit.
+manual_events := {"workflow_dispatch", "repository_dispatch", "schedule"}
 
 images(b) := pipeline.built_images(b) | meta_images(b)
 
@@ -63,20 +71,25 @@ rebuilt contains [l, l, image] if {
 	l := locs[0]
 }
 
+# One finding per build step, naming every image it rebuilds.
 findings contains f if {
-	some [l, first, image] in rebuilt
-	l != first
+	some l in {x | some [x, y, _] in rebuilt; x != y}
+	images := sort({i | some [x, y, i] in rebuilt; x == l; x != y})
+	firsts := sort({y | some [x, y, _] in rebuilt; x == l; x != y})
 	f := located(l, {
-		"message": sprintf("image `%s` is built again here: it was already built for the same commit, so what is deployed is not what was tested", [image]),
-		"related": [object.union(located(first, {}), {"message": "the first build of this image"})],
+		"message": sprintf("image %s is built again here: it was already built for the same commit, so what is deployed is not what was tested", [names(images)]),
+		"related": [object.union(located(firsts[0], {}), {"message": "the first build of this image"})],
 	})
 }
 
 findings contains f if {
-	some [l, first, image] in rebuilt
-	l == first
-	f := located(l, {"message": sprintf("image `%s` is built once per call of this reusable workflow (for each environment) instead of once per commit", [image])})
+	some l in {x | some [x, y, _] in rebuilt; x == y}
+	not l in {x | some [x, y, _] in rebuilt; x != y}
+	images := sort({i | some [x, y, i] in rebuilt; x == l; x == y})
+	f := located(l, {"message": sprintf("image %s is built once per call of this reusable workflow (for each environment) instead of once per commit", [names(images)])})
 }
+
+names(images) := concat(", ", [sprintf("`%s`", [i]) | some i in images])
 
 located(l, extra) := object.union({"file": l[0], "path": l[1]}, extra) if l[2] == null
 
