@@ -204,6 +204,16 @@ release_builds contains b if {
 	b.pushed
 	releasing(b.entry)
 	not test_workflow(b.entry.workflow)
+	not test_workflow(root_workflow(b.entry.workflow, context(b.entry)))
+}
+
+# Runs started by hand or on a timer: they build whatever commit they are given.
+manual_events := {"workflow_dispatch", "repository_dispatch", "schedule"}
+
+manual_only(ctx) if {
+	every t in ctx.triggers {
+		t in manual_events
+	}
 }
 
 test_workflow(path) if {

@@ -17,6 +17,7 @@ ungated contains [b.entry.workflow, b.entry.job_id, b.entry.ci] if {
 	some b in pipeline.release_builds
 	ctx := pipeline.context(b.entry)
 	not pipeline.external(ctx)
+	not pipeline.manual_only(ctx)
 	not started_by_other_workflow(b.entry.workflow, ctx)
 	not tested_before(b.entry, ctx)
 }

@@ -23,17 +23,13 @@ sites contains [image, t, site] if {
 	not pipeline.external(ctx)
 	some t0 in ctx.triggers
 	not t0 in pipeline.pr_events
-	not t0 in manual_events
+	not t0 in pipeline.manual_events
 	t := "automatic"
 	site := {
 		"workflow": b.entry.workflow, "job": b.entry.job_id, "ci": b.entry.ci,
 		"file": b.entry.file, "path": b.at, "match": b.match,
 	}
 }
-
-# Runs started by hand or on a timer build whatever commit they are given: two of them are
-# not two builds of one commit.
-manual_events := {"workflow_dispatch", "repository_dispatch", "schedule"}
 
 images(b) := pipeline.built_images(b) | meta_images(b)
 
