@@ -821,15 +821,32 @@ pub fn flatten(workflows: &[Workflow], actions: &[Action]) -> Pipeline {
                         with: x.with.clone(),
                         commands: x.commands.clone(),
                     });
-                    let Some(a) = step
-                        .action
-                        .as_ref()
-                        .and_then(|c| by_path.get(c.path.as_str()))
-                    else {
+                    let Some(call) = step.action.as_ref() else {
                         continue;
                     };
+                    let Some(a) = by_path.get(call.path.as_str()) else {
+                        continue;
+                    };
+                    // The action's `inputs.*`: the calling step's `with:` as seen in this
+                    // context, then the action's defaults.
+                    let mut bound = x.with.clone();
+                    for (k, v) in &call.inputs {
+                        bound.entry(k.clone()).or_insert_with(|| v.clone());
+                    }
                     for inner in &a.steps {
-                        let run = inner.run.clone().unwrap_or_default();
+                        let run =
+                            substitute_inputs(inner.run.as_deref().unwrap_or_default(), &bound);
+                        let with = inner
+                            .with
+                            .iter()
+                            .map(|(k, v)| {
+                                let v = match v {
+                                    Json::String(s) => Json::String(substitute_inputs(s, &bound)),
+                                    other => other.clone(),
+                                };
+                                (k.clone(), v)
+                            })
+                            .collect();
                         steps.push(StepInContext {
                             file: a.path.clone(),
                             workflow: wf.path.clone(),
@@ -839,7 +856,7 @@ pub fn flatten(workflows: &[Workflow], actions: &[Action]) -> Pipeline {
                             step: view(inner),
                             commands: commands(&run),
                             run,
-                            with: inner.with.clone(),
+                            with,
                         });
                     }
                 }
