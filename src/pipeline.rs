@@ -759,13 +759,10 @@ pub struct StepView {
     pub id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uses: Option<UsesRef>,
     /// Lower-cased `owner/repo[/path]` of a remote action (`""` otherwise), and its
     /// `owner/repo`: set lookups instead of function calls in policies.
     pub action: String,
     pub action_repo: String,
-    pub with: Map<String, Json>,
     pub run: String,
     pub env: Map<String, Json>,
     pub continue_on_error: Json,
@@ -776,10 +773,8 @@ fn view(step: &Step) -> StepView {
         index: step.index,
         id: step.id.clone(),
         name: step.name.clone(),
-        uses: step.uses.clone(),
         action: action_name(step.uses.as_ref(), true),
         action_repo: action_name(step.uses.as_ref(), false),
-        with: step.with.clone(),
         run: step.run.clone().unwrap_or_default(),
         env: step.env.clone(),
         continue_on_error: step.continue_on_error.clone(),

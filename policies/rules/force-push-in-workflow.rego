@@ -35,7 +35,7 @@ findings contains f if {
 	some e in input.pipeline.steps
 	e.step.action_repo in push_actions
 	some key in ["force", "force_with_lease"]
-	lower(object.get(e.step.with, key, "false")) == "true"
+	lower(object.get(e.with, key, "false")) == "true"
 	f := {
 		"message": sprintf("`%s: true` force-pushes, rewriting history on the remote", [key]),
 		"file": e.file,
@@ -46,7 +46,7 @@ findings contains f if {
 findings contains f if {
 	some e in input.pipeline.steps
 	e.step.action_repo in push_actions
-	regex.match(`(^|\s)(--force|-f|--force-with-lease)(\s|$)`, object.get(e.step.with, "push_options", ""))
+	regex.match(`(^|\s)(--force|-f|--force-with-lease)(\s|$)`, object.get(e.with, "push_options", ""))
 	f := {
 		"message": "`push_options` force-pushes, rewriting history on the remote",
 		"file": e.file,
