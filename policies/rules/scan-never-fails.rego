@@ -24,6 +24,7 @@ findings contains f if {
 	not regex.match(sbom_format, object.get(e.with, "format", "table"))
 	not lower(object.get(e.with, "scan-type", "image")) == "sbom"
 	not e.step.env.TRIVY_EXIT_CODE
+	not report_checked_later(e)
 	f := {
 		"message": "trivy-action without `exit-code` exits 0 whatever it finds (its default), so the scan never fails",
 		"file": e.file,
@@ -98,4 +99,17 @@ findings contains f if {
 		"path": array.concat(e.path, ["run"]),
 		"match": pipeline.raw_line(e, c),
 	}
+}
+
+# The scanner writes a report that a later step of the same job reads (e.g. `grep -q
+# CRITICAL trivy-results.sarif && exit 1`): the gate may be there.
+report_checked_later(e) if {
+	out := trim_space(object.get(e.with, "output", ""))
+	out != ""
+	some later in input.pipeline.steps
+	later.workflow == e.workflow
+	later.job_id == e.job_id
+	later.ci == e.ci
+	later.step.index > e.step.index
+	contains(later.run, out)
 }

@@ -34,3 +34,10 @@ test_grype_cli if {
 	count(rule.findings) == 1 with input as repo("", {}, "grype app:1")
 	count(rule.findings) == 0 with input as repo("", {}, "grype app:1 --fail-on high")
 }
+
+test_report_checked_by_a_later_step_passes if {
+	count(rule.findings) == 0 with input as fx.single([
+		[trivy, {"image-ref": "app:1", "format": "sarif", "output": "trivy.sarif"}, ""],
+		["", {}, "grep -q CRITICAL trivy.sarif && exit 1"],
+	])
+}
