@@ -231,44 +231,103 @@ fn expand_steps(workflows: &mut [Workflow]) {
         let wf_env = wf.env.clone();
         for job in wf.jobs.iter_mut() {
             let contexts = job.contexts.clone();
-            for step in job.steps.iter_mut() {
-                step.expanded = contexts
-                    .iter()
-                    .map(|c| {
-                        let mut vars: BTreeMap<String, String> = BTreeMap::new();
-                        for env in [&wf_env, &job.env, &step.env] {
-                            for (k, v) in env {
-                                if let Json::String(v) = v {
-                                    let v = substitute(v, &c.inputs, &vars, false);
-                                    vars.insert(k.clone(), v);
-                                }
+            let mut per_step: Vec<Vec<Expanded>> = vec![Vec::new(); job.steps.len()];
+            for c in &contexts {
+                // What earlier steps of the job wrote to `$GITHUB_ENV` (by name) and
+                // `$GITHUB_OUTPUT` (as `steps.<id>.outputs.<name>`).
+                let mut learned_env: BTreeMap<String, String> = BTreeMap::new();
+                let mut outputs: BTreeMap<String, String> = BTreeMap::new();
+                for (si, step) in job.steps.iter().enumerate() {
+                    let mut vars: BTreeMap<String, String> = outputs.clone();
+                    for env in [&wf_env, &job.env] {
+                        for (k, v) in env {
+                            if let Json::String(v) = v {
+                                let v = substitute(v, &c.inputs, &vars, false);
+                                vars.insert(k.clone(), v);
                             }
                         }
-                        let with = step
-                            .with
-                            .iter()
-                            .map(|(k, v)| {
-                                let v = match v {
-                                    Json::String(s) => {
-                                        Json::String(substitute(s, &c.inputs, &vars, false))
-                                    }
-                                    other => other.clone(),
-                                };
-                                (k.clone(), v)
-                            })
-                            .collect();
-                        let run = step.run.as_ref().map(|r| expand_script(r, &c.inputs, vars));
-                        let commands = run.as_deref().map(commands).unwrap_or_default();
-                        Expanded {
-                            run,
-                            with,
-                            commands,
+                    }
+                    vars.extend(learned_env.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    for (k, v) in &step.env {
+                        if let Json::String(v) = v {
+                            let v = substitute(v, &c.inputs, &vars, false);
+                            vars.insert(k.clone(), v);
                         }
-                    })
-                    .collect();
+                    }
+                    let with = step
+                        .with
+                        .iter()
+                        .map(|(k, v)| {
+                            let v = match v {
+                                Json::String(s) => {
+                                    Json::String(substitute(s, &c.inputs, &vars, false))
+                                }
+                                other => other.clone(),
+                            };
+                            (k.clone(), v)
+                        })
+                        .collect();
+                    let run = step.run.as_ref().map(|r| expand_script(r, &c.inputs, vars));
+                    if let Some(r) = &run {
+                        for (file, name, value) in written_values(r) {
+                            if file == "GITHUB_ENV" {
+                                learned_env.insert(name, value);
+                            } else if let Some(id) = &step.id {
+                                outputs.insert(format!("steps.{id}.outputs.{name}"), value);
+                            }
+                        }
+                    }
+                    let commands = run.as_deref().map(commands).unwrap_or_default();
+                    per_step[si].push(Expanded {
+                        run,
+                        with,
+                        commands,
+                    });
+                }
+            }
+            for (step, expanded) in job.steps.iter_mut().zip(per_step) {
+                step.expanded = expanded;
             }
         }
     }
+}
+
+/// `echo "NAME=value" >> $GITHUB_ENV` / `$GITHUB_OUTPUT` lines of an expanded script:
+/// `(file, name, value)`. Values that are computed (`$(...)`) are skipped.
+fn written_values(script: &str) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for line in script.lines() {
+        let t = line.trim();
+        let Some(rest) = t.strip_prefix("echo ") else {
+            continue;
+        };
+        let Some((arg, target)) = rest.rsplit_once(">>") else {
+            continue;
+        };
+        let target = target.trim().trim_matches('"').trim_matches('\'');
+        let file = match target {
+            "$GITHUB_ENV" | "${GITHUB_ENV}" => "GITHUB_ENV",
+            "$GITHUB_OUTPUT" | "${GITHUB_OUTPUT}" => "GITHUB_OUTPUT",
+            _ => continue,
+        };
+        let arg = arg.trim();
+        let arg = arg
+            .strip_prefix('"')
+            .and_then(|a| a.strip_suffix('"'))
+            .or_else(|| arg.strip_prefix('\'').and_then(|a| a.strip_suffix('\'')))
+            .unwrap_or(arg);
+        let Some((name, value)) = arg.split_once('=') else {
+            continue;
+        };
+        let ok = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if ok && !value.contains("$(") && !value.contains('`') {
+            out.push((file.to_string(), name.to_string(), value.to_string()));
+        }
+    }
+    out
 }
 
 /// Expands a script line by line, learning `NAME=value` / `export NAME=value` assignments.
@@ -334,7 +393,12 @@ fn substitute(
                 return out;
             };
             let e = after[..end].trim();
-            match e.strip_prefix("env.").and_then(|n| vars.get(n)) {
+            let known = match e.strip_prefix("env.") {
+                Some(n) => vars.get(n),
+                None if e.starts_with("steps.") => vars.get(e),
+                None => None,
+            };
+            match known {
                 Some(v) => out.push_str(v),
                 None => out.push_str(&tail[..3 + end + 2]),
             }
@@ -707,6 +771,24 @@ mod tests {
         );
         assert_eq!(cs[0].tools, vec!["docker"]);
         assert_eq!(cs[1].tools, vec!["cd", "npm", "tee"]);
+    }
+
+    #[test]
+    fn values_written_to_github_env_and_output_are_read() {
+        let w = written_values(
+            "echo \"image=reg/app:latest\" >> $GITHUB_OUTPUT\necho TAG=v1 >> \"$GITHUB_ENV\"\necho \"x=$(date)\" >> $GITHUB_ENV",
+        );
+        assert_eq!(
+            w,
+            vec![
+                (
+                    "GITHUB_OUTPUT".into(),
+                    "image".into(),
+                    "reg/app:latest".into()
+                ),
+                ("GITHUB_ENV".into(), "TAG".into(), "v1".into()),
+            ]
+        );
     }
 
     #[test]

@@ -44,10 +44,15 @@ raw_line(e, c) := trim_space(split(e.step.run, "\n")[c.line])
 # `registry/repo:tag` → `registry/repo` (lower case, quotes dropped, any ECR login
 # output counted as one registry).
 image_name(ref) := name if {
-	r := regex.replace(trim(ref, "\"' "), `\$\{\{\s*steps\.[A-Za-z0-9_-]+\.outputs\.registry\s*\}\}`, "<registry>")
+	r0 := regex.replace(trim(ref, "\"' "), `\$\{\{\s*steps\.[A-Za-z0-9_-]+\.outputs\.registry\s*\}\}`, "<registry>")
+	r := shell_params(r0)
 	no_digest := split(r, "@")[0]
 	name := lower(strip_tag(no_digest))
 }
+
+# Shell parameter expansions (`${GITHUB_REF#refs/tags/}`) may contain `/` and `:`; they
+# are unknown values: `$V`.
+shell_params(r) := regex.replace(r, `\$\{[^{}]*\}`, "$$V")
 
 strip_tag(r) := r if not contains(last_segment(r), ":")
 
@@ -59,7 +64,7 @@ last_segment(r) := parts[count(parts) - 1] if parts := split(r, "/")
 
 # The tag of a reference (`latest` when none is given).
 image_tag(ref) := tag if {
-	r := split(trim(ref, "\"' "), "@")[0]
+	r := split(shell_params(trim(ref, "\"' ")), "@")[0]
 	seg := last_segment(r)
 	contains(seg, ":")
 	tag := substring(seg, indexof(seg, ":") + 1, -1)
