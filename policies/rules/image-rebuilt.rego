@@ -90,3 +90,17 @@ names(images) := concat(", ", [sprintf("`%s`", [i]) | some i in images])
 located(l, extra) := object.union({"file": l[0], "path": l[1]}, extra) if l[2] == null
 
 located(l, extra) := object.union({"file": l[0], "path": l[1], "match": l[2]}, extra) if l[2] != null
+
+# A job that deploys to an environment and builds the image it deploys: every environment
+# (every run of the job) gets its own build. Promotion jobs are `promotion-rebuilds`'; a
+# step already reported above is not reported twice.
+findings contains f if {
+	some b in pipeline.release_builds
+	job := pipeline.job_at[b.entry.workflow][b.entry.job_id]
+	job.environment.name
+	{"workflow": b.entry.workflow, "job": b.entry.job_id} in pipeline.deploying_jobs
+	not pipeline.promotion_role(b.entry)
+	l := loc({"file": b.entry.file, "path": b.at, "match": b.match})
+	not l in {x | some [x, _, _] in rebuilt}
+	f := located(l, {"message": sprintf("job `%s` builds the image in the job that deploys it to environment `%s`: each environment gets its own build instead of the tested one", [b.entry.job_id, job.environment.name])})
+}

@@ -25,3 +25,12 @@ test_different_images_pass if {
 test_image_names_from_inputs_are_unknown if {
 	count(rule.findings) == 0 with input as repo("ghcr.io/acme/${{ inputs.name }}", "ghcr.io/acme/${{ inputs.name }}")
 }
+
+test_build_in_a_deploy_job_with_environment_fires if {
+	deploy := fx.job("deploy", {"environment": {"name": "staging", "path": ["jobs", "deploy", "environment"]}})
+	fs := rule.findings with input as fx.repo({wf: [deploy]}, [
+		build("deploy", "ghcr.io/acme/api"),
+		fx.entry(wf, "deploy", 1, "", {}, "helm upgrade --install api chart --atomic"),
+	])
+	count(fs) == 1
+}
