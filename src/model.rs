@@ -41,6 +41,8 @@ pub struct Input {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<Json>,
     pub config: Json,
+    /// The pipeline model's flat views (see `docs/input.md`, "Pipeline model").
+    pub pipeline: crate::pipeline::Pipeline,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -69,6 +71,10 @@ pub struct Workflow {
     /// The whole document as JSON, for anything the typed fields do not cover.
     pub raw: Json,
     pub jobs: Vec<Job>,
+    /// Jobs of other workflows that call this one with a local `uses:` (pipeline model).
+    pub callers: Vec<JobRef>,
+    /// Events that start this workflow, directly or through a caller (pipeline model).
+    pub reached_by: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -102,6 +108,13 @@ pub struct Job {
     pub env: Map<String, Json>,
     pub outputs: Map<String, Json>,
     pub steps: Vec<Step>,
+    /// The local reusable workflow this job calls, with its `with:` (pipeline model).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calls: Option<crate::pipeline::Call>,
+    /// Each way this job runs: directly, or through a chain of callers (pipeline model).
+    pub contexts: Vec<crate::pipeline::Context>,
+    /// Union of the events of `contexts` (pipeline model).
+    pub triggers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -132,6 +145,20 @@ pub struct Step {
     #[serde(rename = "if", skip_serializing_if = "Option::is_none")]
     pub if_: Option<String>,
     pub continue_on_error: Json,
+    /// The local composite action this step runs, with its `with:` (pipeline model).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<crate::pipeline::ActionCall>,
+    /// `run` and `with` as seen in each of the job's `contexts` (same order); not
+    /// serialized: policies read it from `input.pipeline.steps`.
+    #[serde(skip)]
+    pub expanded: Vec<crate::pipeline::Expanded>,
+}
+
+/// A job of a workflow, named by file and id.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct JobRef {
+    pub workflow: String,
+    pub job: String,
 }
 
 /// A parsed `uses:` reference.
@@ -188,12 +215,15 @@ pub fn build_input(repo: &Repository) -> (Input, Vec<InputError>) {
         }
     }
     resolve_local_uses(&mut workflows, &mut actions);
+    crate::pipeline::build(&mut workflows, &actions);
+    let pipeline = crate::pipeline::flatten(&workflows, &actions);
     let input = Input {
         repository: repo.info.clone(),
         workflows,
         actions,
         settings: repo.settings.clone(),
         config: Json::Object(Map::new()),
+        pipeline,
     };
     (input, errors)
 }
@@ -333,6 +363,8 @@ impl Builder<'_> {
             env,
             raw: self.file.doc.to_json(),
             jobs,
+            callers: Vec::new(),
+            reached_by: Vec::new(),
         })
     }
 
@@ -520,6 +552,9 @@ impl Builder<'_> {
             env,
             outputs,
             steps,
+            calls: None,
+            contexts: Vec::new(),
+            triggers: Vec::new(),
         })
     }
 
@@ -582,6 +617,8 @@ impl Builder<'_> {
                 env: self.string_map(item.get("env"), "`env`"),
                 if_: self.opt_string(item.get("if"), "`if`"),
                 continue_on_error: self.continue_on_error(item.get("continue-on-error")),
+                action: None,
+                expanded: Vec::new(),
             };
             out.push(step);
         }

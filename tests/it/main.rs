@@ -2,6 +2,7 @@
 //! fixtures live under `testdata/`, one small repository per scenario.
 
 mod bad_input;
+mod catalog;
 mod cli;
 mod config;
 mod fixtures;

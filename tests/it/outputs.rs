@@ -394,7 +394,7 @@ fn github_annotations_use_the_severity_commands() {
         let title = props.split(",title=").nth(1).unwrap();
         assert!(!title.contains(':') && !title.contains(','), "{title}");
     }
-    assert!(text.ends_with("in 2 files of 1 repository\n"), "{text}");
+    assert!(text.ends_with("in 18 files of 1 repository\n"), "{text}");
 }
 
 #[test]

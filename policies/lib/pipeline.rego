@@ -1,0 +1,448 @@
+# The pipeline as policies see it: every step of every job in every call context
+# (`docs/input.md`, "Pipeline model"), classified as image builds, promotions, deploys and
+# scans, with image references normalised and tags classified. Everything here is a set or
+# an object computed once per evaluation; rules look things up in it.
+package shiplint.lib.pipeline
+
+import data.shiplint.lib.actions
+import data.shiplint.lib.steps
+import rego.v1
+
+# ---------------------------------------------------------------------------------------
+# Jobs and steps in context
+
+# job_at[workflow path][job id] = the job.
+job_at := {wf.path: {job.id: job | some job in wf.jobs} | some wf in input.workflows}
+
+workflow_at := {wf.path: wf | some wf in input.workflows}
+
+# Steps in context are `input.pipeline.steps` (built in Rust): one entry per (workflow,
+# job, context, step), composite-action steps included: {file, workflow, job_id, ci, path,
+# step (as written), run/with/commands (as seen in that context)}. Iterate it directly:
+# regorus copies a rule's value on every reference, so an alias like
+# `entries := input.pipeline.steps` makes each loop an order of magnitude slower.
+
+# The events reaching an entry's job in its context.
+triggers(e) := job_at[e.workflow][e.job_id].contexts[e.ci].triggers
+
+context(e) := job_at[e.workflow][e.job_id].contexts[e.ci]
+
+# Events after which what a job produces is released (everything except pull requests).
+pr_events := {"pull_request", "pull_request_target", "merge_group"}
+
+releasing(e) if {
+	some t in triggers(e)
+	not t in pr_events
+}
+
+# The raw script line a command starts on (for `match`).
+raw_line(e, c) := trim_space(split(e.step.run, "\n")[c.line])
+
+# ---------------------------------------------------------------------------------------
+# Images and tags
+
+# `registry/repo:tag` → `registry/repo` (lower case, quotes dropped, any ECR login
+# output counted as one registry).
+image_name(ref) := name if {
+	r0 := regex.replace(trim(ref, "\"' "), `\$\{\{\s*steps\.[A-Za-z0-9_-]+\.outputs\.registry\s*\}\}`, "<registry>")
+	r := shell_params(r0)
+	no_digest := split(r, "@")[0]
+	name := lower(strip_tag(no_digest))
+}
+
+# Shell parameter expansions (`${GITHUB_REF#refs/tags/}`) may contain `/` and `:`; they
+# are unknown values: `$V`.
+shell_params(r) := regex.replace(r, `\$\{[^{}]*\}`, "$$V")
+
+strip_tag(r) := r if not contains(last_segment(r), ":")
+
+strip_tag(r) := substring(r, 0, count(r) - count(last_segment(r)) + indexof(last_segment(r), ":")) if {
+	contains(last_segment(r), ":")
+}
+
+last_segment(r) := parts[count(parts) - 1] if parts := split(r, "/")
+
+# The tag of a reference (`latest` when none is given).
+image_tag(ref) := tag if {
+	r := split(shell_params(trim(ref, "\"' ")), "@")[0]
+	seg := last_segment(r)
+	contains(seg, ":")
+	tag := substring(seg, indexof(seg, ":") + 1, -1)
+}
+
+# No tag: `latest`, when the whole reference is written out (no variable or expression
+# that may carry a tag).
+image_tag(ref) := "latest" if {
+	r := split(trim(ref, "\"' "), "@")[0]
+	not contains(last_segment(r), ":")
+	not contains(ref, "@")
+	not contains(ref, "$")
+}
+
+# An image name is known when nothing in it is left to run time but expressions that
+# name the same registry in every workflow (secrets, vars, registry outputs).
+known_image(name) if {
+	name != ""
+	not regex.match(`\$[A-Za-z_{(]`, regex.replace(name, `\$\{\{[^}]*\}\}`, ""))
+	not contains(name, "matrix.")
+	not regex.match(`\$\{\{[^}]*(inputs\.|steps\.[a-z0-9_-]+\.outputs\.(?:image|name|repo|tags))`, name)
+}
+
+sha_pattern := `github\.sha|head\.sha|github\.event\.after|github\.event\.workflow_run\.head_sha|GITHUB_SHA|git\s+rev-parse|rev-parse|sha256:|type=sha|\bsha-|commit_sha|\.sha\b`
+
+mutable_expr := `github\.ref_name|github\.head_ref|github\.base_ref|GITHUB_REF_NAME|GITHUB_HEAD_REF|github\.run_number|github\.run_id|GITHUB_RUN_NUMBER|GITHUB_RUN_ID|github\.run_attempt`
+
+# `sha`, `mutable` (proven to name different images over time) or `unknown`.
+tag_kind(tag) := "sha" if regex.match(sha_pattern, tag)
+
+tag_kind(tag) := "mutable" if {
+	not regex.match(sha_pattern, tag)
+	literal_tag(tag)
+}
+
+tag_kind(tag) := "mutable" if {
+	not regex.match(sha_pattern, tag)
+	not literal_tag(tag)
+	regex.match(mutable_expr, tag)
+}
+
+tag_kind(tag) := "unknown" if {
+	not regex.match(sha_pattern, tag)
+	not literal_tag(tag)
+	not regex.match(mutable_expr, tag)
+}
+
+# A tag written out in the file (no variable, no expression): the same for every commit.
+literal_tag(tag) if {
+	tag != ""
+	not contains(tag, "$")
+	not contains(tag, "`")
+	not contains(tag, "{{")
+	regex.match(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`, tag)
+}
+
+# ---------------------------------------------------------------------------------------
+# Builds
+
+build_actions := {"docker/build-push-action"}
+
+build_command := `(^|[\s;&|(])(docker\s+(image\s+)?build\b|docker\s+buildx\s+(build|bake)\b|buildx\s+build\b|podman\s+build\b|buildah\s+(bud|build)\b|/kaniko/executor\b|kaniko\b.*--destination|ko\s+(build|publish|resolve|apply)\b|pack\s+build\b|jib(:build|:dockerBuild|\s)|jibDockerBuild|docker\s+compose\s+build\b|docker-compose\s+build\b)`
+
+# Build steps: {entry, image, tags (refs), pushed, at (finding location)}.
+builds contains b if {
+	some e in input.pipeline.steps
+	e.step.action_repo in build_actions
+	refs := [trim_space(t) | some t in regex.split(`[\n,]`, object.get(e.with, "tags", "")); trim_space(t) != ""]
+	b := {
+		"entry": e, "refs": refs, "pushed": count([1 | action_pushes(e.with)]) > 0,
+		"meta": object.get(e.with, "tags", ""),
+		"at": array.concat(e.path, ["uses"]), "match": null,
+	}
+}
+
+# `push: true`, or an expression (it pushes for some events, e.g. not for pull requests).
+action_pushes(w) if lower(object.get(w, "push", "false")) == "true"
+
+action_pushes(w) if contains(object.get(w, "push", ""), "${{")
+
+action_pushes(w) if contains(object.get(w, "outputs", ""), "type=registry")
+
+action_pushes(w) if contains(object.get(w, "outputs", ""), "push=true")
+
+# Programs that build images (a cheap set test before the regex).
+build_tools := {"docker", "podman", "buildah", "executor", "kaniko", "ko", "pack", "mvn", "mvnw", "gradle", "gradlew", "docker-compose", "buildx"}
+
+builds contains b if {
+	some e in input.pipeline.steps
+	some c in e.commands
+	some t in c.tools
+	t in build_tools
+	regex.match(build_command, c.text)
+	refs := build_refs(c.text)
+	b := {
+		"entry": e, "refs": refs, "pushed": count([1 | command_pushes(e, c.text, refs)]) > 0,
+		"meta": "",
+		"at": array.concat(e.path, ["run"]), "match": raw_line(e, c),
+	}
+}
+
+# `-t X`, `--tag X`, `--tag=X`, `--destination X`, `-Djib.to.image=X`, `-Dimage=X`.
+# An image reference token on a command line (expressions may contain spaces).
+ref_token := `("[^"]+"|'[^']+'|(?:\$\{\{[^}]*\}\}|[^\s"'])+)`
+
+build_refs(text) := [trim(m[2], "\"'") |
+	some m in regex.find_all_string_submatch_n(concat("", [`(^|\s)(?:-t|--tag|--destination|-d)[=\s]+`, ref_token]), text, -1)
+	m[2] != ""
+] if {
+	not regex.match(`jib|pack\s+build`, text)
+}
+
+build_refs(text) := [trim(m[1], "\"'") | some m in regex.find_all_string_submatch_n(concat("", [`-D(?:jib\.to\.)?image=`, ref_token]), text, -1)] if {
+	regex.match(`jib`, text)
+}
+
+build_refs(text) := [trim(m[1], "\"'") | some m in regex.find_all_string_submatch_n(concat("", [`pack\s+build\s+`, ref_token]), text, -1)] if {
+	regex.match(`pack\s+build`, text)
+}
+
+command_pushes(_, text, _) if regex.match(`--push\b|--destination|ko\s+(build|publish|resolve|apply)|pack\s+build.*--publish|jib:build|\bjib\b(.*)?$|type=registry|--output[= ](\S*)push=true`, text)
+
+command_pushes(e, text, refs) if {
+	not regex.match(`--push\b`, text)
+	some r in refs
+	[e.workflow, e.job_id, e.ci, image_name(r)] in pushes
+}
+
+# Images pushed by `docker|podman|buildah push` in a job context.
+pushes contains [e.workflow, e.job_id, e.ci, image_name(trim(m[2], "\"'"))] if {
+	some e in input.pipeline.steps
+	some c in e.commands
+	some t in c.tools
+	t in {"docker", "podman", "buildah"}
+	some m in regex.find_all_string_submatch_n(concat("", [`(docker|podman|buildah)\s+(?:image\s+)?push\s+(?:--\S+\s+)*`, ref_token]), c.text, -1)
+}
+
+# Pushed builds reached by a releasing event (not only by pull requests), outside
+# workflows that exist to test (integration / e2e test images are not releases).
+release_builds contains b if {
+	some b in builds
+	b.pushed
+	releasing(b.entry)
+	not test_workflow(b.entry.workflow)
+	not test_workflow(root_workflow(b.entry.workflow, context(b.entry)))
+}
+
+# Runs started by hand or on a timer: they build whatever commit they are given.
+manual_events := {"workflow_dispatch", "repository_dispatch", "schedule"}
+
+manual_only(ctx) if {
+	every t in ctx.triggers {
+		t in manual_events
+	}
+}
+
+test_workflow(path) if {
+	wf := workflow_at[path]
+	parts := split(path, "/")
+	regex.match(`(?i)(^|[^a-z])(test|tests|testing|integration|e2e)([^a-z]|$)`, concat(" ", [parts[count(parts) - 1], object.get(wf, "name", "")]))
+}
+
+# Jobs (workflow, job) that build and push an image in some releasing context.
+building_jobs contains {"workflow": b.entry.workflow, "job": b.entry.job_id} if {
+	some b in release_builds
+}
+
+# The images a build produces that are known (see known_image), with the metadata-action
+# step that names them when the tags come from `steps.<id>.outputs.tags`.
+built_images(b) := {image_name(r) | some r in b.refs; known_image(image_name(r))}
+
+# docker/metadata-action steps of a job context: {images, sha (has a type=sha tag)}.
+meta_steps contains m if {
+	some e in input.pipeline.steps
+	e.step.action_repo == "docker/metadata-action"
+	id := object.get(e.step, "id", "")
+	images := {lower(trim_space(i)) | some i in regex.split(`[\n,]`, object.get(e.with, "images", "")); trim_space(i) != ""; not contains(i, "=")}
+	m := {
+		"workflow": e.workflow, "job_id": e.job_id, "ci": e.ci, "id": id,
+		"images": images, "tags": object.get(e.with, "tags", ""),
+	}
+}
+
+# The metadata step a build's tags come from, if any.
+meta_of(b) := m if {
+	some m in meta_steps
+	m.workflow == b.entry.workflow
+	m.job_id == b.entry.job_id
+	m.ci == b.entry.ci
+	m.id != ""
+	contains(b.meta, sprintf("steps.%s.outputs", [m.id]))
+}
+
+# ---------------------------------------------------------------------------------------
+# Promotions, deploys, scans, tests
+
+promotion_actions := {"akhilerm/tag-push-action", "shrink/actions-docker-registry-tag"}
+
+# Jobs that retag an image they did not build: a registry-side copy, or `docker pull`
+# followed by `docker tag` (a build job that tags its own image is not a promotion).
+retag_command := `(^|[\s;&|(])(crane\s+(tag|copy|cp)\b|imagetools\s+create\b|skopeo\s+copy\b|aws\s+ecr\s+put-image\b|regctl\s+image\s+copy\b|oras\s+(copy|cp|tag)\b)`
+
+retagging_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
+	some e in input.pipeline.steps
+	some c in e.commands
+	some t in c.tools
+	t in {"crane", "docker", "skopeo", "aws", "regctl", "oras"}
+	regex.match(retag_command, c.text)
+}
+
+retagging_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
+	some e in input.pipeline.steps
+	e.step.action_repo in promotion_actions
+}
+
+deploy_tools := {"helm", "kubectl", "kustomize", "aws", "gcloud", "az", "argocd", "flux"}
+
+deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
+	some e in input.pipeline.steps
+	e.step.action_repo in steps.deploy_actions
+}
+
+deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
+	some e in input.pipeline.steps
+	some c in e.commands
+	some t in c.tools
+	t in deploy_tools
+	regex.match(steps.deploy_command, c.text)
+}
+
+scan_tools := {"trivy", "grype", "snyk", "docker", "brakeman", "semgrep", "checkov", "bundle"}
+
+scanning_steps contains {"workflow": e.workflow, "job": e.job_id} if {
+	some e in input.pipeline.steps
+	e.step.action in steps.scanner_actions
+}
+
+scanning_steps contains {"workflow": e.workflow, "job": e.job_id} if {
+	some e in input.pipeline.steps
+	e.step.action_repo in steps.scanner_actions
+}
+
+scanning_steps contains {"workflow": e.workflow, "job": e.job_id} if {
+	some e in input.pipeline.steps
+	some c in e.commands
+	some t in c.tools
+	t in scan_tools
+	regex.match(steps.scanner_command, c.text)
+}
+
+scanning_workflow_paths := {s.workflow | some s in scanning_steps}
+
+# Jobs that scan: a scanner step, or a call of a workflow that scans (local with scanner
+# steps, or any whose path says scan/security).
+scanning_jobs contains s if some s in scanning_steps
+
+scanning_jobs contains {"workflow": wf.path, "job": job.id} if {
+	some wf in input.workflows
+	some job in wf.jobs
+	job.calls.workflow in scanning_workflow_paths
+}
+
+scanning_jobs contains {"workflow": wf.path, "job": job.id} if {
+	some wf in input.workflows
+	some job in wf.jobs
+	regex.match(`(?i)(scan|secur|trivy|grype|snyk|codeql|vuln)`, job.uses.path)
+}
+
+test_tools := {"npm", "yarn", "pnpm", "npx", "pytest", "python", "python3", "tox", "nox", "go", "golangci-lint", "cargo", "rspec", "rails", "rake", "bundle", "rubocop", "mvn", "mvnw", "gradle", "gradlew", "make", "phpunit", "dotnet", "jest", "vitest", "mix", "flake8", "ruff", "mypy", "eslint", "poetry", "uv", "composer", "bun", "deno"}
+
+test_command := `(^|[\s;&|(/])(npm\s+(run\s+)?(test|lint|ci:test)|yarn\s+(run\s+)?(test|lint)|pnpm\s+(run\s+)?(test|lint)|npx\s+(jest|vitest|eslint|playwright)|pytest|python3?\s+-m\s+(pytest|unittest)|tox\b|nox\b|go\s+test|go\s+vet|golangci-lint|cargo\s+(test|clippy)|rspec|rails\s+test|rake\s+(test|spec)|rubocop|mvn\b.*\b(test|verify)\b|gradle\w*\b.*\b(test|check)\b|gradlew\b.*\b(test|check)\b|make\s+(test|check|lint)|phpunit|dotnet\s+test|jest\b|vitest\b|mix\s+test|flake8|ruff|mypy|eslint|bun\s+test|deno\s+test|composer\s+test|poetry\s+run\s+pytest|uv\s+run\s+pytest)`
+
+test_job_name := `(?i)(^|[^a-z])(test|tests|testing|lint|linting|check|checks|spec|specs|unit|qa|verify|ci|quality)([^a-z]|$)`
+
+testing_jobs contains {"workflow": wf.path, "job": job.id} if {
+	some wf in input.workflows
+	some job in wf.jobs
+	regex.match(test_job_name, concat(" ", [job.id, object.get(job, "name", "")]))
+}
+
+testing_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
+	some e in input.pipeline.steps
+	some c in e.commands
+	some t in c.tools
+	t in test_tools
+	regex.match(test_command, c.text)
+}
+
+testing_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
+	some e in input.pipeline.steps
+	name := lower(object.get(e.step, "name", ""))
+	regex.match(`(^|[^a-z])(test|tests|lint|check)([^a-z]|$)`, name)
+}
+
+# Production environment names (`input.config["prod-deploy-without-environment"]`).
+prod_names := {lower(n) | some n in object.get(object.get(input.config, "prod-deploy-without-environment", {}), "environments", ["prod", "production", "live", "prd"])}
+
+# ---------------------------------------------------------------------------------------
+# Call contexts
+
+# The workflow whose own trigger started a context (the outermost caller's, or itself).
+root_workflow(wf_path, ctx) := ctx.via[0].workflow if count(ctx.via) > 0
+
+root_workflow(wf_path, ctx) := wf_path if count(ctx.via) == 0
+
+# Called only from other repositories: callers, inputs and needs are unknown.
+external(ctx) if {
+	count(ctx.via) == 0
+	ctx.triggers == ["workflow_call"]
+}
+
+# Where a finding about a job's place in the pipeline points: the outermost caller job
+# when the job runs through callers (only the caller can add `needs:`), else the job; at
+# its `needs:` when it has one.
+chain_anchor(wf_path, job, ctx) := {"file": a.workflow, "path": anchor_path(job_at[a.workflow][a.job])} if {
+	count(ctx.via) > 0
+	a := ctx.via[0]
+}
+
+chain_anchor(wf_path, job, ctx) := {"file": wf_path, "path": anchor_path(job)} if count(ctx.via) == 0
+
+anchor_path(job) := array.concat(job.path, ["needs"]) if count(job.needs) > 0
+
+anchor_path(job) := job.path if count(job.needs) == 0
+
+# Workflows (by path) that build an image, and those whose call tree does.
+building_workflows contains b.workflow if {
+	some b in builds
+}
+
+calls_building(wf) if wf.path in building_workflows
+
+calls_building(wf) if {
+	some job in wf.jobs
+	job.calls.workflow in building_workflows
+}
+
+calls_building(wf) if {
+	some job in wf.jobs
+	inner := workflow_at[job.calls.workflow]
+	some j2 in inner.jobs
+	j2.calls.workflow in building_workflows
+}
+
+# Events of a context that start from tag pushes / releases only (the ref name is then a
+# version, not a branch).
+tag_release_only(wf_path, ctx) if {
+	root := workflow_at[root_workflow(wf_path, ctx)]
+	not root.triggers.pull_request
+	some t in ctx.triggers
+	t in {"push", "release"}
+	every t2 in ctx.triggers {
+		tag_or_release(root, t2)
+	}
+}
+
+tag_or_release(_, "release") := true
+
+tag_or_release(_, "workflow_dispatch") := true
+
+tag_or_release(root, "push") := true if {
+	root.triggers.push.tags
+	not root.triggers.push.branches
+}
+
+# Environment-like input names of a reusable workflow.
+env_input := `(?i)^(env|environment|environment[_-]name|stage|target|target[_-]env(ironment)?|deploy[_-]env(ironment)?|deployment[_-]environment)$`
+
+# A build step that runs in a job whose role is promotion: a promote workflow or job, a job
+# that also retags, or a deploy workflow called with an environment input.
+promotion_role(e) if regex.match(`(?i)promot`, concat(" ", [e.workflow, e.job_id, object.get(workflow_at[e.workflow], "name", "")]))
+
+promotion_role(e) if {"workflow": e.workflow, "job": e.job_id} in retagging_jobs
+
+promotion_role(e) if {
+	ctx := context(e)
+	count(ctx.via) > 0
+	some k, _ in ctx.inputs
+	regex.match(env_input, k)
+	regex.match(`(?i)deploy|release|rollout|promot`, e.workflow)
+}

@@ -1,0 +1,55 @@
+package shiplint.rules.force_push_in_workflow
+
+import data.shiplint.lib.pipeline
+import rego.v1
+
+metadata := {
+	"id": "force-push-in-workflow",
+	"title": "Workflow force-pushes to git",
+	"severity": "error",
+	"description": "A run step force-pushes (`git push --force`, `-f`, `--force-with-lease`, a `+refspec`), or a push action is configured with `force: true`. Rewriting a branch's history breaks the commit-SHA traceability that image promotion relies on.",
+	"remediation": "Push fast-forward only: rebase or merge before pushing, or open a pull request. Keep branch protection's \"no force pushes\" on for release branches, and give the workflow's token no bypass.",
+	"tags": ["security", "git", "traceability"],
+	"online": false,
+}
+
+# `git push` with a force flag or a `+src:dst` refspec, in one command.
+force_push := `(^|[\s;&|(])git\s+((-[cC]\s+\S+|--[a-z-]+=\S+)\s+)*push\b[^;&|]*?(\s(--force(-with-lease(=\S+)?)?|--force-if-includes|-[a-zA-Z]*f[a-zA-Z]*)(\s|$)|\s\+\S)`
+
+findings contains f if {
+	some e in input.pipeline.steps
+	some c in e.commands
+	contains(c.text, "push")
+	regex.match(force_push, c.text)
+	f := {
+		"message": "`git push` rewrites history on the remote (force push); commits that images were built and tagged from can disappear",
+		"file": e.file,
+		"path": array.concat(e.path, ["run"]),
+		"match": pipeline.raw_line(e, c),
+	}
+}
+
+push_actions := {"ad-m/github-push-action", "stefanzweifel/git-auto-commit-action"}
+
+findings contains f if {
+	some e in input.pipeline.steps
+	e.step.action_repo in push_actions
+	some key in ["force", "force_with_lease"]
+	lower(object.get(e.with, key, "false")) == "true"
+	f := {
+		"message": sprintf("`%s: true` force-pushes, rewriting history on the remote", [key]),
+		"file": e.file,
+		"path": array.concat(e.path, ["with", key]),
+	}
+}
+
+findings contains f if {
+	some e in input.pipeline.steps
+	e.step.action_repo in push_actions
+	regex.match(`(^|\s)(--force|-f|--force-with-lease)(\s|$)`, object.get(e.with, "push_options", ""))
+	f := {
+		"message": "`push_options` force-pushes, rewriting history on the remote",
+		"file": e.file,
+		"path": array.concat(e.path, ["with", "push_options"]),
+	}
+}

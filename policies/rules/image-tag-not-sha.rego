@@ -1,0 +1,74 @@
+package shiplint.rules.image_tag_not_sha
+
+import data.shiplint.lib.pipeline
+import rego.v1
+
+metadata := {
+	"id": "image-tag-not-sha",
+	"title": "Built image is not tagged with the commit SHA",
+	"severity": "error",
+	"description": "A pushed image gets no tag derived from the commit SHA (`github.sha`, the pull request head SHA, a workflow_call input every caller sets from one of those, `docker/metadata-action` `type=sha`): only tags proven mutable such as `latest`, a branch name or a run number.",
+	"remediation": "Tag every pushed image with the commit SHA (`:${{ github.sha }}`, or `type=sha,format=long` in docker/metadata-action) and refer to that tag downstream; add environment labels later by retagging.",
+	"tags": ["security", "supply-chain", "traceability"],
+	"online": false,
+}
+
+# Tag classifications of a build's plain references.
+kinds(b) := {pipeline.tag_kind(pipeline.image_tag(r)) | some r in b.refs}
+
+# Plain tags (not from docker/metadata-action), every one proven mutable, per node (a
+# step run in several contexts is one finding listing every tag).
+bad contains [loc, tag] if {
+	some b in pipeline.release_builds
+	not contains(b.meta, "steps.")
+	count(b.refs) > 0
+	every k in kinds(b) {
+		k == "mutable"
+	}
+	not version_ref_only(b)
+	loc := location(b)
+	some r in b.refs
+	tag := pipeline.image_tag(r)
+}
+
+findings contains f if {
+	some loc in {l | some [l, _] in bad}
+	tags := sort({t | some [l, t] in bad; l == loc})
+	f := object.union(loc, {
+		"message": sprintf("the image is pushed only with tags that name a different image over time (%s), none derived from the commit SHA", [concat(", ", [sprintf("`%s`", [t]) | some t in tags])]),
+	})
+}
+
+# docker/metadata-action without a SHA tag, whose tags are proven mutable.
+findings contains f if {
+	some b in pipeline.release_builds
+	m := pipeline.meta_of(b)
+	not regex.match(pipeline.sha_pattern, m.tags)
+	meta_mutable(m.tags)
+	f := {
+		"message": "docker/metadata-action produces no tag derived from the commit SHA (add `type=sha,format=long`), only branch, `latest` or run-number tags",
+		"file": b.entry.file,
+		"path": array.concat(b.entry.path, ["with", "tags"]),
+	}
+}
+
+location(b) := {"file": b.entry.file, "path": array.concat(b.entry.path, ["with", "tags"])} if b.match == null
+
+location(b) := {"file": b.entry.file, "path": b.at, "match": b.match} if b.match != null
+
+# The metadata-action default tags (no `tags:`) are branch / PR / tag names.
+meta_mutable(tags) if {
+	trim_space(tags) == ""
+}
+
+meta_mutable(tags) if {
+	trim_space(tags) != ""
+	not regex.match(`(?i)semver|pep440|event=tag|type=match|\$\{\{`, tags)
+}
+
+# `github.ref_name` on tag pushes / releases names a version: not proven mutable.
+version_ref_only(b) if {
+	some r in b.refs
+	regex.match(`github\.ref_name|GITHUB_REF_NAME`, r)
+	pipeline.tag_release_only(b.entry.workflow, pipeline.context(b.entry))
+}

@@ -1,0 +1,59 @@
+package shiplint.rules.prod_deploy_without_environment
+
+import data.shiplint.lib.pipeline
+import rego.v1
+
+metadata := {
+	"id": "prod-deploy-without-environment",
+	"title": "Production deploy without a GitHub environment",
+	"severity": "error",
+	"description": "A job deploys to production (its id or name, its workflow's name or file, or an environment-like input bound by its callers names a production environment: `prod`, `production`, `live` by default) but declares no `environment:`, so no required reviewers or branch restrictions can apply.",
+	"remediation": "Add `environment: production` (or `environment: ${{ inputs.environment }}` in a reusable workflow) to the deploying job, and configure required reviewers on that environment.",
+	"tags": ["security", "deploy", "approval"],
+	"online": false,
+}
+
+prod_pattern := sprintf(`(?i)(^|[^a-z])(%s)([^a-z]|$)`, [concat("|", sort(pipeline.prod_names))])
+
+# Evidence that a job, in one of its contexts, deploys to production.
+evidence(wfp, job, ctx) := (job_ev(job) | workflow_ev(wfp)) | (input_ev(ctx) | caller_ev(ctx))
+
+job_ev(job) := {sprintf("job `%s`", [job.id]) | regex.match(prod_pattern, concat(" ", [job.id, object.get(job, "name", "")]))}
+
+workflow_ev(wfp) := {sprintf("workflow `%s`", [wfp]) |
+	wf := pipeline.workflow_at[wfp]
+	regex.match(prod_pattern, concat(" ", [base(wfp), object.get(wf, "name", "")]))
+}
+
+input_ev(ctx) := {sprintf("input `%s: %s`", [k, v]) |
+	some k, v in ctx.inputs
+	regex.match(pipeline.env_input, k)
+	lower(trim_space(v)) in pipeline.prod_names
+}
+
+caller_ev(ctx) := {sprintf("caller job `%s`", [c.job]) |
+	some c in ctx.via
+	regex.match(prod_pattern, c.job)
+}
+
+base(p) := parts[count(parts) - 1] if parts := split(p, "/")
+
+offending contains [wf.path, job.id] if {
+	some wf in input.workflows
+	some job in wf.jobs
+	not job.environment
+	{"workflow": wf.path, "job": job.id} in pipeline.deploying_jobs
+	some ctx in job.contexts
+	count(evidence(wf.path, job, ctx)) > 0
+}
+
+findings contains f if {
+	some [wfp, jid] in offending
+	job := pipeline.job_at[wfp][jid]
+	ev := sort({x | some ctx in job.contexts; some x in evidence(wfp, job, ctx)})
+	f := {
+		"message": sprintf("job `%s` deploys to production (%s) but declares no `environment:`, so no required reviewers can approve it", [jid, concat(", ", ev)]),
+		"file": wfp,
+		"path": job.path,
+	}
+}

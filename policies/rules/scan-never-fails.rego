@@ -1,0 +1,115 @@
+package shiplint.rules.scan_never_fails
+
+import data.shiplint.lib.pipeline
+import rego.v1
+
+metadata := {
+	"id": "scan-never-fails",
+	"title": "Vulnerability scan can never fail",
+	"severity": "error",
+	"description": "A vulnerability scanner runs but is configured to exit 0 whatever it finds: Trivy without `exit-code: 1` (its default is 0) or with `--exit-code 0`, Grype (`anchore/scan-action`) with `fail-build: false`, the Grype CLI without `--fail-on`.",
+	"remediation": "Make the scanner fail on findings: `exit-code: \"1\"` for trivy-action, `--exit-code 1` for the Trivy CLI, `fail-build: true` with a `severity-cutoff` for anchore/scan-action, `--fail-on high` for the Grype CLI.",
+	"tags": ["security", "scanning", "gate"],
+	"online": false,
+}
+
+# Trivy output formats that produce an inventory, not a verdict.
+sbom_format := `(?i)^(cyclonedx|spdx|spdx-json|github|cosign-vuln)$`
+
+findings contains f if {
+	some e in input.pipeline.steps
+	e.step.action_repo == "aquasecurity/trivy-action"
+	not e.with["exit-code"]
+	not e.with["trivy-config"]
+	not regex.match(sbom_format, object.get(e.with, "format", "table"))
+	not lower(object.get(e.with, "scan-type", "image")) == "sbom"
+	not e.step.env.TRIVY_EXIT_CODE
+	not report_checked_later(e)
+	f := {
+		"message": "trivy-action without `exit-code` exits 0 whatever it finds (its default), so the scan never fails",
+		"file": e.file,
+		"path": array.concat(e.path, ["uses"]),
+	}
+}
+
+findings contains f if {
+	some e in input.pipeline.steps
+	e.step.action_repo == "aquasecurity/trivy-action"
+	trim(e.with["exit-code"], "\"' ") == "0"
+	f := {
+		"message": "trivy-action with `exit-code: 0` never fails, whatever it finds",
+		"file": e.file,
+		"path": array.concat(e.path, ["with", "exit-code"]),
+	}
+}
+
+findings contains f if {
+	some e in input.pipeline.steps
+	e.step.action_repo == "anchore/scan-action"
+	lower(trim(e.with["fail-build"], "\"' ")) == "false"
+	f := {
+		"message": "anchore/scan-action with `fail-build: false` never fails, whatever Grype finds",
+		"file": e.file,
+		"path": array.concat(e.path, ["with", "fail-build"]),
+	}
+}
+
+trivy_scan := `(^|[\s;&|(/])trivy\s+(image|fs|filesystem|repo|repository|config|k8s|rootfs|conf)\b`
+
+findings contains f if {
+	some e in input.pipeline.steps
+	some c in e.commands
+	contains(c.text, "trivy")
+	regex.match(trivy_scan, c.text)
+	not regex.match(`--exit-code[=\s]`, c.text)
+	not regex.match(`--format[=\s]+(cyclonedx|spdx|spdx-json|github|cosign-vuln)\b|-f\s+(cyclonedx|spdx|spdx-json|github|cosign-vuln)\b|--config[=\s]|TRIVY_EXIT_CODE`, c.text)
+	not e.step.env.TRIVY_EXIT_CODE
+	f := {
+		"message": "`trivy` without `--exit-code 1` exits 0 whatever it finds, so the scan never fails",
+		"file": e.file,
+		"path": array.concat(e.path, ["run"]),
+		"match": pipeline.raw_line(e, c),
+	}
+}
+
+findings contains f if {
+	some e in input.pipeline.steps
+	some c in e.commands
+	contains(c.text, "exit-code")
+	regex.match(`(^|[\s;&|(/])(trivy|grype)\s`, c.text)
+	regex.match(`--exit-code[=\s]+["']?0\b`, c.text)
+	f := {
+		"message": "`--exit-code 0` makes the scanner succeed whatever it finds",
+		"file": e.file,
+		"path": array.concat(e.path, ["run"]),
+		"match": pipeline.raw_line(e, c),
+	}
+}
+
+findings contains f if {
+	some e in input.pipeline.steps
+	some c in e.commands
+	contains(c.text, "grype")
+	regex.match(`(^|[\s;&|(/])grype\s+\S`, c.text)
+	not regex.match(`\s(--fail-on|-f)[=\s]`, c.text)
+	not regex.match(`grype\s+(db|version|completion|config)\b|--version`, c.text)
+	f := {
+		"message": "`grype` without `--fail-on <severity>` exits 0 whatever it finds, so the scan never fails",
+		"file": e.file,
+		"path": array.concat(e.path, ["run"]),
+		"match": pipeline.raw_line(e, c),
+	}
+}
+
+# The scanner writes a report that a later step of the same job reads (e.g. `grep -q
+# CRITICAL trivy-results.sarif && exit 1`): the gate may be there.
+report_checked_later(e) if {
+	out := trim_space(object.get(e.with, "output", ""))
+	out != ""
+	some later in input.pipeline.steps
+	later.workflow == e.workflow
+	later.job_id == e.job_id
+	later.ci == e.ci
+	later.step.index > e.step.index
+	contains(later.run, out)
+}
