@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::audit::{self, AuditOptions, AuditReport};
 use crate::cli::{
     AuditArgs, BaselineArgs, Cli, ColorChoice, Command, ExplainArgs, FailOn, Format, InputArgs,
-    RulesArgs, SetupArgs, TestPoliciesArgs,
+    MergeArgs, RulesArgs, SetupArgs, TestPoliciesArgs,
 };
 use crate::config::ConfigChoice;
 use crate::discover::DiscoverOptions;
@@ -34,6 +34,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Explain(args) => explain_command(args),
         Command::TestPolicies(args) => test_policies_command(args),
         Command::Baseline(args) => baseline_command(args),
+        Command::Merge(args) => merge_command(args),
     }
 }
 
@@ -140,7 +141,20 @@ fn audit_command(args: AuditArgs) -> u8 {
             }
         }
     }
-    let report = if remote.is_empty() {
+    let mut exit_override = None;
+    let report = if args.sweep.is_sweep() {
+        match crate::sweep::command::run(&policies, &args, opts.settings.clone()) {
+            Ok(mut outcome) => {
+                if let Some(baseline) = &opts.baseline {
+                    outcome.report.baseline_suppressed +=
+                        baseline.suppress(&mut outcome.report.findings);
+                }
+                exit_override = outcome.exit_override;
+                outcome.report
+            }
+            Err(code) => return code,
+        }
+    } else if remote.is_empty() {
         audit::audit_paths(&policies, &opts)
     } else {
         match audit_remote(&policies, &args, &remote, &opts) {
@@ -148,31 +162,88 @@ fn audit_command(args: AuditArgs) -> u8 {
             Err(code) => return code,
         }
     };
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let rendered = match args.format {
-        Format::Human => {
-            let color = use_color(args.color, std::io::stderr().is_terminal());
-            let config_errors = report::human::render_config_errors(&report, color);
-            eprint!("{config_errors}");
-            let errors = report::human::render_errors(&report);
-            if !errors.is_empty() {
-                eprint!("{errors}");
-            }
-            report::human::render(
-                &report,
-                HumanOptions {
-                    color: use_color(args.color, to_terminal),
-                    width: 100,
-                    show_ignored: args.show_ignored,
-                },
-            )
-        }
-        Format::Json => report::json::render(&report),
-    };
+    let rendered = render_report(
+        &report,
+        args.format,
+        args.color,
+        args.output.as_deref(),
+        args.show_ignored,
+        args.sweep.is_sweep(),
+    );
     if let Err(code) = write_output(args.output.as_deref(), &rendered) {
         return code;
     }
-    exit_code(&report, args.fail_on)
+    exit_override.unwrap_or_else(|| exit_code(&report, args.fail_on))
+}
+
+/// Renders a report in `format` (errors of the human format go to stderr). `org_table`:
+/// end the human output with the org summary table.
+fn render_report(
+    report: &AuditReport,
+    format: Format,
+    color: ColorChoice,
+    output: Option<&Path>,
+    show_ignored: bool,
+    org_table: bool,
+) -> String {
+    let to_terminal = output.is_none() && std::io::stdout().is_terminal();
+    match format {
+        Format::Human => {
+            let stderr_color = use_color(color, std::io::stderr().is_terminal());
+            let config_errors = report::human::render_config_errors(report, stderr_color);
+            eprint!("{config_errors}");
+            let errors = report::human::render_errors(report);
+            if !errors.is_empty() {
+                eprint!("{errors}");
+            }
+            let mut text = report::human::render(
+                report,
+                HumanOptions {
+                    color: use_color(color, to_terminal),
+                    width: 100,
+                    show_ignored,
+                },
+            );
+            if org_table {
+                text.push_str(&report::table::render(report));
+            }
+            text
+        }
+        Format::Json => report::json::render(report),
+        Format::Csv => report::csv::render(report),
+        Format::Html => report::html::render(report),
+    }
+}
+
+/// `shiplint merge FILE...`: JSON reports (shards of a sweep) combined into one.
+fn merge_command(args: MergeArgs) -> u8 {
+    let mut merged = AuditReport::default();
+    for path in &args.files {
+        let doc = std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+            .and_then(|doc| report::load::from_json(&doc));
+        match doc {
+            Ok(r) => report::load::combine(&mut merged, r),
+            Err(e) => {
+                eprintln!("error: {}: {e}", display(path));
+                return EXIT_ERROR;
+            }
+        }
+    }
+    report::load::sort(&mut merged);
+    let rendered = render_report(
+        &merged,
+        args.format,
+        ColorChoice::Auto,
+        args.output.as_deref(),
+        false,
+        true,
+    );
+    if let Err(code) = write_output(args.output.as_deref(), &rendered) {
+        return code;
+    }
+    exit_code(&merged, args.fail_on)
 }
 
 /// Audits `OWNER/NAME` repositories through the API (and any local paths given with them).
@@ -259,7 +330,7 @@ fn rules_command(args: RulesArgs) -> u8 {
             s.push('\n');
             s
         }
-        Format::Human => {
+        Format::Human | Format::Csv | Format::Html => {
             let width = policies
                 .rules()
                 .iter()

@@ -1,8 +1,12 @@
 //! Rendering an audit for people and machines. Every format renders the same
 //! [`AuditReport`](crate::audit::AuditReport); none of them changes what was found.
 
+pub mod csv;
+pub mod html;
 pub mod human;
 pub mod json;
+pub mod load;
+pub mod table;
 
 use crate::audit::AuditReport;
 use crate::finding::Severity;
