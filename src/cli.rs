@@ -168,6 +168,21 @@ impl SweepArgs {
     pub fn is_sweep(&self) -> bool {
         self.org.is_some() || self.repos_file.is_some()
     }
+
+    /// A sweep-only option given without `--org`/`--repos-file`.
+    pub fn misplaced(&self) -> Option<&'static str> {
+        if self.is_sweep() {
+            return None;
+        }
+        [
+            (self.shard.is_some(), "--shard"),
+            (self.resume.is_some(), "--resume"),
+            (self.include_archived, "--include-archived"),
+            (self.include_forks, "--include-forks"),
+        ]
+        .into_iter()
+        .find_map(|(given, flag)| given.then_some(flag))
+    }
 }
 
 #[derive(Debug, Args)]

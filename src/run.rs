@@ -116,6 +116,10 @@ fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
 }
 
 fn audit_command(args: AuditArgs) -> u8 {
+    if let Some(flag) = args.sweep.misplaced() {
+        eprintln!("error: {flag} needs --org ORG or --repos-file FILE");
+        return EXIT_ERROR;
+    }
     let policies = match load_policies_with(&args.setup.policy) {
         Ok(p) => p,
         Err(code) => return code,

@@ -658,3 +658,33 @@ fn csv_and_html_reports_of_a_sweep() {
     );
     assert!(lines.any(|l| l.starts_with("gen-org/repo-003,static-cloud-credentials,error,")));
 }
+
+#[test]
+fn sweep_options_need_a_sweep() {
+    let out = crate::shiplint(&["audit", "testdata/repos/exemplary", "--shard", "1/2"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--shard needs --org"),
+        "{}",
+        stderr(&out)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("repos.txt"), "not-a-repo\n").unwrap();
+    let out = crate::shiplint_in(dir.path(), &["audit", "--repos-file", "repos.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("line 1"), "{}", stderr(&out));
+    let out = crate::shiplint_in(
+        dir.path(),
+        &[
+            "audit",
+            "--org",
+            "acme",
+            "--shard",
+            "3/2",
+            "--github-url",
+            "http://127.0.0.1:9",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--shard `3/2`"), "{}", stderr(&out));
+}
