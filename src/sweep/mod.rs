@@ -337,3 +337,58 @@ pub fn matrix_rules(rows: &[RepoRow]) -> Vec<String> {
     rules.sort_by(|a, b| (b.1 .1, b.1 .0, a.0).cmp(&(a.1 .1, a.1 .0, b.0)));
     rules.into_iter().map(|(r, _)| r.to_string()).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::RepoSummary;
+    use crate::finding::{Finding, Location};
+
+    fn finding(repo: &str, rule: &str, severity: Severity) -> Finding {
+        Finding {
+            rule: rule.into(),
+            severity,
+            title: String::new(),
+            message: String::new(),
+            location: Location::Setting("branches/main".into()),
+            related: Vec::new(),
+            help: String::new(),
+            doc_url: String::new(),
+            repository: repo.into(),
+        }
+    }
+
+    fn repo(name: &str) -> RepoSummary {
+        RepoSummary {
+            display: name.into(),
+            files: 1,
+            settings_evaluated: true,
+            slug: Some(name.into()),
+        }
+    }
+
+    #[test]
+    fn matrix_rows_are_worst_first_and_failures_last() {
+        let mut report = AuditReport::default();
+        report.repos = vec![repo("a/clean"), repo("a/bad"), repo("a/meh")];
+        report.findings = vec![
+            finding("a/bad", "x", Severity::Error),
+            finding("a/bad", "x", Severity::Error),
+            finding("a/bad", "y", Severity::Warning),
+            finding("a/meh", "y", Severity::Warning),
+        ];
+        report.errors.push(failure(
+            "a/broken".into(),
+            &GithubError::Unreachable {
+                url: "u".into(),
+                reason: "r".into(),
+            },
+        ));
+        let rows = matrix(&report);
+        let names: Vec<&str> = rows.iter().map(|r| r.repository.as_str()).collect();
+        assert_eq!(names, ["a/bad", "a/meh", "a/clean", "a/broken"]);
+        assert_eq!(rows[0].rules["x"], (2, Severity::Error));
+        assert!(rows[3].failure.as_deref().unwrap().starts_with(UNREACHABLE));
+        assert_eq!(matrix_rules(&rows), ["x", "y"]);
+    }
+}
