@@ -369,8 +369,10 @@ mod tests {
 
     #[test]
     fn matrix_rows_are_worst_first_and_failures_last() {
-        let mut report = AuditReport::default();
-        report.repos = vec![repo("a/clean"), repo("a/bad"), repo("a/meh")];
+        let mut report = AuditReport {
+            repos: vec![repo("a/clean"), repo("a/bad"), repo("a/meh")],
+            ..AuditReport::default()
+        };
         report.findings = vec![
             finding("a/bad", "x", Severity::Error),
             finding("a/bad", "x", Severity::Error),
