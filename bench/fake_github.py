@@ -66,6 +66,7 @@ def main():
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
 
         def log_message(self, *a):
             pass
@@ -90,7 +91,8 @@ def main():
             path = url.path
             if path == "/_stats":
                 with lock:
-                    return self.reply(200, stats)
+                    snapshot = json.loads(json.dumps(stats))
+                return self.reply(200, snapshot)
             with lock:
                 stats["requests"] += 1
             time.sleep(args.latency_ms / 1000)

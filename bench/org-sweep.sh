@@ -29,7 +29,7 @@ for j in $JOBS; do
   end=$(date +%s.%N)
   after=$(curl -s "$url/_stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"])')
   repos=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["repositories"]))' "$work/out.json")
-  python3 - "$j" "$repos" "$start" "$end" "$before" "$after" "$(cat "$work/rss")" <<'PY'
+  python3 - "$j" "$repos" "$start" "$end" "$before" "$after" "$(tail -n 1 "$work/rss")" <<'PY'
 import sys
 j, repos, start, end, before, after, rss = sys.argv[1:]
 reqs = int(after) - int(before)
