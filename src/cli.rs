@@ -21,7 +21,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Audit repositories, folders of repositories, or single workflow files.
-    Audit(AuditArgs),
+    Audit(Box<AuditArgs>),
     /// List every rule: id, severity, whether it needs the GitHub API, title.
     Rules(RulesArgs),
     /// Print the Rego input document of each repository (what policies see), as JSON.
@@ -32,6 +32,8 @@ pub enum Command {
     TestPolicies(TestPoliciesArgs),
     /// Record today's findings so that `audit --baseline FILE` reports only new ones.
     Baseline(BaselineArgs),
+    /// Combine `--format json` reports (e.g. the shards of an org sweep) into one report.
+    Merge(MergeArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -46,6 +48,10 @@ pub enum Format {
     Github,
     /// A job summary: counts, a findings table and the pipeline graph (Mermaid).
     Markdown,
+    /// One row per finding, for spreadsheets.
+    Csv,
+    /// One self-contained HTML page: the compliance matrix and every finding.
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -138,6 +144,89 @@ pub struct AuditArgs {
     /// Report only findings that are not in this baseline (`shiplint baseline`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub sweep: SweepArgs,
+}
+
+/// Org-wide sweeps (docs/org-sweeps.md).
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Org sweeps")]
+pub struct SweepArgs {
+    /// Audit every repository of this GitHub organization (archived repositories and
+    /// forks are skipped unless included).
+    #[arg(long, value_name = "ORG", conflicts_with = "repos_file")]
+    pub org: Option<String>,
+
+    /// Audit the repositories listed in FILE (`owner/name` lines, `#` comments).
+    #[arg(long, value_name = "FILE")]
+    pub repos_file: Option<PathBuf>,
+
+    /// Include archived repositories of the organization.
+    #[arg(long)]
+    pub include_archived: bool,
+
+    /// Include forks of the organization.
+    #[arg(long)]
+    pub include_forks: bool,
+
+    /// Repositories fetched at once.
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 8)]
+    pub jobs: usize,
+
+    /// Audit only the K-th of N stable shards of the repositories (e.g. 2/4).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+
+    /// Resume file: repositories finished in it are not audited again; the sweep's state
+    /// is written back to it (also written, as shiplint-resume.json, when --no-wait stops).
+    #[arg(long, value_name = "FILE")]
+    pub resume: Option<PathBuf>,
+
+    /// No progress bar or sweep summary on standard error.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+impl SweepArgs {
+    /// Whether these arguments ask for an org sweep.
+    pub fn is_sweep(&self) -> bool {
+        self.org.is_some() || self.repos_file.is_some()
+    }
+
+    /// A sweep-only option given without `--org`/`--repos-file`.
+    pub fn misplaced(&self) -> Option<&'static str> {
+        if self.is_sweep() {
+            return None;
+        }
+        [
+            (self.shard.is_some(), "--shard"),
+            (self.resume.is_some(), "--resume"),
+            (self.include_archived, "--include-archived"),
+            (self.include_forks, "--include-forks"),
+        ]
+        .into_iter()
+        .find_map(|(given, flag)| given.then_some(flag))
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// `--format json` reports to combine.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 1 when a finding at or above this severity remains.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
 }
 
 /// Configuration, user policies and ignores: shared by `audit` and `baseline`.

@@ -21,4 +21,5 @@ pub mod run;
 pub mod settings;
 pub mod source;
 pub mod suppress;
+pub mod sweep;
 pub mod yaml;

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use crate::audit::{self, AuditOptions, AuditReport, SettingsSource};
 use crate::cli::{
     AuditArgs, BaselineArgs, Cli, ColorChoice, Command, ExplainArgs, FailOn, Format, InputArgs,
-    RulesArgs, SetupArgs, TestPoliciesArgs,
+    MergeArgs, RulesArgs, SetupArgs, TestPoliciesArgs,
 };
 use crate::config::ConfigChoice;
 use crate::discover::DiscoverOptions;
@@ -30,12 +30,13 @@ pub const EXIT_GITHUB: u8 = 3;
 
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
-        Command::Audit(args) => audit_command(args),
+        Command::Audit(args) => audit_command(*args),
         Command::Rules(args) => rules_command(args),
         Command::Input(args) => input_command(args),
         Command::Explain(args) => explain_command(args),
         Command::TestPolicies(args) => test_policies_command(args),
         Command::Baseline(args) => baseline_command(args),
+        Command::Merge(args) => merge_command(args),
     }
 }
 
@@ -118,6 +119,10 @@ fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
 }
 
 fn audit_command(args: AuditArgs) -> u8 {
+    if let Some(flag) = args.sweep.misplaced() {
+        eprintln!("error: {flag} needs --org ORG or --repos-file FILE");
+        return EXIT_ERROR;
+    }
     let policies = match load_policies_with(&args.setup.policy) {
         Ok(p) => p,
         Err(code) => return code,
@@ -151,7 +156,20 @@ fn audit_command(args: AuditArgs) -> u8 {
             }
         }
     }
-    let report = if remote.is_empty() {
+    let mut exit_override = None;
+    let report = if args.sweep.is_sweep() {
+        match crate::sweep::command::run(&policies, &args, opts.settings.clone()) {
+            Ok(mut outcome) => {
+                if let Some(baseline) = &opts.baseline {
+                    outcome.report.baseline_suppressed +=
+                        baseline.suppress(&mut outcome.report.findings);
+                }
+                exit_override = outcome.exit_override;
+                outcome.report
+            }
+            Err(code) => return code,
+        }
+    } else if remote.is_empty() {
         audit::audit_paths(&policies, &opts)
     } else {
         match audit_remote(&policies, &args, &remote, &opts) {
@@ -159,30 +177,16 @@ fn audit_command(args: AuditArgs) -> u8 {
             Err(code) => return code,
         }
     };
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let rendered = match args.format {
-        Format::Human => {
-            let color = use_color(args.color, std::io::stderr().is_terminal());
-            let config_errors = report::human::render_config_errors(&report, color);
-            eprint!("{config_errors}");
-            let errors = report::human::render_errors(&report);
-            if !errors.is_empty() {
-                eprint!("{errors}");
-            }
-            report::human::render(
-                &report,
-                HumanOptions {
-                    color: use_color(args.color, to_terminal),
-                    width: 100,
-                    show_ignored: args.show_ignored,
-                },
-            )
-        }
-        Format::Json => report::json::render(&report),
-        Format::Sarif => report::sarif::render(&report, policies.rules()),
-        Format::Github => report::github::render(&report),
-        Format::Markdown => report::markdown::render(&report, &policies, &opts),
-    };
+    let rendered = render_report(
+        &report,
+        &policies,
+        &opts,
+        args.format,
+        args.color,
+        args.output.as_deref(),
+        args.show_ignored,
+        args.sweep.is_sweep(),
+    );
     if let Err(code) = write_output(args.output.as_deref(), &rendered) {
         return code;
     }
@@ -194,7 +198,90 @@ fn audit_command(args: AuditArgs) -> u8 {
     if !online_errors.is_empty() {
         return EXIT_GITHUB;
     }
-    exit_code(&report, args.fail_on)
+    exit_override.unwrap_or_else(|| exit_code(&report, args.fail_on))
+}
+
+/// Renders a report in `format` (errors of the human format go to stderr). `org_table`:
+/// end the human output with the org summary table.
+#[allow(clippy::too_many_arguments)]
+fn render_report(
+    report: &AuditReport,
+    policies: &PolicySet,
+    opts: &AuditOptions,
+    format: Format,
+    color: ColorChoice,
+    output: Option<&Path>,
+    show_ignored: bool,
+    org_table: bool,
+) -> String {
+    let to_terminal = output.is_none() && std::io::stdout().is_terminal();
+    match format {
+        Format::Human => {
+            let stderr_color = use_color(color, std::io::stderr().is_terminal());
+            let config_errors = report::human::render_config_errors(report, stderr_color);
+            eprint!("{config_errors}");
+            let errors = report::human::render_errors(report);
+            if !errors.is_empty() {
+                eprint!("{errors}");
+            }
+            let mut text = report::human::render(
+                report,
+                HumanOptions {
+                    color: use_color(color, to_terminal),
+                    width: 100,
+                    show_ignored,
+                },
+            );
+            if org_table {
+                text.push_str(&report::table::render(report));
+            }
+            text
+        }
+        Format::Json => report::json::render(report),
+        Format::Sarif => report::sarif::render(report, policies.rules()),
+        Format::Github => report::github::render(report),
+        Format::Markdown => report::markdown::render(report, policies, opts),
+        Format::Csv => report::csv::render(report),
+        Format::Html => report::html::render(report),
+    }
+}
+
+/// `shiplint merge FILE...`: JSON reports (shards of a sweep) combined into one.
+fn merge_command(args: MergeArgs) -> u8 {
+    let mut merged = AuditReport::default();
+    for path in &args.files {
+        let doc = std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+            .and_then(|doc| report::load::from_json(&doc));
+        match doc {
+            Ok(r) => report::load::combine(&mut merged, r),
+            Err(e) => {
+                eprintln!("error: {}: {e}", display(path));
+                return EXIT_ERROR;
+            }
+        }
+    }
+    report::load::sort(&mut merged);
+    // SARIF lists the rules that can fire; the merged results carry no paths to graph.
+    let policies = match load_policies() {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let rendered = render_report(
+        &merged,
+        &policies,
+        &AuditOptions::default(),
+        args.format,
+        ColorChoice::Auto,
+        args.output.as_deref(),
+        false,
+        true,
+    );
+    if let Err(code) = write_output(args.output.as_deref(), &rendered) {
+        return code;
+    }
+    exit_code(&merged, args.fail_on)
 }
 
 /// Errors met while fetching the settings of local clones (`OWNER/NAME: why`).

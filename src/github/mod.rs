@@ -12,9 +12,12 @@
 //! [`cache`]).
 
 pub mod cache;
+pub mod org;
 pub mod settings;
 
 use std::fmt;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http_body_util::BodyExt;
@@ -101,6 +104,47 @@ pub struct ClientOptions {
     pub wait_for_reset: bool,
     /// The cache directory for conditional requests (`None`: no cache, `--no-cache`).
     pub cache_dir: Option<std::path::PathBuf>,
+    /// Request counters, shared by every client made from clones of these options.
+    pub stats: Arc<RequestStats>,
+}
+
+/// What the clients of one run used: requests sent, the rate limit left (last seen).
+#[derive(Debug)]
+pub struct RequestStats {
+    requests: AtomicU64,
+    remaining: AtomicI64,
+}
+
+impl Default for RequestStats {
+    fn default() -> Self {
+        RequestStats {
+            requests: AtomicU64::new(0),
+            remaining: AtomicI64::new(-1),
+        }
+    }
+}
+
+impl RequestStats {
+    /// Requests sent (every attempt counts).
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// `x-ratelimit-remaining` of the last answer that had it.
+    pub fn rate_remaining(&self) -> Option<u64> {
+        u64::try_from(self.remaining.load(Ordering::Relaxed)).ok()
+    }
+
+    fn record(&self, headers: &http::HeaderMap) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        if let Some(n) = headers
+            .get("x-ratelimit-remaining")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<i64>().ok())
+        {
+            self.remaining.store(n, Ordering::Relaxed);
+        }
+    }
 }
 
 impl ClientOptions {
@@ -114,6 +158,7 @@ impl ClientOptions {
             max_wait: Duration::from_secs(15 * 60),
             wait_for_reset: true,
             cache_dir: None,
+            stats: Arc::default(),
         }
     }
 }
@@ -286,7 +331,20 @@ impl Client {
 
     fn sleep(&self, d: Duration) {
         let d = d.min(self.opts.max_wait);
-        if !d.is_zero() {
+        if d >= Duration::from_secs(5) && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            // A visible countdown for long waits (rate-limit resets).
+            let end = std::time::Instant::now() + d;
+            while let Some(left) = end.checked_duration_since(std::time::Instant::now()) {
+                let s = left.as_secs();
+                eprint!(
+                    "\rshiplint: waiting for the GitHub API: {}:{:02} left ",
+                    s / 60,
+                    s % 60
+                );
+                std::thread::sleep(left.min(Duration::from_secs(1)));
+            }
+            eprintln!();
+        } else if !d.is_zero() {
             std::thread::sleep(d);
         }
     }
@@ -355,6 +413,7 @@ impl Client {
                     })
                 }
             };
+            self.opts.stats.record(&parts.headers);
             let response = Response {
                 status: parts.status.as_u16(),
                 path: path.to_string(),

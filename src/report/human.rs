@@ -281,6 +281,8 @@ pub fn render_errors(report: &AuditReport) -> String {
     for e in &report.errors {
         let where_ = match (&e.repository, &e.file) {
             (Some(r), Some(_)) if r != "." => format!("{r}/"),
+            // A repository that could not be audited at all (org sweeps).
+            (Some(r), None) if r != "." => format!("{r}: "),
             _ => String::new(),
         };
         out.push_str(&format!("error: {where_}{e}\n"));

@@ -17,7 +17,19 @@ struct Document<'a> {
     errors: Vec<JsonError<'a>>,
     /// Findings silenced by ignores (inline comments, config `ignore:`).
     ignored: Vec<JsonIgnored<'a>>,
+    /// Every audited repository (so that `shiplint merge` and `--resume` know them all,
+    /// including those without findings).
+    repositories: Vec<JsonRepository<'a>>,
     summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonRepository<'a> {
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slug: Option<&'a str>,
+    files: usize,
+    settings_evaluated: bool,
 }
 
 #[derive(Serialize)]
@@ -188,6 +200,16 @@ pub fn render(report: &AuditReport) -> String {
                 finding: finding(&i.finding),
                 reason: &i.reason,
                 ignored_by: &i.by,
+            })
+            .collect(),
+        repositories: report
+            .repos
+            .iter()
+            .map(|r| JsonRepository {
+                name: &r.display,
+                slug: r.slug.as_deref(),
+                files: r.files,
+                settings_evaluated: r.settings_evaluated,
             })
             .collect(),
         summary: Summary {

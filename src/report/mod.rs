@@ -1,11 +1,15 @@
 //! Rendering an audit for people and machines. Every format renders the same
 //! [`AuditReport`](crate::audit::AuditReport); none of them changes what was found.
 
+pub mod csv;
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
+pub mod load;
 pub mod markdown;
 pub mod sarif;
+pub mod table;
 
 use crate::audit::AuditReport;
 use crate::finding::Severity;

@@ -12,6 +12,7 @@ mod policies;
 mod rego;
 mod robustness;
 mod settings;
+mod sweep;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

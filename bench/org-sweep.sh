@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Org-sweep benchmark (docs/org-sweeps.md holds the last run): a fake GitHub
+# (bench/fake_github.py) serving a generated organization of REPOS repositories with
+# LATENCY_MS per request; `shiplint audit --org bench-org` with --jobs 1 and the default,
+# reporting wall time, requests per repository and peak memory (max RSS).
+#
+#   bench/org-sweep.sh                 # 500 repositories, 20 ms, release build
+#   REPOS=100 JOBS="1 8 16" bench/org-sweep.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPOS=${REPOS:-500}
+LATENCY_MS=${LATENCY_MS:-20}
+JOBS=${JOBS:-"1 8"}
+BIN=${BIN:-target/release/shiplint}
+[ -x "$BIN" ] || cargo build --release
+work=$(mktemp -d)
+trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+python3 bench/fake_github.py --repos "$REPOS" --latency-ms "$LATENCY_MS" > "$work/url" &
+server_pid=$!
+for _ in $(seq 50); do [ -s "$work/url" ] && break; sleep 0.1; done
+url=$(cat "$work/url")
+echo "| --jobs | repositories | wall time (s) | requests | requests / repository | peak RSS (MiB) |"
+echo "|---:|---:|---:|---:|---:|---:|"
+for j in $JOBS; do
+  before=$(curl -s "$url/_stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"])')
+  start=$(date +%s.%N)
+  GH_TOKEN=bench /usr/bin/time -f "%M" -o "$work/rss" \
+    "$BIN" audit --org bench-org --github-url "$url" --jobs "$j" -q -f json -o "$work/out.json" || true
+  end=$(date +%s.%N)
+  after=$(curl -s "$url/_stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"])')
+  repos=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["repositories"]))' "$work/out.json")
+  python3 - "$j" "$repos" "$start" "$end" "$before" "$after" "$(tail -n 1 "$work/rss")" <<'PY'
+import sys
+j, repos, start, end, before, after, rss = sys.argv[1:]
+reqs = int(after) - int(before)
+print(f"| {j} | {repos} | {float(end) - float(start):.2f} | {reqs} | {reqs / int(repos):.2f} | {int(rss) / 1024:.1f} |")
+PY
+done

@@ -1,0 +1,141 @@
+//! Which repositories an org sweep audits: the organization's listing
+//! (`GET /orgs/{org}/repos`, paginated), a `--repos-file`, and `--shard K/N`.
+
+use serde_json::Value as Json;
+
+use super::{Client, GithubError};
+use crate::source::github::RemoteSpec;
+
+/// One repository of an organization's listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgRepo {
+    pub spec: RemoteSpec,
+    pub archived: bool,
+    pub fork: bool,
+}
+
+/// At most this many pages of 100 repositories are listed (100,000 repositories).
+const MAX_PAGES: usize = 1000;
+
+/// Every repository of `org`, following `Link` pagination.
+pub fn list(client: &Client, org: &str) -> Result<Vec<OrgRepo>, GithubError> {
+    let items = client.get_list(&format!("/orgs/{org}/repos?type=all"), MAX_PAGES)?;
+    Ok(items.iter().filter_map(org_repo).collect())
+}
+
+fn org_repo(item: &Json) -> Option<OrgRepo> {
+    let full = item["full_name"].as_str()?;
+    Some(OrgRepo {
+        spec: RemoteSpec::parse(full)?,
+        archived: item["archived"].as_bool().unwrap_or(false),
+        fork: item["fork"].as_bool().unwrap_or(false),
+    })
+}
+
+/// `owner/name` lines; blank lines and `#` comments (whole-line or trailing) are skipped.
+/// A line that is not `owner/name` is an error naming its line number.
+pub fn parse_repos_file(text: &str) -> Result<Vec<RemoteSpec>, String> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        match RemoteSpec::parse(line) {
+            Some(spec) => {
+                if !out.contains(&spec) {
+                    out.push(spec);
+                }
+            }
+            None => return Err(format!("line {}: `{line}` is not OWNER/NAME", i + 1)),
+        }
+    }
+    Ok(out)
+}
+
+/// `--shard K/N`: the K-th (1-based) of N disjoint shards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    pub fn parse(s: &str) -> Result<Shard, String> {
+        let err = || format!("`{s}` is not K/N with 1 <= K <= N (e.g. 2/4)");
+        let (k, n) = s.split_once('/').ok_or_else(err)?;
+        let index: u32 = k.trim().parse().map_err(|_| err())?;
+        let count: u32 = n.trim().parse().map_err(|_| err())?;
+        if index == 0 || count == 0 || index > count {
+            return Err(err());
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// Whether `owner/name` belongs to this shard: a stable hash (FNV-1a, 64 bits) of the
+    /// lower-cased slug, so every runner of a matrix agrees whatever order it lists in.
+    pub fn contains(&self, slug: &str) -> bool {
+        shard_hash(slug) % u64::from(self.count) == u64::from(self.index - 1)
+    }
+}
+
+/// FNV-1a (64 bits) of the lower-cased `owner/name`.
+pub fn shard_hash(slug: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in slug.to_ascii_lowercase().bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repos_files() {
+        let specs =
+            parse_repos_file("# team\nacme/api\n\n  acme/web  # the site\nacme/api\n").unwrap();
+        assert_eq!(
+            specs.iter().map(RemoteSpec::slug).collect::<Vec<_>>(),
+            ["acme/api", "acme/web"]
+        );
+        assert_eq!(
+            parse_repos_file("acme/api\nnot a repo\n").unwrap_err(),
+            "line 2: `not a repo` is not OWNER/NAME"
+        );
+    }
+
+    #[test]
+    fn shards_partition_and_are_stable() {
+        assert!(Shard::parse("0/3").is_err() && Shard::parse("4/3").is_err());
+        assert!(Shard::parse("x").is_err());
+        let shards: Vec<Shard> = (1..=3).map(|k| Shard { index: k, count: 3 }).collect();
+        let mut sizes = [0; 3];
+        for i in 0..300 {
+            let slug = format!("acme/repo-{i}");
+            let owners: Vec<usize> = (0..3).filter(|&k| shards[k].contains(&slug)).collect();
+            assert_eq!(owners.len(), 1, "{slug}");
+            sizes[owners[0]] += 1;
+            assert!(shards[owners[0]].contains(&slug.to_uppercase()));
+        }
+        assert!(sizes.iter().all(|&n| n > 60), "{sizes:?}");
+        assert_eq!(shard_hash("acme/api"), shard_hash("ACME/Api"));
+    }
+
+    #[test]
+    fn listing_items() {
+        let body: Json =
+            serde_json::from_str(include_str!("../../testdata/github/org-repos-page1.json"))
+                .unwrap();
+        let repos: Vec<OrgRepo> = body
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(org_repo)
+            .collect();
+        assert!(!repos.is_empty());
+        assert_eq!(repos[0].spec.slug(), "octo-org/octo-repo");
+    }
+}

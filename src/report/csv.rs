@@ -1,0 +1,76 @@
+//! `--format csv`: one row per finding (RFC 4180 quoting), for spreadsheets. Repositories
+//! that could not be audited get one row with `rule` empty and the error as message.
+
+use crate::audit::AuditReport;
+use crate::finding::Location;
+
+pub const HEADER: &str = "repository,rule,severity,file,line,column,setting,message,title,doc_url";
+
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+pub fn render(report: &AuditReport) -> String {
+    let mut out = String::from(HEADER);
+    out.push_str("\r\n");
+    for f in &report.findings {
+        let (file, line, column, setting) = match &f.location {
+            Location::File(l) => (
+                l.file.as_str(),
+                l.line.to_string(),
+                l.column.to_string(),
+                "",
+            ),
+            Location::Setting(s) => ("", String::new(), String::new(), s.as_str()),
+        };
+        let row = [
+            f.repository.as_str(),
+            &f.rule,
+            f.severity.as_str(),
+            file,
+            &line,
+            &column,
+            setting,
+            &f.message,
+            &f.title,
+            &f.doc_url,
+        ];
+        out.push_str(&row.map(field).join(","));
+        out.push_str("\r\n");
+    }
+    for e in &report.errors {
+        let line = e.line.map(|l| l.to_string()).unwrap_or_default();
+        let column = e.column.map(|c| c.to_string()).unwrap_or_default();
+        let row = [
+            e.repository.as_deref().unwrap_or(""),
+            "",
+            "input-error",
+            e.file.as_deref().unwrap_or(""),
+            &line,
+            &column,
+            "",
+            &e.message,
+            "",
+            "",
+        ];
+        out.push_str(&row.map(field).join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting() {
+        assert_eq!(field("plain"), "plain");
+        assert_eq!(field("a, \"b\""), "\"a, \"\"b\"\"\"");
+        assert_eq!(render(&AuditReport::default()), format!("{HEADER}\r\n"));
+    }
+}

@@ -1,0 +1,187 @@
+//! Reading `--format json` documents back into an [`AuditReport`], for `shiplint merge`
+//! (shards of a sweep) and `audit --resume` (a sweep's finished repositories). What the
+//! JSON does not carry (file texts for snippets, byte spans) stays empty; every format
+//! renders such a report, the human one without snippets.
+
+use serde_json::Value as Json;
+
+use crate::audit::{AuditReport, RepoSummary};
+use crate::config::ConfigError;
+use crate::finding::{FileLocation, Finding, InputError, Location, Related, Severity};
+use crate::policy::PolicyError;
+use crate::suppress::Ignored;
+
+fn text(v: &Json, key: &str) -> String {
+    v[key].as_str().unwrap_or_default().to_string()
+}
+
+fn num(v: &Json, key: &str) -> Option<usize> {
+    v[key].as_u64().and_then(|n| usize::try_from(n).ok())
+}
+
+fn location(v: &Json) -> Result<Location, String> {
+    if let Some(s) = v["setting"].as_str() {
+        return Ok(Location::Setting(s.to_string()));
+    }
+    let file = v["file"]
+        .as_str()
+        .ok_or("a finding has neither `file` nor `setting`")?;
+    let line = num(v, "line").unwrap_or(1);
+    let column = num(v, "column").unwrap_or(1);
+    Ok(Location::File(FileLocation {
+        file: file.to_string(),
+        span: Default::default(),
+        line,
+        column,
+        end_line: num(v, "end_line").unwrap_or(line),
+        end_column: num(v, "end_column").unwrap_or(column),
+        line_text: String::new(),
+    }))
+}
+
+fn finding(v: &Json) -> Result<Finding, String> {
+    let severity: Severity = v["severity"]
+        .as_str()
+        .ok_or("a finding has no `severity`")?
+        .parse()?;
+    let rule = v["rule"].as_str().ok_or("a finding has no `rule`")?;
+    let related = v["related"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            Ok(Related {
+                location: location(r)?,
+                message: text(r, "message"),
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(Finding {
+        rule: rule.to_string(),
+        severity,
+        title: text(v, "title"),
+        message: text(v, "message"),
+        location: location(v)?,
+        related,
+        help: text(v, "help"),
+        doc_url: text(v, "doc_url"),
+        repository: text(v, "repository"),
+    })
+}
+
+/// One `--format json` document as a report.
+pub fn from_json(doc: &Json) -> Result<AuditReport, String> {
+    if doc["version"].as_u64() != Some(u64::from(super::json::FORMAT_VERSION)) {
+        return Err(format!(
+            "not a shiplint JSON report of version {} (`shiplint audit --format json`)",
+            super::json::FORMAT_VERSION
+        ));
+    }
+    let mut report = AuditReport::default();
+    for f in doc["findings"].as_array().into_iter().flatten() {
+        report.findings.push(finding(f)?);
+    }
+    for i in doc["ignored"].as_array().into_iter().flatten() {
+        report.ignored.push(Ignored {
+            finding: finding(i)?,
+            reason: text(i, "reason"),
+            by: text(i, "ignored_by"),
+        });
+    }
+    for e in doc["errors"].as_array().into_iter().flatten() {
+        match e["kind"].as_str() {
+            Some("policy") => report.policy_errors.push(PolicyError {
+                source: text(e, "file"),
+                message: text(e, "message"),
+            }),
+            Some("config") => report.config_errors.push(ConfigError::new(
+                &text(e, "file"),
+                std::sync::Arc::from(""),
+                Default::default(),
+                text(e, "message"),
+            )),
+            _ => report.errors.push(InputError {
+                file: e["file"].as_str().map(str::to_string),
+                line: num(e, "line"),
+                column: num(e, "column"),
+                message: text(e, "message"),
+                repository: e["repository"].as_str().map(str::to_string),
+            }),
+        }
+    }
+    for r in doc["repositories"].as_array().into_iter().flatten() {
+        report.repos.push(RepoSummary {
+            display: text(r, "name"),
+            files: num(r, "files").unwrap_or(0),
+            settings_evaluated: r["settings_evaluated"].as_bool().unwrap_or(false),
+            slug: r["slug"].as_str().map(str::to_string),
+        });
+    }
+    report.baseline_suppressed = num(&doc["summary"], "baseline_suppressed").unwrap_or(0);
+    Ok(report)
+}
+
+/// Puts a combined report in the order every report uses: findings by repository, file
+/// and position; repositories and errors by repository.
+pub fn sort(report: &mut AuditReport) {
+    report.findings.sort_by_key(Finding::sort_key);
+    report.ignored.sort_by_key(|i| i.finding.sort_key());
+    report.repos.sort_by(|a, b| a.display.cmp(&b.display));
+    report.errors.sort_by(|a, b| {
+        (&a.repository, &a.file, a.line, &a.message).cmp(&(
+            &b.repository,
+            &b.file,
+            b.line,
+            &b.message,
+        ))
+    });
+}
+
+/// Adds `other` to `report` (repositories already in `report` are not added twice).
+pub fn combine(report: &mut AuditReport, other: AuditReport) {
+    let known: std::collections::BTreeSet<String> =
+        report.repos.iter().map(|r| r.display.clone()).collect();
+    report.findings.extend(other.findings);
+    report.errors.extend(other.errors);
+    report.policy_errors.extend(other.policy_errors);
+    report.config_errors.extend(other.config_errors);
+    report.ignored.extend(other.ignored);
+    report.sources.extend(other.sources);
+    report.baseline_suppressed += other.baseline_suppressed;
+    report.repos.extend(
+        other
+            .repos
+            .into_iter()
+            .filter(|r| !known.contains(&r.display)),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_round_trips() {
+        let doc = serde_json::json!({
+            "version": 1,
+            "findings": [{"rule": "unpinned-action", "severity": "warning", "title": "T",
+                "message": "m", "repository": "acme/api", "file": ".github/workflows/ci.yml",
+                "line": 3, "column": 9, "end_line": 3, "end_column": 20, "related": [],
+                "help": "h", "doc_url": "u"},
+                {"rule": "branch-unprotected", "severity": "error", "title": "T",
+                "message": "m", "repository": "acme/api", "setting": "branches/main/protection",
+                "related": [], "help": "h", "doc_url": "u"}],
+            "errors": [{"repository": "acme/web", "message": "boom", "kind": "input"}],
+            "ignored": [],
+            "repositories": [{"name": "acme/api", "slug": "acme/api", "files": 1, "settings_evaluated": true}],
+            "summary": {"baseline_suppressed": 0}
+        });
+        let report = from_json(&doc).unwrap();
+        assert_eq!(report.findings.len(), 2);
+        assert_eq!(report.errors[0].repository.as_deref(), Some("acme/web"));
+        assert_eq!(report.repos[0].slug.as_deref(), Some("acme/api"));
+        let again: Json = serde_json::from_str(&crate::report::json::render(&report)).unwrap();
+        assert_eq!(again["findings"], doc["findings"]);
+        assert!(from_json(&serde_json::json!({"version": 99})).is_err());
+    }
+}
