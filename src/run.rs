@@ -177,17 +177,34 @@ fn audit_command(args: AuditArgs) -> u8 {
             Err(code) => return code,
         }
     };
-    let rendered = render_report(
-        &report,
-        &policies,
-        &opts,
-        args.format,
-        args.color,
-        args.output.as_deref(),
-        args.show_ignored,
-        args.sweep.is_sweep(),
-    );
-    if let Err(code) = write_output(args.output.as_deref(), &rendered) {
+    // SARIF to a file is split into files of at most 20 runs (GitHub's limit).
+    let written = match (args.format, args.output.as_deref()) {
+        (Format::Sarif, Some(path)) => {
+            let files = report::sarif::render_files(&report, policies.rules());
+            files.iter().enumerate().try_for_each(|(n, text)| {
+                let target = report::sarif::split_path(path, n);
+                write_output(Some(&target), text)?;
+                if files.len() > 1 {
+                    eprintln!("wrote {}", target.display());
+                }
+                Ok(())
+            })
+        }
+        _ => {
+            let rendered = render_report(
+                &report,
+                &policies,
+                &opts,
+                args.format,
+                args.color,
+                args.output.as_deref(),
+                args.show_ignored,
+                args.sweep.is_sweep(),
+            );
+            write_output(args.output.as_deref(), &rendered)
+        }
+    };
+    if let Err(code) = written {
         return code;
     }
     // Settings of local clones that the API would not give: reported, exit 3.

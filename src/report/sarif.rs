@@ -477,14 +477,6 @@ pub fn build(report: &AuditReport, rules: &[RuleMeta]) -> SarifOutput {
             notifications: shared.clone(),
         });
     }
-    if specs.len() > MAX_RUNS_PER_FILE {
-        warnings.push(format!(
-            "warning: SARIF: {} runs exceed GitHub's limit of {MAX_RUNS_PER_FILE} per file; \
-             only the first {MAX_RUNS_PER_FILE} are written (audit fewer repositories per file)",
-            specs.len()
-        ));
-        specs.truncate(MAX_RUNS_PER_FILE);
-    }
     let mut runs = Vec::with_capacity(specs.len());
     for mut spec in specs {
         if spec.findings.len() > MAX_RESULTS_PER_RUN {
@@ -534,16 +526,59 @@ pub fn build(report: &AuditReport, rules: &[RuleMeta]) -> SarifOutput {
     SarifOutput { log, warnings }
 }
 
-/// The SARIF document as pretty JSON (truncation warnings go to stderr).
+fn to_text(log: &Sarif) -> String {
+    let mut s = serde_json::to_string_pretty(log)
+        .unwrap_or_else(|e| format!("{{\"error\":\"cannot serialise SARIF: {e}\"}}"));
+    s.push('\n');
+    s
+}
+
+/// The SARIF document as pretty JSON, for standard output: one document, so runs beyond
+/// GitHub's limit of 20 per file are cut with a warning (`-o FILE` splits instead).
 pub fn render(report: &AuditReport, rules: &[RuleMeta]) -> String {
+    let mut out = build(report, rules);
+    for w in &out.warnings {
+        eprintln!("{w}");
+    }
+    if out.log.runs.len() > MAX_RUNS_PER_FILE {
+        eprintln!(
+            "warning: SARIF: {} runs exceed GitHub's limit of {MAX_RUNS_PER_FILE} per file; \
+             only the first {MAX_RUNS_PER_FILE} are written (use -o FILE to split them into files)",
+            out.log.runs.len()
+        );
+        out.log.runs.truncate(MAX_RUNS_PER_FILE);
+    }
+    to_text(&out.log)
+}
+
+/// The SARIF documents for `-o FILE`: one per 20 runs (GitHub's limit per file), so an org
+/// sweep of many repositories is uploaded as several files, none cut.
+pub fn render_files(report: &AuditReport, rules: &[RuleMeta]) -> Vec<String> {
     let out = build(report, rules);
     for w in &out.warnings {
         eprintln!("{w}");
     }
-    let mut s = serde_json::to_string_pretty(&out.log)
-        .unwrap_or_else(|e| format!("{{\"error\":\"cannot serialise SARIF: {e}\"}}"));
-    s.push('\n');
-    s
+    let Sarif { runs, .. } = out.log.clone();
+    runs.chunks(MAX_RUNS_PER_FILE)
+        .map(|chunk| {
+            let mut log = out.log.clone();
+            log.runs = chunk.to_vec();
+            to_text(&log)
+        })
+        .collect()
+}
+
+/// Where the `n`-th (0-based) SARIF file of a split report goes: the named file first, then
+/// `name.2.sarif`, `name.3.sarif`, … beside it.
+pub fn split_path(first: &std::path::Path, n: usize) -> std::path::PathBuf {
+    if n == 0 {
+        return first.to_path_buf();
+    }
+    let stem = first
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "shiplint".into());
+    first.with_file_name(format!("{stem}.{}.sarif", n + 1))
 }
 
 #[cfg(test)]
@@ -746,22 +781,39 @@ mod tests {
     }
 
     #[test]
-    fn runs_beyond_githubs_limit_are_cut_with_a_warning() {
-        let repos = (0..MAX_RUNS_PER_FILE + 2)
+    fn runs_beyond_githubs_limit_are_split_into_files_of_twenty() {
+        let repos = (0..2 * MAX_RUNS_PER_FILE + 3)
             .map(|i| repo(&format!("r{i:02}"), false))
             .collect();
         let report = AuditReport {
             repos,
             ..AuditReport::default()
         };
-        let out = build(&report, &[rule("wf-rule", false)]);
-        assert_eq!(out.log.runs.len(), MAX_RUNS_PER_FILE);
-        assert_eq!(out.warnings.len(), 1);
-        let doc = to_json(&out);
+        let rules = [rule("wf-rule", false)];
         assert_eq!(
-            doc["runs"][1]["automationDetails"]["id"],
-            "shiplint/workflows/r01/"
+            build(&report, &rules).log.runs.len(),
+            2 * MAX_RUNS_PER_FILE + 3
         );
+        let files = render_files(&report, &rules);
+        let runs: Vec<usize> = files
+            .iter()
+            .map(|f| {
+                let doc: serde_json::Value = serde_json::from_str(f).unwrap();
+                assert_schema_valid(&doc);
+                doc["runs"].as_array().unwrap().len()
+            })
+            .collect();
+        assert_eq!(runs, [MAX_RUNS_PER_FILE, MAX_RUNS_PER_FILE, 3]);
+        let last: serde_json::Value = serde_json::from_str(&files[2]).unwrap();
+        assert_eq!(
+            last["runs"][0]["automationDetails"]["id"],
+            "shiplint/workflows/r40/"
+        );
+        let doc: serde_json::Value = serde_json::from_str(&render(&report, &rules)).unwrap();
+        assert_eq!(doc["runs"].as_array().unwrap().len(), MAX_RUNS_PER_FILE);
+        let p = std::path::Path::new("out/org.sarif");
+        assert_eq!(split_path(p, 0), p);
+        assert_eq!(split_path(p, 2), std::path::Path::new("out/org.3.sarif"));
     }
 
     #[test]
