@@ -332,7 +332,7 @@ pub fn summary(report: &AuditReport) -> String {
     }
     if !report.settings_evaluated() {
         s.push_str(
-            "\n          repository-settings rules not evaluated (no settings: pass --settings FILE, or audit OWNER/NAME with a token)",
+            "\n          repository-settings rules not evaluated (no settings: pass --settings FILE, or set GH_TOKEN to read them from GitHub)",
         );
     }
     s
