@@ -55,47 +55,49 @@ fn invalid_yaml_is_reported_with_its_position() {
     good_file_still_audited(&doc);
 }
 
-#[test]
-fn a_workflow_that_is_a_list_is_rejected() {
-    let (doc, code, _) = audit_with("list.yml", b"- on: push\n- jobs: {}\n", &[]);
+/// The repository holds `good.yml` and `name`: exit 2, exactly one error, at `line:column`
+/// with `message`, and the good file still audited.
+fn rejected_at(name: &str, bytes: &[u8], (line, column): (u64, u64), message: &str) {
+    let (doc, code, _) = audit_with(name, bytes, &[]);
     assert_eq!(code, 2);
     let e = only_error(&doc);
+    assert_eq!(e["file"], format!(".github/workflows/{name}"));
     assert_eq!(
         (e["line"].as_u64(), e["column"].as_u64()),
-        (Some(1), Some(1))
+        (Some(line), Some(column))
     );
-    assert_eq!(
-        e["message"],
-        "a workflow must be a mapping, found a sequence"
-    );
+    assert_eq!(e["message"], message);
     good_file_still_audited(&doc);
+}
+
+#[test]
+fn a_workflow_that_is_a_list_is_rejected() {
+    rejected_at(
+        "list.yml",
+        b"- on: push\n- jobs: {}\n",
+        (1, 1),
+        "a workflow must be a mapping, found a sequence",
+    );
 }
 
 #[test]
 fn a_workflow_that_is_a_string_is_rejected() {
-    let (doc, code, _) = audit_with("string.yml", b"just some text\n", &[]);
-    assert_eq!(code, 2);
-    assert_eq!(
-        only_error(&doc)["message"],
-        "a workflow must be a mapping, found a string"
+    rejected_at(
+        "string.yml",
+        b"just some text\n",
+        (1, 1),
+        "a workflow must be a mapping, found a string",
     );
-    good_file_still_audited(&doc);
 }
 
 #[test]
 fn jobs_of_the_wrong_type_point_at_the_value() {
-    let (doc, code, _) = audit_with("jobs.yml", b"on: push\njobs: 3\n", &[]);
-    assert_eq!(code, 2);
-    let e = only_error(&doc);
-    assert_eq!(
-        (e["line"].as_u64(), e["column"].as_u64()),
-        (Some(2), Some(7))
+    rejected_at(
+        "jobs.yml",
+        b"on: push\njobs: 3\n",
+        (2, 7),
+        "`jobs` must be a mapping of job ids to jobs, found a number",
     );
-    assert_eq!(
-        e["message"],
-        "`jobs` must be a mapping of job ids to jobs, found a number"
-    );
-    good_file_still_audited(&doc);
 }
 
 #[test]
