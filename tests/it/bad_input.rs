@@ -11,10 +11,7 @@ const GOOD: &str = "on: push\npermissions: {}\njobs:\n  build:\n    runs-on: ubu
 
 /// A repository holding `good.yml` and one bad file; returns the JSON report and exit code.
 fn audit_with(bad_name: &str, bad: &[u8], extra: &[&str]) -> (serde_json::Value, i32, String) {
-    let tmp = tempfile::tempdir().unwrap();
-    let wf = tmp.path().join(".github/workflows");
-    fs::create_dir_all(&wf).unwrap();
-    fs::write(wf.join("good.yml"), GOOD).unwrap();
+    let (tmp, wf) = repo_with_good();
     fs::write(wf.join(bad_name), bad).unwrap();
     run(tmp.path(), extra)
 }
@@ -26,6 +23,24 @@ fn run(dir: &Path, extra: &[&str]) -> (serde_json::Value, i32, String) {
     let out = shiplint_in(dir, &args);
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
     (json(&out), out.status.code().unwrap_or(-1), stderr(&out))
+}
+
+/// A temporary repository holding `good.yml`; returns it and its workflows folder.
+fn repo_with_good() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let wf = tmp.path().join(".github/workflows");
+    fs::create_dir_all(&wf).unwrap();
+    fs::write(wf.join("good.yml"), GOOD).unwrap();
+    (tmp, wf)
+}
+
+/// Exactly one input error, whose message contains `text`.
+fn assert_error_mentions(doc: &serde_json::Value, text: &str) {
+    let message = only_error(doc)["message"].as_str().unwrap().to_string();
+    assert!(
+        message.contains(text),
+        "{message:?} does not mention {text:?}"
+    );
 }
 
 fn only_error(doc: &serde_json::Value) -> &serde_json::Value {
@@ -135,10 +150,7 @@ fn non_utf8_bytes_are_located() {
 fn an_empty_file_is_reported() {
     let (doc, code, _) = audit_with("empty.yml", b"", &[]);
     assert_eq!(code, 2);
-    assert!(only_error(&doc)["message"]
-        .as_str()
-        .unwrap()
-        .contains("empty"));
+    assert_error_mentions(&doc, "empty");
     good_file_still_audited(&doc);
 }
 
@@ -147,10 +159,7 @@ fn a_file_over_the_size_cap_is_skipped_unread() {
     let big = format!("on: push\n#{}\n", "x".repeat(4096));
     let (doc, code, _) = audit_with("big.yml", big.as_bytes(), &["--max-file-size", "1000"]);
     assert_eq!(code, 2);
-    assert!(only_error(&doc)["message"]
-        .as_str()
-        .unwrap()
-        .contains("size cap"));
+    assert_error_mentions(&doc, "size cap");
     good_file_still_audited(&doc);
 }
 
@@ -160,10 +169,7 @@ fn a_directory_without_workflows_is_an_error() {
     fs::create_dir_all(tmp.path().join("src")).unwrap();
     let (doc, code, _) = run(tmp.path(), &[]);
     assert_eq!(code, 2);
-    assert!(only_error(&doc)["message"]
-        .as_str()
-        .unwrap()
-        .contains("no GitHub Actions workflows"));
+    assert_error_mentions(&doc, "no GitHub Actions workflows");
 }
 
 #[test]
@@ -184,10 +190,7 @@ fn a_missing_path_is_an_error_and_other_paths_go_on() {
 #[cfg(unix)]
 #[test]
 fn a_symlink_loop_is_reported_not_followed() {
-    let tmp = tempfile::tempdir().unwrap();
-    let wf = tmp.path().join(".github/workflows");
-    fs::create_dir_all(&wf).unwrap();
-    fs::write(wf.join("good.yml"), GOOD).unwrap();
+    let (tmp, wf) = repo_with_good();
     std::os::unix::fs::symlink("b.yml", wf.join("a.yml")).unwrap();
     std::os::unix::fs::symlink("a.yml", wf.join("b.yml")).unwrap();
     let (doc, code, _) = run(tmp.path(), &[]);
@@ -205,26 +208,17 @@ fn a_symlink_loop_is_reported_not_followed() {
 fn a_symlink_out_of_the_repository_is_not_followed() {
     let outside = tempfile::tempdir().unwrap();
     fs::write(outside.path().join("secret.yml"), GOOD).unwrap();
-    let tmp = tempfile::tempdir().unwrap();
-    let wf = tmp.path().join(".github/workflows");
-    fs::create_dir_all(&wf).unwrap();
-    fs::write(wf.join("good.yml"), GOOD).unwrap();
+    let (tmp, wf) = repo_with_good();
     std::os::unix::fs::symlink(outside.path().join("secret.yml"), wf.join("escape.yml")).unwrap();
     let (doc, code, _) = run(tmp.path(), &[]);
     assert_eq!(code, 2);
-    assert!(only_error(&doc)["message"]
-        .as_str()
-        .unwrap()
-        .contains("outside the repository"));
+    assert_error_mentions(&doc, "outside the repository");
     good_file_still_audited(&doc);
 }
 
 #[test]
 fn human_errors_are_one_line_each_with_file_line_col() {
-    let tmp = tempfile::tempdir().unwrap();
-    let wf = tmp.path().join(".github/workflows");
-    fs::create_dir_all(&wf).unwrap();
-    fs::write(wf.join("good.yml"), GOOD).unwrap();
+    let (tmp, wf) = repo_with_good();
     fs::write(wf.join("jobs.yml"), "on: push\njobs: 3\n").unwrap();
     let out = shiplint_in(tmp.path(), &["audit"]);
     assert_eq!(out.status.code(), Some(2));
@@ -247,10 +241,7 @@ fn ten_thousand_levels_of_nesting_are_refused() {
     );
     let (doc, code, _) = audit_with("deep.yml", deep.as_bytes(), &[]);
     assert_eq!(code, 2);
-    assert!(only_error(&doc)["message"]
-        .as_str()
-        .unwrap()
-        .contains("nesting too deep"));
+    assert_error_mentions(&doc, "nesting too deep");
     good_file_still_audited(&doc);
 }
 
@@ -263,10 +254,7 @@ fn deeply_indented_mappings_are_refused() {
     }
     let (doc, code, _) = audit_with("indent.yml", deep.as_bytes(), &[]);
     assert_eq!(code, 2);
-    assert!(only_error(&doc)["message"]
-        .as_str()
-        .unwrap()
-        .contains("nesting too deep"));
+    assert_error_mentions(&doc, "nesting too deep");
     good_file_still_audited(&doc);
 }
 
@@ -281,19 +269,13 @@ fn a_billion_laughs_alias_bomb_fails_fast() {
     bomb.push_str("jobs: *a9\n");
     let (doc, code, _) = audit_with("bomb.yml", bomb.as_bytes(), &[]);
     assert_eq!(code, 2);
-    assert!(only_error(&doc)["message"]
-        .as_str()
-        .unwrap()
-        .contains("alias expansion too large"));
+    assert_error_mentions(&doc, "alias expansion too large");
     good_file_still_audited(&doc);
 }
 
 #[test]
 fn a_hundred_megabyte_file_is_skipped_without_being_read() {
-    let tmp = tempfile::tempdir().unwrap();
-    let wf = tmp.path().join(".github/workflows");
-    fs::create_dir_all(&wf).unwrap();
-    fs::write(wf.join("good.yml"), GOOD).unwrap();
+    let (tmp, wf) = repo_with_good();
     // A sparse file: 100 MB on paper, nothing on disk.
     let big = fs::File::create(wf.join("huge.yml")).unwrap();
     big.set_len(100 * 1024 * 1024).unwrap();
@@ -354,10 +336,7 @@ fn a_nul_byte_is_an_error_not_a_crash() {
 #[test]
 fn an_unreadable_file_is_reported_and_the_rest_audited() {
     use std::os::unix::fs::PermissionsExt;
-    let tmp = tempfile::tempdir().unwrap();
-    let wf = tmp.path().join(".github/workflows");
-    fs::create_dir_all(&wf).unwrap();
-    fs::write(wf.join("good.yml"), GOOD).unwrap();
+    let (tmp, wf) = repo_with_good();
     fs::write(wf.join("secret.yml"), GOOD).unwrap();
     fs::set_permissions(wf.join("secret.yml"), fs::Permissions::from_mode(0o000)).unwrap();
     let readable_anyway = fs::read(wf.join("secret.yml")).is_ok(); // root ignores modes

@@ -362,11 +362,7 @@ fn a_refused_token_exits_3_without_printing_it() {
 #[test]
 fn an_unreachable_api_exits_3() {
     // A port nobody listens on: bind, note it, close it.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = crate::closed_port();
     let client = Client::new(zero_wait(format!("http://127.0.0.1:{port}"))).unwrap();
     match client.get(REPO) {
         Err(GithubError::Unreachable { url, .. }) => assert!(url.contains(&port.to_string())),

@@ -60,3 +60,12 @@ pub fn json(o: &Output) -> serde_json::Value {
         )
     })
 }
+
+/// A loopback port nobody listens on (bound, noted, closed): an unreachable API.
+pub fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}

@@ -465,11 +465,7 @@ fn a_repos_file_names_the_repositories() {
 
 #[test]
 fn an_unreachable_api_exits_3() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = crate::closed_port();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("repos.txt"), "gen-org/a\ngen-org/b\n").unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_shiplint"))
