@@ -172,6 +172,11 @@ pub struct UsesRef {
     pub ref_: String,
     /// `sha`, `tag`, `branch`, `local` or `docker`.
     pub ref_kind: String,
+    /// Lower-cased `owner/repo[/path]` of a remote reference, else `""`: policies compare
+    /// names with `==` or `in` instead of calling a function per step.
+    pub action: String,
+    /// Lower-cased `owner/repo` of a remote reference (sub-path dropped), else `""`.
+    pub action_repo: String,
     /// For local references: the repo-relative file it names, when that file was loaded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved: Option<String>,
@@ -751,6 +756,8 @@ pub fn parse_uses(raw: &str) -> UsesRef {
         path: String::new(),
         ref_: String::new(),
         ref_kind: String::new(),
+        action: String::new(),
+        action_repo: String::new(),
         resolved: None,
     };
     if raw_trimmed.starts_with("./") || raw_trimmed.starts_with("../") {
@@ -793,6 +800,12 @@ pub fn parse_uses(raw: &str) -> UsesRef {
         "branch"
     }
     .into();
+    u.action_repo = format!("{}/{}", u.owner, u.repo).to_lowercase();
+    u.action = if u.path.is_empty() {
+        u.action_repo.clone()
+    } else {
+        format!("{}/{}", u.action_repo, u.path.to_lowercase())
+    };
     u
 }
 
@@ -827,5 +840,20 @@ mod tests {
         assert_eq!(u.ref_kind, "branch", "a short SHA is not a pin");
         let u = parse_uses("actions/checkout");
         assert_eq!((u.ref_.as_str(), u.ref_kind.as_str()), ("", "branch"));
+    }
+
+    #[test]
+    fn remote_references_carry_their_lower_cased_action_names() {
+        let u = parse_uses("GitHub/CodeQL-Action/Analyze@v3");
+        assert_eq!(
+            (u.action.as_str(), u.action_repo.as_str()),
+            ("github/codeql-action/analyze", "github/codeql-action")
+        );
+        let u = parse_uses("actions/checkout@v4");
+        assert_eq!((u.action.as_str(), u.action_repo.as_str()), ("actions/checkout", "actions/checkout"));
+        for local_or_image in ["./.github/actions/setup", "docker://alpine:3"] {
+            let u = parse_uses(local_or_image);
+            assert_eq!((u.action.as_str(), u.action_repo.as_str()), ("", ""), "{local_or_image}");
+        }
     }
 }

@@ -761,6 +761,48 @@ mod tests {
     }
 
     #[test]
+    fn the_index_lists_entries_by_program_and_by_action() {
+        let text = "on: push\njobs:\n  ci:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm ci && npm test\n      - uses: github/codeql-action/analyze@v3\n      - run: docker build -t x . && docker push x\n";
+        let file = crate::source::parse_file(
+            ".github/workflows/ci.yml",
+            crate::discover::FileKind::Workflow,
+            text.as_bytes().to_vec(),
+        )
+        .expect("valid workflow");
+        let repo = crate::source::Repository {
+            root: None,
+            display: "t".into(),
+            info: crate::model::RepositoryInfo {
+                owner: "o".into(),
+                name: "r".into(),
+                default_branch: None,
+                source: "local".into(),
+                visibility: None,
+            },
+            files: vec![file],
+            errors: Vec::new(),
+            settings: None,
+        };
+        let (input, errors) = crate::model::build_input(&repo);
+        assert!(errors.is_empty(), "{errors:?}");
+        let index = &input.pipeline.index;
+        assert_eq!(index.tools["npm"], vec![1], "one entry, however many npm commands");
+        assert_eq!(index.tools["docker"], vec![3]);
+        assert_eq!(index.actions["actions/checkout"], vec![0]);
+        // Both the action and its repository name the entry.
+        assert_eq!(index.actions["github/codeql-action/analyze"], vec![2]);
+        assert_eq!(index.actions["github/codeql-action"], vec![2]);
+        for (name, positions) in index.tools.iter().chain(&index.actions) {
+            for &i in positions {
+                let e = &input.pipeline.steps[i];
+                let runs = e.commands.iter().any(|c| c.tools.contains(name));
+                let uses = e.step.action == *name || e.step.action_repo == *name;
+                assert!(runs || uses, "{name} → {i}");
+            }
+        }
+    }
+
+    #[test]
     fn commands_join_continuations_and_name_their_tools() {
         let cs = commands("# build\nFOO=1 sudo docker build \\\n  -t x . && /usr/bin/docker push x\n\ncd app; npm test | tee log\n");
         assert_eq!(cs.len(), 2);
@@ -812,6 +854,46 @@ mod tests {
 pub struct Pipeline {
     /// One entry per step per job context, composite-action steps included.
     pub steps: Vec<StepInContext>,
+    /// Which entries of `steps` run a program or an action: a plain index, no judgement.
+    pub index: StepIndex,
+}
+
+/// Positions in `pipeline.steps` by the programs their commands run and by the action they
+/// use. Classification stays in Rego; the index only lets a rule visit the few entries
+/// that can match (`some i in object.get(input.pipeline.index.tools, "helm", [])`) instead
+/// of every step of the repository, which is what an interpreter pays for per iteration.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct StepIndex {
+    /// Program basename (as in `commands[].tools`) → entry positions, ascending.
+    pub tools: BTreeMap<String, Vec<usize>>,
+    /// `owner/repo` and `owner/repo/path` of the remote action → entry positions.
+    pub actions: BTreeMap<String, Vec<usize>>,
+}
+
+impl StepIndex {
+    fn build(steps: &[StepInContext]) -> StepIndex {
+        let mut index = StepIndex::default();
+        for (i, e) in steps.iter().enumerate() {
+            for c in &e.commands {
+                for t in &c.tools {
+                    let list = index.tools.entry(t.clone()).or_default();
+                    if list.last() != Some(&i) {
+                        list.push(i);
+                    }
+                }
+            }
+            for name in [&e.step.action_repo, &e.step.action] {
+                if name.is_empty() {
+                    continue;
+                }
+                let list = index.actions.entry(name.clone()).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        index
+    }
 }
 
 /// A step as it runs in one context of its job.
@@ -865,15 +947,9 @@ fn view(step: &Step) -> StepView {
 
 fn action_name(u: Option<&UsesRef>, with_path: bool) -> String {
     match u {
-        Some(u) if u.ref_kind != "local" && u.ref_kind != "docker" => {
-            let mut s = format!("{}/{}", u.owner, u.repo);
-            if with_path && !u.path.is_empty() {
-                s.push('/');
-                s.push_str(&u.path);
-            }
-            s.to_lowercase()
-        }
-        _ => String::new(),
+        Some(u) if with_path => u.action.clone(),
+        Some(u) => u.action_repo.clone(),
+        None => String::new(),
     }
 }
 
@@ -940,5 +1016,6 @@ pub fn flatten(workflows: &[Workflow], actions: &[Action]) -> Pipeline {
             }
         }
     }
-    Pipeline { steps }
+    let index = StepIndex::build(&steps);
+    Pipeline { steps, index }
 }

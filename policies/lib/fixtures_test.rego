@@ -26,7 +26,21 @@ entry(file, job_id, index, action, w, run) := {
 repo(workflows, entries) := {
 	"workflows": [{"path": p, "env": {}, "triggers": {}, "jobs": jobs} | some p, jobs in workflows],
 	"actions": [], "config": {},
-	"pipeline": {"steps": entries},
+	"pipeline": {"steps": entries, "index": index(entries)},
+}
+
+# `input.pipeline.index` as Rust builds it: entry positions by program and by action.
+index(entries) := {
+	"tools": {t: sort({i | some i, x in entries; some y in x.commands; t in y.tools}) |
+		some e in entries
+		some c in e.commands
+		some t in c.tools
+	},
+	"actions": {a: sort({i | some i, x in entries; a in {x.step.action, x.step.action_repo}}) |
+		some e in entries
+		some a in {e.step.action, e.step.action_repo}
+		a != ""
+	},
 }
 
 # One workflow with one job `j` whose steps are given as (action, with, run) triples.

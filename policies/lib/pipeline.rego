@@ -18,9 +18,27 @@ workflow_at := {wf.path: wf | some wf in input.workflows}
 
 # Steps in context are `input.pipeline.steps` (built in Rust): one entry per (workflow,
 # job, context, step), composite-action steps included: {file, workflow, job_id, ci, path,
-# step (as written), run/with/commands (as seen in that context)}. Iterate it directly:
-# regorus copies a rule's value on every reference, so an alias like
-# `entries := input.pipeline.steps` makes each loop an order of magnitude slower.
+# step (as written), run/with/commands (as seen in that context)}.
+#
+# Classification visits only the entries that can match: `input.pipeline.index` lists the
+# entry positions by program (`tools`) and by action (`actions`). An interpreter pays per
+# loop iteration, and most steps of a repository neither build, push, deploy nor scan.
+
+# The entries whose commands run one of `tools`, as [entry, command] pairs for the
+# commands that do.
+with_tools(tools) := [[e, c] |
+	some t in tools
+	some i in object.get(input.pipeline.index.tools, t, [])
+	e := input.pipeline.steps[i]
+	some c in e.commands
+	t in c.tools
+]
+
+# The entries that use one of `actions` (`owner/repo` or `owner/repo/path`).
+using(actions) := [input.pipeline.steps[i] |
+	some a in actions
+	some i in object.get(input.pipeline.index.actions, a, [])
+]
 
 # The events reaching an entry's job in its context.
 triggers(e) := job_at[e.workflow][e.job_id].contexts[e.ci].triggers
@@ -130,8 +148,7 @@ build_command := `(^|[\s;&|(])(docker\s+(image\s+)?build\b|docker\s+buildx\s+(bu
 
 # Build steps: {entry, image, tags (refs), pushed, at (finding location)}.
 builds contains b if {
-	some e in input.pipeline.steps
-	e.step.action_repo in build_actions
+	some e in using(build_actions)
 	refs := [trim_space(t) | some t in regex.split(`[\n,]`, object.get(e.with, "tags", "")); trim_space(t) != ""]
 	b := {
 		"entry": e, "refs": refs, "pushed": count([1 | action_pushes(e.with)]) > 0,
@@ -153,10 +170,7 @@ action_pushes(w) if contains(object.get(w, "outputs", ""), "push=true")
 build_tools := {"docker", "podman", "buildah", "executor", "kaniko", "ko", "pack", "mvn", "mvnw", "gradle", "gradlew", "docker-compose", "buildx"}
 
 builds contains b if {
-	some e in input.pipeline.steps
-	some c in e.commands
-	some t in c.tools
-	t in build_tools
+	some [e, c] in with_tools(build_tools)
 	regex.match(build_command, c.text)
 	refs := build_refs(c.text)
 	b := {
@@ -195,10 +209,7 @@ command_pushes(e, text, refs) if {
 
 # Images pushed by `docker|podman|buildah push` in a job context.
 pushes contains [e.workflow, e.job_id, e.ci, image_name(trim(m[2], "\"'"))] if {
-	some e in input.pipeline.steps
-	some c in e.commands
-	some t in c.tools
-	t in {"docker", "podman", "buildah"}
+	some [e, c] in with_tools({"docker", "podman", "buildah"})
 	some m in regex.find_all_string_submatch_n(concat("", [`(docker|podman|buildah)\s+(?:image\s+)?push\s+(?:--\S+\s+)*`, ref_token]), c.text, -1)
 }
 
@@ -238,8 +249,7 @@ built_images(b) := {image_name(r) | some r in b.refs; known_image(image_name(r))
 
 # docker/metadata-action steps of a job context: {images, sha (has a type=sha tag)}.
 meta_steps contains m if {
-	some e in input.pipeline.steps
-	e.step.action_repo == "docker/metadata-action"
+	some e in using({"docker/metadata-action"})
 	id := object.get(e.step, "id", "")
 	images := {lower(trim_space(i)) | some i in regex.split(`[\n,]`, object.get(e.with, "images", "")); trim_space(i) != ""; not contains(i, "=")}
 	m := {
@@ -268,51 +278,33 @@ promotion_actions := {"akhilerm/tag-push-action", "shrink/actions-docker-registr
 retag_command := `(^|[\s;&|(])(crane\s+(tag|copy|cp)\b|imagetools\s+create\b|skopeo\s+copy\b|aws\s+ecr\s+put-image\b|regctl\s+image\s+copy\b|oras\s+(copy|cp|tag)\b)`
 
 retagging_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
-	some e in input.pipeline.steps
-	some c in e.commands
-	some t in c.tools
-	t in {"crane", "docker", "skopeo", "aws", "regctl", "oras"}
+	some [e, c] in with_tools({"crane", "docker", "skopeo", "aws", "regctl", "oras"})
 	regex.match(retag_command, c.text)
 }
 
 retagging_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
-	some e in input.pipeline.steps
-	e.step.action_repo in promotion_actions
-}
-
-deploy_tools := {"helm", "kubectl", "kustomize", "aws", "gcloud", "az", "argocd", "flux"}
-
-deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
-	some e in input.pipeline.steps
-	e.step.action_repo in steps.deploy_actions
+	some e in using(promotion_actions)
 }
 
 deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
-	some e in input.pipeline.steps
-	some c in e.commands
-	some t in c.tools
-	t in deploy_tools
-	regex.match(steps.deploy_command, c.text)
+	some e in using(steps.deploy_actions)
 }
 
-scan_tools := {"trivy", "grype", "snyk", "docker", "brakeman", "semgrep", "checkov", "bundle"}
-
-scanning_steps contains {"workflow": e.workflow, "job": e.job_id} if {
-	some e in input.pipeline.steps
-	e.step.action in steps.scanner_actions
+deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
+	pattern := steps.deploy_command
+	some [e, c] in with_tools(steps.deploy_tools)
+	regex.match(pattern, c.text)
 }
 
+# (The action index holds both `owner/repo` and `owner/repo/path`: either may be listed.)
 scanning_steps contains {"workflow": e.workflow, "job": e.job_id} if {
-	some e in input.pipeline.steps
-	e.step.action_repo in steps.scanner_actions
+	some e in using(steps.scanner_actions)
 }
 
 scanning_steps contains {"workflow": e.workflow, "job": e.job_id} if {
-	some e in input.pipeline.steps
-	some c in e.commands
-	some t in c.tools
-	t in scan_tools
-	regex.match(steps.scanner_command, c.text)
+	pattern := steps.scanner_command
+	some [e, c] in with_tools(steps.scan_tools)
+	regex.match(pattern, c.text)
 }
 
 scanning_workflow_paths := {s.workflow | some s in scanning_steps}
@@ -322,41 +314,46 @@ scanning_workflow_paths := {s.workflow | some s in scanning_steps}
 scanning_jobs contains s if some s in scanning_steps
 
 scanning_jobs contains {"workflow": wf.path, "job": job.id} if {
+	paths := scanning_workflow_paths
 	some wf in input.workflows
 	some job in wf.jobs
-	job.calls.workflow in scanning_workflow_paths
+	job.calls.workflow in paths
 }
 
 scanning_jobs contains {"workflow": wf.path, "job": job.id} if {
 	some wf in input.workflows
 	some job in wf.jobs
-	regex.match(`(?i)(scan|secur|trivy|grype|snyk|codeql|vuln)`, job.uses.path)
+	job.uses.path
+	regex.match(`scan|secur|trivy|grype|snyk|codeql|vuln`, lower(job.uses.path))
 }
 
 test_tools := {"npm", "yarn", "pnpm", "npx", "pytest", "python", "python3", "tox", "nox", "go", "golangci-lint", "cargo", "rspec", "rails", "rake", "bundle", "rubocop", "mvn", "mvnw", "gradle", "gradlew", "make", "phpunit", "dotnet", "jest", "vitest", "mix", "flake8", "ruff", "mypy", "eslint", "poetry", "uv", "composer", "bun", "deno"}
 
 test_command := `(^|[\s;&|(/])(npm\s+(run\s+)?(test|lint|ci:test)|yarn\s+(run\s+)?(test|lint)|pnpm\s+(run\s+)?(test|lint)|npx\s+(jest|vitest|eslint|playwright)|pytest|python3?\s+-m\s+(pytest|unittest)|tox\b|nox\b|go\s+test|go\s+vet|golangci-lint|cargo\s+(test|clippy)|rspec|rails\s+test|rake\s+(test|spec)|rubocop|mvn\b.*\b(test|verify)\b|gradle\w*\b.*\b(test|check)\b|gradlew\b.*\b(test|check)\b|make\s+(test|check|lint)|phpunit|dotnet\s+test|jest\b|vitest\b|mix\s+test|flake8|ruff|mypy|eslint|bun\s+test|deno\s+test|composer\s+test|poetry\s+run\s+pytest|uv\s+run\s+pytest)`
 
-test_job_name := `(?i)(^|[^a-z])(test|tests|testing|lint|linting|check|checks|spec|specs|unit|qa|verify|ci|quality)([^a-z]|$)`
+# (Matched against lower-cased text: `(?i)` makes regorus' regexes several times slower.)
+test_job_name := `(^|[^a-z])(test|tests|testing|lint|linting|check|checks|spec|specs|unit|qa|verify|ci|quality)([^a-z]|$)`
 
+testing_jobs contains {"workflow": wf.path, "job": job.id} if {
+	pattern := test_job_name
+	some wf in input.workflows
+	some job in wf.jobs
+	regex.match(pattern, lower(concat(" ", [job.id, object.get(job, "name", "")])))
+}
+
+testing_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
+	pattern := test_command
+	some [e, c] in with_tools(test_tools)
+	regex.match(pattern, c.text)
+}
+
+# A step named for testing: one regex per job over its step names, a name per line.
 testing_jobs contains {"workflow": wf.path, "job": job.id} if {
 	some wf in input.workflows
 	some job in wf.jobs
-	regex.match(test_job_name, concat(" ", [job.id, object.get(job, "name", "")]))
-}
-
-testing_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
-	some e in input.pipeline.steps
-	some c in e.commands
-	some t in c.tools
-	t in test_tools
-	regex.match(test_command, c.text)
-}
-
-testing_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
-	some e in input.pipeline.steps
-	name := lower(object.get(e.step, "name", ""))
-	regex.match(`(^|[^a-z])(test|tests|lint|check)([^a-z]|$)`, name)
+	names := [step.name | some step in job.steps]
+	count(names) > 0
+	regex.match(`(?m)(^|[^a-z])(test|tests|lint|check)([^a-z]|$)`, lower(concat("\n", names)))
 }
 
 # Production environment names (`input.config["prod-deploy-without-environment"]`).

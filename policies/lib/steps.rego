@@ -3,21 +3,22 @@
 # teach shiplint its own scanners or deployers in one place.
 package shiplint.lib.steps
 
-import data.shiplint.lib.actions
 import rego.v1
 
-# Every step of the repository, with the file and job it belongs to.
-# Steps of local composite actions have `job_id == ""`.
-all_steps contains {"file": wf.path, "job_id": job.id, "job_path": job.path, "step": step} if {
-	some wf in input.workflows
-	some job in wf.jobs
-	some step in job.steps
-}
-
-all_steps contains {"file": a.path, "job_id": "", "job_path": [], "step": step} if {
-	some a in input.actions
-	some step in a.steps
-}
+# Every step of the repository as written, with the file and job it belongs to (an
+# array: a set would compare whole steps on every insertion). Steps of local composite
+# actions have `job_id == ""`.
+all_steps := array.concat(
+	[{"file": wf.path, "job_id": job.id, "job_path": job.path, "step": step} |
+		some wf in input.workflows
+		some job in wf.jobs
+		some step in job.steps
+	],
+	[{"file": a.path, "job_id": "", "job_path": [], "step": step} |
+		some a in input.actions
+		some step in a.steps
+	],
+)
 
 # A value is a secret when it is (or contains) a `${{ secrets.* }}` expression.
 secret_ref(v) if {
@@ -61,7 +62,10 @@ scanner_actions := {
 # Scanner invocations in shell scripts.
 scanner_command := `(^|[\s;&|(])(trivy\s+(image|fs|filesystem|repo|repository|config|k8s|sbom|rootfs|conf)\b|grype\s|snyk\s+(test|container|code|iac)\b|docker\s+scout\s+(cves|quickview|recommendations)\b|brakeman\b|semgrep(\s|$)|checkov(\s|$))`
 
-scanner_step(step) if actions.uses_any(step, scanner_actions)
+# (`uses.action` is `owner/repo[/path]`, `uses.action_repo` is `owner/repo`, lower case.)
+scanner_step(step) if step.uses.action in scanner_actions
+
+scanner_step(step) if step.uses.action_repo in scanner_actions
 
 scanner_step(step) if regex.match(scanner_command, step.run)
 
@@ -76,16 +80,30 @@ scanner_job(job) if {
 scanner_job(job) if job.uses.resolved in scanning_workflows
 
 scanner_job(job) if {
-	regex.match(`(?i)(scan|secur|trivy|grype|snyk|codeql|vuln)`, job.uses.path)
+	regex.match(`scan|secur|trivy|grype|snyk|codeql|vuln`, lower(job.uses.path))
 }
 
-# Paths of the workflows that run a scanner in one of their jobs (computed once).
-scanning_workflows contains wf.path if {
-	some wf in input.workflows
-	some job in wf.jobs
-	some step in job.steps
-	scanner_step(step)
+# Paths of the workflows that run a scanner in one of their own jobs (computed once).
+# Found through `input.pipeline.index`, which lists the steps by action and by program:
+# a loop over every step of the repository costs more than the few that can match.
+scanning_workflows := {e.workflow |
+	some name in scanner_actions
+	some i in object.get(input.pipeline.index.actions, name, [])
+	e := input.pipeline.steps[i]
+	e.file == e.workflow
+} | {e.workflow |
+	pattern := scanner_command
+	some t in scan_tools
+	some i in object.get(input.pipeline.index.tools, t, [])
+	e := input.pipeline.steps[i]
+	e.file == e.workflow
+	some c in e.commands
+	t in c.tools
+	regex.match(pattern, c.text)
 }
+
+# Programs that scanners run (a cheap test before `scanner_command`).
+scan_tools := {"trivy", "grype", "snyk", "docker", "brakeman", "semgrep", "checkov", "bundle"}
 
 deploy_actions := {
 	"azure/k8s-deploy",
@@ -99,9 +117,14 @@ deploy_actions := {
 
 deploy_command := `(^|[\s;&|(])(helm\s+(upgrade|install|rollback)\b|kubectl\s+(apply|set\s+image|rollout\s+restart|replace|create)\b|kustomize\s+edit\s+set\s+image|aws\s+ecs\s+(update-service|deploy)\b|aws\s+deploy\s+create-deployment|gcloud\s+run\s+deploy|gcloud\s+app\s+deploy|az\s+containerapp\s+(update|up|create)\b|az\s+webapp\s+(deploy|config\s+container)|argocd\s+app\s+(sync|set)\b|flux\s+reconcile\b)`
 
-deploy_step(step) if actions.uses_any(step, deploy_actions)
+deploy_step(step) if step.uses.action in deploy_actions
+
+deploy_step(step) if step.uses.action_repo in deploy_actions
 
 deploy_step(step) if regex.match(deploy_command, step.run)
+
+# Programs that deploy (a cheap test before `deploy_command`).
+deploy_tools := {"helm", "kubectl", "kustomize", "aws", "gcloud", "az", "argocd", "flux"}
 
 # A job deploys when it targets an environment or runs a deploy step.
 deploy_job(job) if job.environment.name

@@ -56,10 +56,7 @@ deploy_image_inputs := {
 }
 
 findings contains f if {
-	some e in input.pipeline.steps
-	some c in e.commands
-	some t in c.tools
-	t in {"helm", "kubectl", "kustomize", "gcloud", "az"}
+	some [e, c] in pipeline.with_tools({"helm", "kubectl", "kustomize", "gcloud", "az"})
 	some tag in deployed(c.text)
 	pipeline.tag_kind(tag) == "mutable"
 	f := {
@@ -71,7 +68,7 @@ findings contains f if {
 }
 
 findings contains f if {
-	some e in input.pipeline.steps
+	some e in pipeline.using(object.keys(deploy_image_inputs))
 	key := deploy_image_inputs[e.step.action_repo]
 	some ref in regex.split(`[\n,]`, object.get(e.with, key, ""))
 	trim_space(ref) != ""

@@ -15,18 +15,18 @@ metadata := {
 
 # Deploys of an image this pipeline builds (upstream, or in the same job), in a context
 # whose events release (not pull requests only; callers known).
-ungated contains [wf.path, job.id, ci] if {
-	some wf in input.workflows
-	some job in wf.jobs
-	{"workflow": wf.path, "job": job.id} in pipeline.deploying_jobs
+# (Visits the deploying jobs, a few per repository, rather than testing every job.)
+ungated contains [d.workflow, d.job, ci] if {
+	some d in pipeline.deploying_jobs
+	job := pipeline.job_at[d.workflow][d.job]
 	some ci, ctx in job.contexts
 	not pipeline.external(ctx)
 	some t in ctx.triggers
 	not t in pipeline.pr_events
-	builds_before(wf.path, job, ctx)
-	not scanned_before(wf.path, job, ctx)
+	builds_before(d.workflow, job, ctx)
+	not scanned_before(d.workflow, job, ctx)
 	not deploys_before(ctx)
-	not manual_redeploy(wf.path, ctx)
+	not manual_redeploy(d.workflow, ctx)
 }
 
 builds_before(wf_path, _, ctx) if {

@@ -17,8 +17,7 @@ metadata := {
 force_push := `(^|[\s;&|(])git\s+((-[cC]\s+\S+|--[a-z-]+=\S+)\s+)*push\b[^;&|]*?(\s(--force(-with-lease(=\S+)?)?|--force-if-includes|-[a-zA-Z]*f[a-zA-Z]*)(\s|$)|\s\+\S)`
 
 findings contains f if {
-	some e in input.pipeline.steps
-	some c in e.commands
+	some [e, c] in pipeline.with_tools({"git"})
 	contains(c.text, "push")
 	regex.match(force_push, c.text)
 	f := {
@@ -32,8 +31,7 @@ findings contains f if {
 push_actions := {"ad-m/github-push-action", "stefanzweifel/git-auto-commit-action"}
 
 findings contains f if {
-	some e in input.pipeline.steps
-	e.step.action_repo in push_actions
+	some e in pipeline.using(push_actions)
 	some key in ["force", "force_with_lease"]
 	lower(object.get(e.with, key, "false")) == "true"
 	f := {
@@ -44,8 +42,7 @@ findings contains f if {
 }
 
 findings contains f if {
-	some e in input.pipeline.steps
-	e.step.action_repo in push_actions
+	some e in pipeline.using(push_actions)
 	regex.match(`(^|\s)(--force|-f|--force-with-lease)(\s|$)`, object.get(e.with, "push_options", ""))
 	f := {
 		"message": "`push_options` force-pushes, rewriting history on the remote",

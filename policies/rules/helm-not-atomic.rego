@@ -16,9 +16,7 @@ metadata := {
 helm_release := `(^|[\s;&|(])helm\s+(upgrade|install)\b`
 
 findings contains f if {
-	some e in input.pipeline.steps
-	some c in e.commands
-	contains(c.text, "helm")
+	some [e, c] in pipeline.with_tools({"helm"})
 	regex.match(helm_release, c.text)
 	not regex.match(`\s--(atomic|rollback-on-failure)\b`, c.text)
 	not regex.match(`\s--dry-run\b|\s--help\b|helm\s+(upgrade|install)\s+--help`, c.text)

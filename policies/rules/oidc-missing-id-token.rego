@@ -1,6 +1,5 @@
 package shiplint.rules.oidc_missing_id_token
 
-import data.shiplint.lib.actions
 import rego.v1
 
 metadata := {
@@ -14,19 +13,23 @@ metadata := {
 }
 
 # The input that shows a step uses OIDC rather than keys.
+# (`uses.action_repo` is the lower-cased `owner/repo`; tested before the function is
+# called, because most steps use none of these actions.)
+oidc_actions := {"aws-actions/configure-aws-credentials", "google-github-actions/auth", "azure/login"}
+
 oidc_input(step) := "role-to-assume" if {
-	actions.uses(step, "aws-actions/configure-aws-credentials")
+	step.uses.action_repo == "aws-actions/configure-aws-credentials"
 	step.with["role-to-assume"]
 	not step.with["aws-access-key-id"]
 }
 
 oidc_input(step) := "workload_identity_provider" if {
-	actions.uses(step, "google-github-actions/auth")
+	step.uses.action_repo == "google-github-actions/auth"
 	step.with.workload_identity_provider
 }
 
 oidc_input(step) := "client-id" if {
-	actions.uses(step, "azure/login")
+	step.uses.action_repo == "azure/login"
 	step.with["client-id"]
 	not step.with.creds
 }
@@ -47,11 +50,13 @@ source_text(job) := "the workflow's `permissions:`" if job.permissions_source ==
 source_text(job) := "the default token permissions (no `permissions:` anywhere)" if job.permissions_source == "default"
 
 findings contains f if {
+	names := oidc_actions
 	some wf in input.workflows
 	some job in wf.jobs
+	some step in job.steps
+	step.uses.action_repo in names
 	not inherits_token(wf, job)
 	not grants(job.permissions)
-	some step in job.steps
 	key := oidc_input(step)
 	f := {
 		"message": sprintf("job `%s` requests an OIDC token (`%s`) but %s do not grant `id-token: write`", [job.id, key, source_text(job)]),
@@ -61,10 +66,12 @@ findings contains f if {
 }
 
 findings contains f if {
+	names := oidc_actions
 	some wf in input.workflows
 	some job in wf.jobs
-	inherits_token(wf, job)
 	some step in job.steps
+	step.uses.action_repo in names
+	inherits_token(wf, job)
 	key := oidc_input(step)
 	some caller_wf in input.workflows
 	some caller in caller_wf.jobs

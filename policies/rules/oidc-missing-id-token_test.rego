@@ -6,7 +6,7 @@ import rego.v1
 oidc_step := {
 	"index": 0,
 	"path": ["jobs", "deploy", "steps", 0],
-	"uses": {"raw": "aws-actions/configure-aws-credentials@v4", "owner": "aws-actions", "repo": "configure-aws-credentials", "path": "", "ref": "v4", "ref_kind": "tag"},
+	"uses": {"raw": "aws-actions/configure-aws-credentials@v4", "owner": "aws-actions", "repo": "configure-aws-credentials", "path": "", "ref": "v4", "ref_kind": "tag", "action": "aws-actions/configure-aws-credentials", "action_repo": "aws-actions/configure-aws-credentials"},
 	"with": {"role-to-assume": "arn:aws:iam::1:role/x"},
 	"env": {},
 	"continue_on_error": false,

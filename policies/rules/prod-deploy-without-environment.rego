@@ -38,13 +38,13 @@ caller_ev(ctx) := {sprintf("caller job `%s`", [c.job]) |
 
 base(p) := parts[count(parts) - 1] if parts := split(p, "/")
 
-offending contains [wf.path, job.id] if {
-	some wf in input.workflows
-	some job in wf.jobs
+# (Visits the deploying jobs, a few per repository, rather than testing every job.)
+offending contains [d.workflow, d.job] if {
+	some d in pipeline.deploying_jobs
+	job := pipeline.job_at[d.workflow][d.job]
 	not job.environment
-	{"workflow": wf.path, "job": job.id} in pipeline.deploying_jobs
 	some ctx in job.contexts
-	count(evidence(wf.path, job, ctx)) > 0
+	count(evidence(d.workflow, job, ctx)) > 0
 }
 
 findings contains f if {

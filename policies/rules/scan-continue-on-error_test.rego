@@ -3,9 +3,9 @@ package shiplint.rules.scan_continue_on_error_test
 import data.shiplint.rules.scan_continue_on_error as rule
 import rego.v1
 
-trivy := {"raw": "aquasecurity/trivy-action@v0", "owner": "aquasecurity", "repo": "trivy-action", "path": "", "ref": "v0", "ref_kind": "tag"}
+trivy := {"raw": "aquasecurity/trivy-action@v0", "owner": "aquasecurity", "repo": "trivy-action", "path": "", "ref": "v0", "ref_kind": "tag", "action": "aquasecurity/trivy-action", "action_repo": "aquasecurity/trivy-action"}
 
-slack := {"raw": "slackapi/slack-github-action@v1", "owner": "slackapi", "repo": "slack-github-action", "path": "", "ref": "v1", "ref_kind": "tag"}
+slack := {"raw": "slackapi/slack-github-action@v1", "owner": "slackapi", "repo": "slack-github-action", "path": "", "ref": "v1", "ref_kind": "tag", "action": "slackapi/slack-github-action", "action_repo": "slackapi/slack-github-action"}
 
 step(uses, run, coe) := {"index": 0, "path": ["jobs", "scan", "steps", 0], "uses": uses, "run": run, "with": {}, "env": {}, "continue_on_error": coe}
 

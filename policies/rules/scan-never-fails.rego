@@ -17,8 +17,7 @@ metadata := {
 sbom_format := `(?i)^(cyclonedx|spdx|spdx-json|github|cosign-vuln)$`
 
 findings contains f if {
-	some e in input.pipeline.steps
-	e.step.action_repo == "aquasecurity/trivy-action"
+	some e in pipeline.using({"aquasecurity/trivy-action"})
 	not e.with["exit-code"]
 	not e.with["trivy-config"]
 	not regex.match(sbom_format, object.get(e.with, "format", "table"))
@@ -33,8 +32,7 @@ findings contains f if {
 }
 
 findings contains f if {
-	some e in input.pipeline.steps
-	e.step.action_repo == "aquasecurity/trivy-action"
+	some e in pipeline.using({"aquasecurity/trivy-action"})
 	trim(e.with["exit-code"], "\"' ") == "0"
 	f := {
 		"message": "trivy-action with `exit-code: 0` never fails, whatever it finds",
@@ -44,8 +42,7 @@ findings contains f if {
 }
 
 findings contains f if {
-	some e in input.pipeline.steps
-	e.step.action_repo == "anchore/scan-action"
+	some e in pipeline.using({"anchore/scan-action"})
 	lower(trim(e.with["fail-build"], "\"' ")) == "false"
 	f := {
 		"message": "anchore/scan-action with `fail-build: false` never fails, whatever Grype finds",
@@ -57,8 +54,7 @@ findings contains f if {
 trivy_scan := `(^|[\s;&|(/])trivy\s+(image|fs|filesystem|repo|repository|config|k8s|rootfs|conf)\b`
 
 findings contains f if {
-	some e in input.pipeline.steps
-	some c in e.commands
+	some [e, c] in pipeline.with_tools({"trivy", "docker", "podman"})
 	contains(c.text, "trivy")
 	regex.match(trivy_scan, c.text)
 	not regex.match(`--exit-code[=\s]`, c.text)
@@ -73,8 +69,7 @@ findings contains f if {
 }
 
 findings contains f if {
-	some e in input.pipeline.steps
-	some c in e.commands
+	some [e, c] in pipeline.with_tools({"trivy", "grype", "docker", "podman"})
 	contains(c.text, "exit-code")
 	regex.match(`(^|[\s;&|(/])(trivy|grype)\s`, c.text)
 	regex.match(`--exit-code[=\s]+["']?0\b`, c.text)
@@ -87,8 +82,7 @@ findings contains f if {
 }
 
 findings contains f if {
-	some e in input.pipeline.steps
-	some c in e.commands
+	some [e, c] in pipeline.with_tools({"grype", "docker", "podman"})
 	contains(c.text, "grype")
 	regex.match(`(^|[\s;&|(/])grype\s+\S`, c.text)
 	not regex.match(`\s(--fail-on|-f)[=\s]`, c.text)

@@ -18,8 +18,7 @@ gate_levels := {"HIGH", "CRITICAL"}
 missing(list) := [l | some l in ["HIGH", "CRITICAL"]; not l in {upper(trim_space(s)) | some s in split(list, ",")}]
 
 findings contains f if {
-	some e in input.pipeline.steps
-	e.step.action_repo == "aquasecurity/trivy-action"
+	some e in pipeline.using({"aquasecurity/trivy-action"})
 	sev := e.with.severity
 	not contains(sev, "${{")
 	m := missing(sev)
@@ -32,8 +31,7 @@ findings contains f if {
 }
 
 findings contains f if {
-	some e in input.pipeline.steps
-	some c in e.commands
+	some [e, c] in pipeline.with_tools({"trivy", "docker", "podman"})
 	contains(c.text, "trivy")
 	regex.match(`(^|[\s;&|(/])trivy\s`, c.text)
 	some mt in regex.find_all_string_submatch_n(`\s(?:--severity|-s)[=\s]+["']?([A-Za-z,]+)`, c.text, -1)
@@ -48,8 +46,7 @@ findings contains f if {
 }
 
 findings contains f if {
-	some e in input.pipeline.steps
-	e.step.action_repo == "anchore/scan-action"
+	some e in pipeline.using({"anchore/scan-action"})
 	lower(trim_space(e.with["severity-cutoff"])) == "critical"
 	f := {
 		"message": "Grype `severity-cutoff: critical` lets HIGH vulnerabilities through",
@@ -59,8 +56,7 @@ findings contains f if {
 }
 
 findings contains f if {
-	some e in input.pipeline.steps
-	some c in e.commands
+	some [e, c] in pipeline.with_tools({"grype", "docker", "podman"})
 	contains(c.text, "grype")
 	regex.match(`(^|[\s;&|(/])grype\s.*\s(--fail-on|-f)[=\s]+["']?critical\b`, c.text)
 	f := {

@@ -1,6 +1,5 @@
 package shiplint.rules.static_cloud_credentials
 
-import data.shiplint.lib.actions
 import data.shiplint.lib.steps
 import rego.v1
 
@@ -31,9 +30,10 @@ where(s) := sprintf("step %d of the action", [s.step.index + 1]) if s.job_id == 
 
 # `with: aws-access-key-id: ${{ secrets.X }}` on any step.
 findings contains f if {
+	keys := aws_key_inputs
 	some s in steps.all_steps
 	some key, value in s.step.with
-	key in aws_key_inputs
+	key in keys
 	steps.static_value(value)
 	f := {
 		"message": sprintf("`%s` is a long-lived AWS key from %s (%s)", [key, steps.origin(value), where(s)]),
@@ -44,9 +44,10 @@ findings contains f if {
 
 # Keys in `env:` at workflow, job or step level.
 findings contains f if {
+	names := key_env_names
 	some wf in input.workflows
 	some name, value in wf.env
-	name in key_env_names
+	name in names
 	steps.static_value(value)
 	f := {
 		"message": sprintf("`%s` gives every job of the workflow a long-lived cloud key from %s", [name, steps.origin(value)]),
@@ -56,10 +57,11 @@ findings contains f if {
 }
 
 findings contains f if {
+	names := key_env_names
 	some wf in input.workflows
 	some job in wf.jobs
 	some name, value in job.env
-	name in key_env_names
+	name in names
 	steps.static_value(value)
 	f := {
 		"message": sprintf("`%s` gives job `%s` a long-lived cloud key from %s", [name, job.id, steps.origin(value)]),
@@ -69,9 +71,10 @@ findings contains f if {
 }
 
 findings contains f if {
+	names := key_env_names
 	some s in steps.all_steps
 	some name, value in s.step.env
-	name in key_env_names
+	name in names
 	steps.static_value(value)
 	f := {
 		"message": sprintf("`%s` gives %s a long-lived cloud key from %s", [name, where(s), steps.origin(value)]),
@@ -83,8 +86,11 @@ findings contains f if {
 # Keys written into the CLI's configuration or a key file activated in a script.
 key_commands := `aws\s+configure\s+set\s+(aws_access_key_id|aws_secret_access_key|aws_session_token)|gcloud\s+auth\s+activate-service-account[^\n]*--key-file`
 
+# (A substring test first: a regex per script costs more than the scripts that match.)
 findings contains f if {
 	some s in steps.all_steps
+	some word in ["configure", "activate-service-account"]
+	contains(s.step.run, word)
 	some command in regex.find_n(key_commands, s.step.run, -1)
 	f := {
 		"message": sprintf("`%s` configures a long-lived cloud key (%s)", [command, where(s)]),
@@ -102,9 +108,10 @@ login_key_inputs := {
 }
 
 findings contains f if {
+	inputs := login_key_inputs
 	some s in steps.all_steps
-	some action, key in login_key_inputs
-	actions.uses(s.step, action)
+	some action in {s.step.uses.action, s.step.uses.action_repo}
+	key := inputs[action]
 	value := s.step.with[key]
 	trim_space(value) != ""
 	f := {
@@ -119,7 +126,7 @@ cloud_registry := `\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com|(^|\.)gcr\.io|-docker\
 
 findings contains f if {
 	some s in steps.all_steps
-	actions.uses(s.step, "docker/login-action")
+	s.step.uses.action_repo == "docker/login-action"
 	regex.match(cloud_registry, s.step.with.registry)
 	steps.static_value(s.step.with.password)
 	f := {

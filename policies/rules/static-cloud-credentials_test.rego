@@ -13,7 +13,7 @@ step(uses, inputs, env, run) := {
 	"continue_on_error": false,
 }
 
-aws := {"raw": "aws-actions/configure-aws-credentials@v4", "owner": "aws-actions", "repo": "configure-aws-credentials", "path": "", "ref": "v4", "ref_kind": "tag"}
+aws := {"raw": "aws-actions/configure-aws-credentials@v4", "owner": "aws-actions", "repo": "configure-aws-credentials", "path": "", "ref": "v4", "ref_kind": "tag", "action": "aws-actions/configure-aws-credentials", "action_repo": "aws-actions/configure-aws-credentials"}
 
 repo(s) := {"workflows": [{
 	"path": ".github/workflows/deploy.yml",

@@ -3,7 +3,7 @@ package shiplint.rules.unpinned_action_test
 import data.shiplint.rules.unpinned_action as rule
 import rego.v1
 
-uses(owner, repo, ref, kind) := {"raw": sprintf("%s/%s@%s", [owner, repo, ref]), "owner": owner, "repo": repo, "path": "", "ref": ref, "ref_kind": kind}
+uses(owner, repo, ref, kind) := {"raw": sprintf("%s/%s@%s", [owner, repo, ref]), "owner": owner, "repo": repo, "path": "", "ref": ref, "ref_kind": kind, "action": lower(sprintf("%s/%s", [owner, repo])), "action_repo": lower(sprintf("%s/%s", [owner, repo]))}
 
 repo(u, config) := {"workflows": [{"path": ".github/workflows/ci.yml", "jobs": [{"id": "build", "path": ["jobs", "build"], "steps": [{"index": 0, "path": ["jobs", "build", "steps", 0], "uses": u, "with": {}, "env": {}}]}]}], "actions": [], "config": config}
 
@@ -28,5 +28,5 @@ test_allow_list_permits_tags if {
 }
 
 test_local_action_is_fine if {
-	count(rule.findings) == 0 with input as repo({"raw": "./x", "owner": "", "repo": "", "path": "./x", "ref": "", "ref_kind": "local"}, {})
+	count(rule.findings) == 0 with input as repo({"raw": "./x", "owner": "", "repo": "", "path": "./x", "ref": "", "ref_kind": "local", "action": "", "action_repo": ""}, {})
 }
