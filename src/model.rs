@@ -850,10 +850,17 @@ mod tests {
             ("github/codeql-action/analyze", "github/codeql-action")
         );
         let u = parse_uses("actions/checkout@v4");
-        assert_eq!((u.action.as_str(), u.action_repo.as_str()), ("actions/checkout", "actions/checkout"));
+        assert_eq!(
+            (u.action.as_str(), u.action_repo.as_str()),
+            ("actions/checkout", "actions/checkout")
+        );
         for local_or_image in ["./.github/actions/setup", "docker://alpine:3"] {
             let u = parse_uses(local_or_image);
-            assert_eq!((u.action.as_str(), u.action_repo.as_str()), ("", ""), "{local_or_image}");
+            assert_eq!(
+                (u.action.as_str(), u.action_repo.as_str()),
+                ("", ""),
+                "{local_or_image}"
+            );
         }
     }
 }

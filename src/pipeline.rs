@@ -786,7 +786,11 @@ mod tests {
         let (input, errors) = crate::model::build_input(&repo);
         assert!(errors.is_empty(), "{errors:?}");
         let index = &input.pipeline.index;
-        assert_eq!(index.tools["npm"], vec![1], "one entry, however many npm commands");
+        assert_eq!(
+            index.tools["npm"],
+            vec![1],
+            "one entry, however many npm commands"
+        );
         assert_eq!(index.tools["docker"], vec![3]);
         assert_eq!(index.actions["actions/checkout"], vec![0]);
         // Both the action and its repository name the entry.

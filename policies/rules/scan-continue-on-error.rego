@@ -1,5 +1,6 @@
 package shiplint.rules.scan_continue_on_error
 
+import data.shiplint.lib.pipeline
 import data.shiplint.lib.steps
 import rego.v1
 
@@ -47,12 +48,19 @@ findings contains f if {
 # Shell forms that swallow a scanner's exit code.
 swallowed := `(\|\|\s*(true|:|exit\s+0)\b)|(;\s*exit\s+0\b)|(\|\|\s*echo\b)`
 
-# Steps whose script runs a scanner (one regex per script, then line by line).
-scanner_scripts := [s |
+# Steps whose script runs a scanner, then examined line by line: those of workflows found
+# through the pipeline index (only steps that run a scanner program), and those of every
+# local composite action (few, and an action may be called from other repositories only).
+scanner_scripts := {{"file": e.file, "step": {"path": e.path, "run": e.step.run}} |
 	pattern := steps.scanner_command
-	some s in steps.all_steps
-	regex.match(pattern, s.step.run)
-]
+	some [e, c] in pipeline.with_tools(steps.scan_tools)
+	regex.match(pattern, c.text)
+} | {{"file": a.path, "step": step} |
+	pattern := steps.scanner_command
+	some a in input.actions
+	some step in a.steps
+	regex.match(pattern, step.run)
+}
 
 findings contains f if {
 	pattern := steps.scanner_command

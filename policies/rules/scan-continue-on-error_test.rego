@@ -1,5 +1,6 @@
 package shiplint.rules.scan_continue_on_error_test
 
+import data.shiplint.lib.fixtures_test as fx
 import data.shiplint.rules.scan_continue_on_error as rule
 import rego.v1
 
@@ -9,7 +10,18 @@ slack := {"raw": "slackapi/slack-github-action@v1", "owner": "slackapi", "repo":
 
 step(uses, run, coe) := {"index": 0, "path": ["jobs", "scan", "steps", 0], "uses": uses, "run": run, "with": {}, "env": {}, "continue_on_error": coe}
 
-repo(jobs) := {"workflows": [{"path": ".github/workflows/ci.yml", "env": {}, "jobs": jobs}], "actions": [], "config": {}}
+action_of(step) := a if {
+	a := step.uses.action
+} else := ""
+
+# The written jobs, and their steps as `input.pipeline` holds them.
+repo(jobs) := {
+	"workflows": [{"path": ".github/workflows/ci.yml", "env": {}, "jobs": jobs}], "actions": [], "config": {},
+	"pipeline": fx.repo({}, [fx.entry(".github/workflows/ci.yml", j.id, i, action_of(s), s.with, s.run) |
+		some j in jobs
+		some i, s in j.steps
+	]).pipeline,
+}
 
 job(id, steps, coe) := {"id": id, "path": ["jobs", id], "steps": steps, "continue_on_error": coe, "needs_all": [], "env": {}}
 

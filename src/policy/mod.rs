@@ -357,6 +357,7 @@ impl PolicySet {
     ) -> (Vec<RawFinding>, Vec<PolicyError>) {
         let mut findings = Vec::new();
         let mut errors = Vec::new();
+        let converting = std::time::Instant::now();
         let json = match serde_json::to_value(input) {
             Ok(j) => j,
             Err(e) => {
@@ -372,6 +373,9 @@ impl PolicySet {
         // evaluates rule by rule (each with the library parts it uses) to find the costly one.
         let timing_var = std::env::var("SHIPLINT_TIMING").unwrap_or_default();
         let timing = !timing_var.is_empty();
+        if timing {
+            eprintln!("timing: input to regorus {:?}", converting.elapsed());
+        }
         let chosen: Vec<usize> = (0..self.rules.len())
             .filter(|&i| (with_settings || !self.rules[i].online) && selected(&self.rules[i]))
             .collect();
