@@ -72,11 +72,12 @@ image_name(ref) := name if {
 # are unknown values: `$V`.
 shell_params(r) := regex.replace(r, `\$\{[^{}]*\}`, "$$V")
 
-strip_tag(r) := r if not contains(last_segment(r), ":")
-
-strip_tag(r) := substring(r, 0, count(r) - count(last_segment(r)) + indexof(last_segment(r), ":")) if {
-	contains(last_segment(r), ":")
-}
+# (`else` chains here and below: regorus evaluates every definition of a function on
+# each call, and these run once per image reference.)
+strip_tag(r) := substring(r, 0, (count(r) - count(seg)) + indexof(seg, ":")) if {
+	seg := last_segment(r)
+	contains(seg, ":")
+} else := r
 
 last_segment(r) := parts[count(parts) - 1] if parts := split(r, "/")
 
@@ -174,7 +175,7 @@ builds contains b if {
 	regex.match(build_command, c.text)
 	refs := build_refs(c.text)
 	b := {
-		"entry": e, "refs": refs, "pushed": count([1 | command_pushes(e, c.text, refs)]) > 0,
+		"entry": e, "refs": refs, "pushed": command_pushes(e, c.text, refs),
 		"meta": "",
 		"at": array.concat(e.path, ["run"]), "match": raw_line(e, c),
 	}
@@ -184,28 +185,23 @@ builds contains b if {
 # An image reference token on a command line (expressions may contain spaces).
 ref_token := `("[^"]+"|'[^']+'|(?:\$\{\{[^}]*\}\}|[^\s"'])+)`
 
-build_refs(text) := [trim(m[2], "\"'") |
+build_refs(text) := [trim(m[1], "\"'") | some m in regex.find_all_string_submatch_n(concat("", [`-D(?:jib\.to\.)?image=`, ref_token]), text, -1)] if {
+	contains(text, "jib")
+} else := [trim(m[1], "\"'") | some m in regex.find_all_string_submatch_n(concat("", [`pack\s+build\s+`, ref_token]), text, -1)] if {
+	regex.match(`pack\s+build`, text)
+} else := [trim(m[2], "\"'") |
 	some m in regex.find_all_string_submatch_n(concat("", [`(^|\s)(?:-t|--tag|--destination|-d)[=\s]+`, ref_token]), text, -1)
 	m[2] != ""
-] if {
-	not regex.match(`jib|pack\s+build`, text)
-}
+]
 
-build_refs(text) := [trim(m[1], "\"'") | some m in regex.find_all_string_submatch_n(concat("", [`-D(?:jib\.to\.)?image=`, ref_token]), text, -1)] if {
-	regex.match(`jib`, text)
-}
-
-build_refs(text) := [trim(m[1], "\"'") | some m in regex.find_all_string_submatch_n(concat("", [`pack\s+build\s+`, ref_token]), text, -1)] if {
-	regex.match(`pack\s+build`, text)
-}
-
-command_pushes(_, text, _) if regex.match(`--push\b|--destination|ko\s+(build|publish|resolve|apply)|pack\s+build.*--publish|jib:build|\bjib\b(.*)?$|type=registry|--output[= ](\S*)push=true`, text)
-
-command_pushes(e, text, refs) if {
-	not regex.match(`--push\b`, text)
+# The command pushes what it builds, or a later `docker push` in the job pushes one of its
+# references.
+command_pushes(e, text, refs) := true if {
+	regex.match(`--push\b|--destination|ko\s+(build|publish|resolve|apply)|pack\s+build.*--publish|jib:build|\bjib\b(.*)?$|type=registry|--output[= ](\S*)push=true`, text)
+} else := true if {
 	some r in refs
 	[e.workflow, e.job_id, e.ci, image_name(r)] in pushes
-}
+} else := false
 
 # Images pushed by `docker|podman|buildah push` in a job context.
 pushes contains [e.workflow, e.job_id, e.ci, image_name(trim(m[2], "\"'"))] if {
