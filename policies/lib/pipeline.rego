@@ -82,16 +82,14 @@ strip_tag(r) := substring(r, 0, (count(r) - count(seg)) + indexof(seg, ":")) if 
 last_segment(r) := parts[count(parts) - 1] if parts := split(r, "/")
 
 # The tag of a reference (`latest` when none is given).
+# No tag: `latest`, when the whole reference is written out (no variable or expression
+# that may carry a tag).
 image_tag(ref) := tag if {
 	r := split(shell_params(trim(ref, "\"' ")), "@")[0]
 	seg := last_segment(r)
 	contains(seg, ":")
 	tag := substring(seg, indexof(seg, ":") + 1, -1)
-}
-
-# No tag: `latest`, when the whole reference is written out (no variable or expression
-# that may carry a tag).
-image_tag(ref) := "latest" if {
+} else := "latest" if {
 	r := split(trim(ref, "\"' "), "@")[0]
 	not contains(last_segment(r), ":")
 	not contains(ref, "@")
@@ -112,24 +110,13 @@ sha_pattern := `github\.sha|head\.sha|github\.event\.after|github\.event\.workfl
 mutable_expr := `github\.ref_name|github\.head_ref|github\.base_ref|GITHUB_REF_NAME|GITHUB_HEAD_REF|github\.run_number|github\.run_id|GITHUB_RUN_NUMBER|GITHUB_RUN_ID|github\.run_attempt`
 
 # `sha`, `mutable` (proven to name different images over time) or `unknown`.
-tag_kind(tag) := "sha" if regex.match(sha_pattern, tag)
-
-tag_kind(tag) := "mutable" if {
-	not regex.match(sha_pattern, tag)
+tag_kind(tag) := "sha" if {
+	regex.match(sha_pattern, tag)
+} else := "mutable" if {
 	literal_tag(tag)
-}
-
-tag_kind(tag) := "mutable" if {
-	not regex.match(sha_pattern, tag)
-	not literal_tag(tag)
+} else := "mutable" if {
 	regex.match(mutable_expr, tag)
-}
-
-tag_kind(tag) := "unknown" if {
-	not regex.match(sha_pattern, tag)
-	not literal_tag(tag)
-	not regex.match(mutable_expr, tag)
-}
+} else := "unknown"
 
 # A tag written out in the file (no variable, no expression): the same for every commit.
 literal_tag(tag) if {

@@ -33,9 +33,9 @@ sites contains [image, t, site] if {
 
 images(b) := pipeline.built_images(b) | meta_images(b)
 
-meta_images(b) := {pipeline.image_name(i) | some i in pipeline.meta_of(b).images; pipeline.known_image(pipeline.image_name(i))}
-
-meta_images(b) := set() if not pipeline.meta_of(b)
+meta_images(b) := {pipeline.image_name(i) | some i in m.images; pipeline.known_image(pipeline.image_name(i))} if {
+	m := pipeline.meta_of(b)
+} else := set()
 
 groups contains [image, t] if {
 	some [image, t, _] in sites
