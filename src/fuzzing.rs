@@ -85,7 +85,13 @@ pub fn check_workflow_bytes(data: &[u8]) {
             );
         }
     }
-    serde_json::to_string(&input).expect("the input document serialises");
+    let json = serde_json::to_value(&input).expect("the input document serialises");
+    // What policies see is built straight from the model; it must equal the JSON route.
+    let direct = crate::policy::input_value(&input).expect("the input document converts");
+    assert!(
+        direct == regorus::Value::from(json),
+        "the input handed to regorus differs from its JSON"
+    );
 }
 
 fn policies() -> &'static PolicySet {

@@ -8,6 +8,7 @@
 mod builtin;
 mod decode;
 pub mod testing;
+mod value;
 
 use std::fmt;
 use std::path::Path;
@@ -86,6 +87,11 @@ impl fmt::Display for PolicyError {
 }
 
 impl std::error::Error for PolicyError {}
+
+/// The input document as regorus values (what `input` is in every policy).
+pub fn input_value(input: &Input) -> Result<regorus::Value, String> {
+    value::to_regorus(input).map_err(|e| e.to_string())
+}
 
 /// The compiled policies and the rules they define.
 #[derive(Clone)]
@@ -358,17 +364,17 @@ impl PolicySet {
         let mut findings = Vec::new();
         let mut errors = Vec::new();
         let converting = std::time::Instant::now();
-        let json = match serde_json::to_value(input) {
-            Ok(j) => j,
-            Err(e) => {
+        let value = match input_value(input) {
+            Ok(v) => v,
+            Err(message) => {
                 errors.push(PolicyError {
                     source: "input".into(),
-                    message: e.to_string(),
+                    message,
                 });
                 return (findings, errors);
             }
         };
-        engine.set_input(regorus::Value::from(json));
+        engine.set_input(value);
         // SHIPLINT_TIMING=1 prints the time of the evaluation; SHIPLINT_TIMING=rules
         // evaluates rule by rule (each with the library parts it uses) to find the costly one.
         let timing_var = std::env::var("SHIPLINT_TIMING").unwrap_or_default();
