@@ -14,6 +14,10 @@ use shiplint::model::build_input;
 use shiplint::policy::PolicySet;
 use shiplint::source::local;
 
+// The allocator of the shiplint binary, so that stage times match a real run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn corpus() -> Option<PathBuf> {
     let path = std::env::var_os("SHIPLINT_CORPUS")
         .map(PathBuf::from)
