@@ -77,26 +77,30 @@ scanner_job(job) if {
 
 # A job that calls a reusable workflow which scans: a local callee with scanner steps,
 # or any callee whose file name says scan/security.
-scanner_job(job) if job.uses.resolved in scanning_workflows
+scanner_job(job) if scanning_workflow(job.uses.resolved)
 
 scanner_job(job) if {
 	regex.match(`scan|secur|trivy|grype|snyk|codeql|vuln`, lower(job.uses.path))
 }
 
-# Paths of the workflows that run a scanner in one of their own jobs (computed once).
-# Found through `input.pipeline.index`, which lists the steps by action and by program:
-# a loop over every step of the repository costs more than the few that can match.
-scanning_workflows := {e.workflow |
+# A workflow (by path) that runs a scanner in one of its own jobs. A function, not a set
+# of every scanning workflow: it is asked about a few callees only, and a value rule would
+# be computed whenever this package is used. Found through `input.pipeline.index`.
+scanning_workflow(path) if {
 	some name in scanner_actions
 	some i in object.get(input.pipeline.index.actions, name, [])
 	e := input.pipeline.steps[i]
-	e.file == e.workflow
-} | {e.workflow |
+	e.workflow == path
+	e.file == path
+}
+
+scanning_workflow(path) if {
 	pattern := scanner_command
 	some t in scan_tools
 	some i in object.get(input.pipeline.index.tools, t, [])
 	e := input.pipeline.steps[i]
-	e.file == e.workflow
+	e.workflow == path
+	e.file == path
 	some c in e.commands
 	t in c.tools
 	regex.match(pattern, c.text)
