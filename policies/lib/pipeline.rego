@@ -40,6 +40,16 @@ using(actions) := [input.pipeline.steps[i] |
 	some i in object.get(input.pipeline.index.actions, a, [])
 ]
 
+# The workflow steps among `entries`, as written and in the shape of `steps.all_steps`
+# (`{file, job_id, job_path, step}`), once each whatever the number of contexts. Steps of
+# composite actions are not among them: rules about steps as written visit
+# `steps.action_steps` too (few, and an action may be called from other repositories only).
+written(entries) := {{"file": e.file, "job_id": e.job_id, "job_path": job.path, "step": job.steps[e.step.index]} |
+	some e in entries
+	e.file == e.workflow
+	job := job_at[e.workflow][e.job_id]
+}
+
 # The events reaching an entry's job in its context.
 triggers(e) := job_at[e.workflow][e.job_id].contexts[e.ci].triggers
 

@@ -20,6 +20,12 @@ all_steps := array.concat(
 	],
 )
 
+# The steps of local composite actions, as in `all_steps`.
+action_steps := [{"file": a.path, "job_id": "", "job_path": [], "step": step} |
+	some a in input.actions
+	some step in a.steps
+]
+
 # A value is a secret when it is (or contains) a `${{ secrets.* }}` expression.
 secret_ref(v) if {
 	is_string(v)

@@ -1,5 +1,6 @@
 package shiplint.rules.static_cloud_credentials
 
+import data.shiplint.lib.pipeline
 import data.shiplint.lib.steps
 import rego.v1
 
@@ -87,8 +88,11 @@ findings contains f if {
 key_commands := `aws\s+configure\s+set\s+(aws_access_key_id|aws_secret_access_key|aws_session_token)|gcloud\s+auth\s+activate-service-account[^\n]*--key-file`
 
 # (A substring test first: a regex per script costs more than the scripts that match.)
+# Steps that run `aws` or `gcloud` (through the pipeline index), and composite-action steps.
+cli_steps := pipeline.written([e | some [e, _] in pipeline.with_tools({"aws", "gcloud"})]) | {s | some s in steps.action_steps}
+
 findings contains f if {
-	some s in steps.all_steps
+	some s in cli_steps
 	some word in ["configure", "activate-service-account"]
 	contains(s.step.run, word)
 	some command in regex.find_n(key_commands, s.step.run, -1)
@@ -107,9 +111,12 @@ login_key_inputs := {
 	"azure/login": "creds",
 }
 
+# Steps that use a login action (through the pipeline index), and composite-action steps.
+login_steps := pipeline.written(pipeline.using(object.keys(login_key_inputs) | {"docker/login-action"})) | {s | some s in steps.action_steps}
+
 findings contains f if {
 	inputs := login_key_inputs
-	some s in steps.all_steps
+	some s in login_steps
 	some action in {s.step.uses.action, s.step.uses.action_repo}
 	key := inputs[action]
 	value := s.step.with[key]
@@ -125,7 +132,7 @@ findings contains f if {
 cloud_registry := `\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com|(^|\.)gcr\.io|-docker\.pkg\.dev|\.azurecr\.io`
 
 findings contains f if {
-	some s in steps.all_steps
+	some s in login_steps
 	s.step.uses.action_repo == "docker/login-action"
 	regex.match(cloud_registry, s.step.with.registry)
 	steps.static_value(s.step.with.password)

@@ -1,5 +1,6 @@
 package shiplint.rules.static_cloud_credentials_test
 
+import data.shiplint.lib.fixtures_test as fx
 import data.shiplint.rules.static_cloud_credentials as rule
 import rego.v1
 
@@ -15,12 +16,21 @@ step(uses, inputs, env, run) := {
 
 aws := {"raw": "aws-actions/configure-aws-credentials@v4", "owner": "aws-actions", "repo": "configure-aws-credentials", "path": "", "ref": "v4", "ref_kind": "tag", "action": "aws-actions/configure-aws-credentials", "action_repo": "aws-actions/configure-aws-credentials"}
 
-repo(s) := {"workflows": [{
-	"path": ".github/workflows/deploy.yml",
-	"env": {},
-	"triggers": {"push": {}},
-	"jobs": [{"id": "deploy", "path": ["jobs", "deploy"], "env": {}, "steps": [s]}],
-}], "actions": [], "config": {}}
+action_of(step) := a if {
+	a := step.uses.action
+} else := ""
+
+# One workflow whose job runs step `s`, with `s` as `input.pipeline` holds it too.
+repo(s) := {
+	"workflows": [{
+		"path": ".github/workflows/deploy.yml",
+		"env": {},
+		"triggers": {"push": {}},
+		"jobs": [{"id": "deploy", "path": ["jobs", "deploy"], "env": {}, "steps": [s]}],
+	}],
+	"actions": [], "config": {},
+	"pipeline": fx.repo({}, [fx.entry(".github/workflows/deploy.yml", "deploy", 0, action_of(s), s.with, s.run)]).pipeline,
+}
 
 test_access_key_input_from_secret_fires if {
 	s := step(aws, {"aws-access-key-id": "${{ secrets.AWS_ACCESS_KEY_ID }}", "aws-region": "eu-west-1"}, {}, "")
