@@ -52,9 +52,7 @@ swallowed := `(\|\|\s*(true|:|exit\s+0)\b)|(;\s*exit\s+0\b)|(\|\|\s*echo\b)`
 # through the pipeline index (only steps that run a scanner program), and those of every
 # local composite action (few, and an action may be called from other repositories only).
 scanner_scripts := {{"file": e.file, "step": {"path": e.path, "run": e.step.run}} |
-	pattern := steps.scanner_command
-	some [e, c] in pipeline.with_tools(steps.scan_tools)
-	regex.match(pattern, c.text)
+	some [e, _] in pipeline.matching(pipeline.with_tools(steps.scan_tools), steps.scanner_command)
 } | {{"file": a.path, "step": step} |
 	pattern := steps.scanner_command
 	some a in input.actions
