@@ -4,7 +4,6 @@
 # an object computed once per evaluation; rules look things up in it.
 package shiplint.lib.pipeline
 
-import data.shiplint.lib.actions
 import data.shiplint.lib.steps
 import rego.v1
 

@@ -14,10 +14,7 @@ all_steps := array.concat(
 		some job in wf.jobs
 		some step in job.steps
 	],
-	[{"file": a.path, "job_id": "", "job_path": [], "step": step} |
-		some a in input.actions
-		some step in a.steps
-	],
+	action_steps,
 )
 
 # The steps of local composite actions, as in `all_steps`.
