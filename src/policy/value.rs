@@ -37,6 +37,15 @@ impl ser::Error for Error {
 
 struct ValueSerializer;
 
+/// `fn serialize_i8(self, v: i8)` and the like, each calling the widest method.
+macro_rules! widen {
+    ($($method:ident($ty:ty) => $wide:ident($wide_ty:ty)),* $(,)?) => {
+        $(fn $method(self, v: $ty) -> Result<Value, Error> {
+            self.$wide(<$wide_ty>::from(v))
+        })*
+    };
+}
+
 fn object_of(entries: Vec<(Value, Value)>) -> Value {
     Value::from(entries.into_iter().collect::<BTreeMap<_, _>>())
 }
@@ -55,26 +64,17 @@ impl ser::Serializer for ValueSerializer {
     fn serialize_bool(self, v: bool) -> Result<Value, Error> {
         Ok(Value::from(v))
     }
-    fn serialize_i8(self, v: i8) -> Result<Value, Error> {
-        Ok(Value::from(i64::from(v)))
-    }
-    fn serialize_i16(self, v: i16) -> Result<Value, Error> {
-        Ok(Value::from(i64::from(v)))
-    }
-    fn serialize_i32(self, v: i32) -> Result<Value, Error> {
-        Ok(Value::from(i64::from(v)))
+    // Smaller integers as JSON numbers of the widest type.
+    widen! {
+        serialize_i8(i8) => serialize_i64(i64),
+        serialize_i16(i16) => serialize_i64(i64),
+        serialize_i32(i32) => serialize_i64(i64),
+        serialize_u8(u8) => serialize_u64(u64),
+        serialize_u16(u16) => serialize_u64(u64),
+        serialize_u32(u32) => serialize_u64(u64),
     }
     fn serialize_i64(self, v: i64) -> Result<Value, Error> {
         Ok(Value::from(v))
-    }
-    fn serialize_u8(self, v: u8) -> Result<Value, Error> {
-        Ok(Value::from(u64::from(v)))
-    }
-    fn serialize_u16(self, v: u16) -> Result<Value, Error> {
-        Ok(Value::from(u64::from(v)))
-    }
-    fn serialize_u32(self, v: u32) -> Result<Value, Error> {
-        Ok(Value::from(u64::from(v)))
     }
     fn serialize_u64(self, v: u64) -> Result<Value, Error> {
         Ok(Value::from(v))
