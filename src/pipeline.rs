@@ -69,6 +69,9 @@ pub struct Expanded {
 #[derive(Debug, Clone, Serialize)]
 pub struct Command {
     pub line: usize,
+    /// The 0-based index of the command's last line in `run` (past `\` continuations), so
+    /// that a finding can point at the line of the offending argument.
+    pub last_line: usize,
     pub text: String,
     /// The program of each simple command in `text` (split at `&&`, `||`, `;`, `|`, `(`):
     /// its basename, after `sudo`/`env`/`time`/`exec` and `NAME=value` prefixes. Policies
@@ -114,10 +117,12 @@ pub fn commands(script: &str) -> Vec<Command> {
             if let Some(last) = out.last_mut() {
                 last.text.push(' ');
                 last.text.push_str(body);
+                last.last_line = i;
             }
         } else if !body.is_empty() && !body.starts_with('#') {
             out.push(Command {
                 line: i,
+                last_line: i,
                 text: body.to_string(),
                 tools: Vec::new(),
             });
@@ -872,6 +877,10 @@ pub struct StepIndex {
     pub tools: BTreeMap<String, Vec<usize>>,
     /// `owner/repo` and `owner/repo/path` of the remote action → entry positions.
     pub actions: BTreeMap<String, Vec<usize>>,
+    /// Each `with:` key of a remote action's step (as written, e.g. `push`, `tags`) → entry
+    /// positions: lets a rule find actions by the inputs they take (any builder that takes
+    /// `push:` and `tags:` like docker/build-push-action), not only by name.
+    pub inputs: BTreeMap<String, Vec<usize>>,
 }
 
 impl StepIndex {
@@ -893,6 +902,11 @@ impl StepIndex {
                 let list = index.actions.entry(name.clone()).or_default();
                 if list.last() != Some(&i) {
                     list.push(i);
+                }
+            }
+            if !e.step.action_repo.is_empty() {
+                for key in e.with.keys() {
+                    index.inputs.entry(key.clone()).or_default().push(i);
                 }
             }
         }
@@ -917,6 +931,9 @@ pub struct StepInContext {
     pub run: String,
     pub with: Map<String, Json>,
     pub commands: Vec<Command>,
+    /// The step's `env:` as seen in this context: a composite action's `${{ inputs.* }}`
+    /// bound to what its caller passes (a secret handed to an action stays visible).
+    pub env: Map<String, Json>,
 }
 
 /// The parts of a step that rules look at, as written.
@@ -977,6 +994,7 @@ pub fn flatten(workflows: &[Workflow], actions: &[Action]) -> Pipeline {
                         run: x.run.clone().unwrap_or_default(),
                         with: x.with.clone(),
                         commands: x.commands.clone(),
+                        env: step.env.clone(),
                     });
                     let Some(call) = step.action.as_ref() else {
                         continue;
@@ -993,17 +1011,21 @@ pub fn flatten(workflows: &[Workflow], actions: &[Action]) -> Pipeline {
                     for inner in &a.steps {
                         let run =
                             substitute_inputs(inner.run.as_deref().unwrap_or_default(), &bound);
-                        let with = inner
-                            .with
-                            .iter()
-                            .map(|(k, v)| {
-                                let v = match v {
-                                    Json::String(s) => Json::String(substitute_inputs(s, &bound)),
-                                    other => other.clone(),
-                                };
-                                (k.clone(), v)
-                            })
-                            .collect();
+                        let bind_all = |map: &Map<String, Json>| -> Map<String, Json> {
+                            map.iter()
+                                .map(|(k, v)| {
+                                    let v = match v {
+                                        Json::String(s) => {
+                                            Json::String(substitute_inputs(s, &bound))
+                                        }
+                                        other => other.clone(),
+                                    };
+                                    (k.clone(), v)
+                                })
+                                .collect()
+                        };
+                        let with = bind_all(&inner.with);
+                        let env = bind_all(&inner.env);
                         steps.push(StepInContext {
                             file: a.path.clone(),
                             workflow: wf.path.clone(),
@@ -1014,6 +1036,7 @@ pub fn flatten(workflows: &[Workflow], actions: &[Action]) -> Pipeline {
                             commands: commands(&run),
                             run,
                             with,
+                            env,
                         });
                     }
                 }

@@ -18,8 +18,8 @@ entry(file, job_id, index, action, w, run) := {
 	"file": file, "workflow": file, "job_id": job_id, "ci": 0,
 	"path": ["jobs", job_id, "steps", index],
 	"step": {"index": index, "action": action, "action_repo": action, "with": w, "run": run, "env": {}, "continue_on_error": false},
-	"run": run, "with": w,
-	"commands": [{"line": i, "text": trim_space(l), "tools": [split(trim_space(l), " ")[0]]} | some i, l in split(run, "\n"); trim_space(l) != ""],
+	"run": run, "with": w, "env": {},
+	"commands": [{"line": i, "last_line": i, "text": trim_space(l), "tools": [split(trim_space(l), " ")[0]]} | some i, l in split(run, "\n"); trim_space(l) != ""],
 }
 
 # A repository: workflows `{path: [jobs]}` and step entries.
@@ -40,6 +40,11 @@ index(entries) := {
 		some e in entries
 		some a in {e.step.action, e.step.action_repo}
 		a != ""
+	},
+	"inputs": {k: sort({i | some i, x in entries; x.step.action_repo != ""; x["with"][k]}) |
+		some e in entries
+		e.step.action_repo != ""
+		some k, _ in e["with"]
 	},
 }
 

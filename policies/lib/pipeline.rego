@@ -75,6 +75,15 @@ releasing(e) if {
 # The raw script line a command starts on (for `match`).
 raw_line(e, c) := trim_space(split(e.step.run, "\n")[c.line])
 
+# The raw line of a command (continuation lines included) that contains `needle`, or the
+# line it starts on: a finding points at the offending argument's line.
+raw_line_with(e, c, needle) := l if {
+	lines := split(e.step.run, "\n")
+	found := [trim_space(lines[i]) | some i in numbers.range(c.line, object.get(c, "last_line", c.line)); contains(lines[i], needle)]
+	count(found) > 0
+	l := found[0]
+} else := raw_line(e, c)
+
 # ---------------------------------------------------------------------------------------
 # Images and tags
 
@@ -121,7 +130,7 @@ known_image(name) if {
 	name != ""
 	not regex.match(`\$[A-Za-z_{(]`, regex.replace(name, `\$\{\{[^}]*\}\}`, ""))
 	not contains(name, "matrix.")
-	not regex.match(`\$\{\{[^}]*(inputs\.|steps\.[a-z0-9_-]+\.outputs\.(?:image|name|repo|tags))`, name)
+	not regex.match(`\$\{\{[^}]*(inputs\.|steps\.[a-z0-9_-]+\.outputs\.)`, regex.replace(name, `\$\{\{\s*steps\.[a-z0-9_-]+\.outputs\.registry\s*\}\}`, ""))
 }
 
 sha_pattern := `github\.sha|head\.sha|github\.event\.after|github\.event\.workflow_run\.head_sha|GITHUB_SHA|git\s+rev-parse|rev-parse|sha256:|type=sha|\bsha-|commit_sha|\.sha\b`
@@ -149,16 +158,66 @@ literal_tag(tag) if {
 # ---------------------------------------------------------------------------------------
 # Builds
 
-build_actions := {"docker/build-push-action"}
+# Builders that take `tags:` (full references) and `push:` the way docker/build-push-action
+# does: its forks and wrappers. Any other action with both a `push` and a `tags` input is
+# treated the same way (found through `input.pipeline.index.inputs`).
+build_actions := {
+	"docker/build-push-action",
+	"depot/build-push-action",
+	"int128/kaniko-action",
+	"aevea/action-kaniko",
+	"docker/bake-action",
+	"redhat-actions/buildah-build",
+}
 
-build_command := `(^|[\s;&|(])(docker\s+(image\s+)?build\b|docker\s+buildx\s+(build|bake)\b|buildx\s+build\b|podman\s+build\b|buildah\s+(bud|build)\b|/kaniko/executor\b|kaniko\b.*--destination|ko\s+(build|publish|resolve|apply)\b|pack\s+build\b|jib(:build|:dockerBuild|\s)|jibDockerBuild|docker\s+compose\s+build\b|docker-compose\s+build\b)`
+# Image builds in shell scripts. Fly and Kamal deploys build and push the image themselves
+# (unless given `--image`/`--skip-push`); `gcloud builds submit --tag` and `az acr build`
+# build in the cloud and push.
+build_command := `(^|[\s;&|(])(docker\s+(image\s+)?build\b|docker\s+buildx\s+(build|bake)\b|buildx\s+build\b|podman\s+build\b|buildah\s+(bud|build)\b|nerdctl\s+build\b|/kaniko/executor\b|kaniko\b.*--destination|ko\s+(build|publish|resolve|apply)\b|pack\s+build\b|jib(:build|:dockerBuild|\s)|jibDockerBuild|(docker\s+compose|docker-compose)\s([^;&|\n]*\s)?build\b|gcloud\s+builds\s+submit\b|az\s+acr\s+build\b|fly(ctl)?\s+deploy\b|kamal\s+(deploy|redeploy)\b)`
+
+# Builders that name the image apart from its tags: `image`/`name`/`repository` (+
+# `registry`) and a list of tags, and push unless told not to.
+named_build_actions := {
+	"mr-smithers-excellent/docker-build-push": "image",
+	"elgohr/publish-docker-github-action": "name",
+	"whoan/docker-build-with-cache-action": "image_name",
+	"macbre/push-to-ghcr": "image_name",
+}
+
+# Steps that build with a `push`/`tags` pair of inputs, by name or by their inputs.
+tagged_build_entries := {e |
+	some e in using(build_actions)
+} | {input.pipeline.steps[i] |
+	tagged := {j | some j in object.get(input.pipeline.index.inputs, "tags", [])}
+	some i in object.get(input.pipeline.index.inputs, "push", [])
+	i in tagged
+	not input.pipeline.steps[i].step.action_repo in non_builders
+}
+
+# Actions with `push` and `tags` inputs that do not build (they retag or copy).
+non_builders := {"akhilerm/tag-push-action", "shrink/actions-docker-registry-tag", "docker/metadata-action"}
 
 # Build steps: {entry, image, tags (refs), pushed, at (finding location)}.
 builds contains b if {
-	some e in using(build_actions)
+	some e in tagged_build_entries
 	refs := [trim_space(t) | some t in regex.split(`[\n,]`, object.get(e.with, "tags", "")); trim_space(t) != ""]
 	b := {
 		"entry": e, "refs": refs, "pushed": count([1 | action_pushes(e.with)]) > 0,
+		"meta": object.get(e.with, "tags", ""),
+		"at": array.concat(e.path, ["uses"]), "match": null,
+	}
+}
+
+builds contains b if {
+	some e in using(object.keys(named_build_actions))
+	name := trim_space(object.get(e.with, named_build_actions[e.step.action_repo], ""))
+	registry := trim_space(object.get(e.with, "registry", ""))
+	full := concat("/", [x | some x in [registry, name]; x != ""])
+	# (No `tags`: the action's own default, which differs between actions: unknown.)
+	tags := [trim_space(t) | some t in regex.split(`[\n,]`, object.get(e.with, "tags", object.get(e.with, "tag", "${DEFAULT}"))); trim_space(t) != ""]
+	b := {
+		"entry": e, "refs": [concat(":", [full, t]) | some t in tags; name != ""],
+		"pushed": lower(object.get(e.with, "push", "true")) != "false",
 		"meta": object.get(e.with, "tags", ""),
 		"at": array.concat(e.path, ["uses"]), "match": null,
 	}
@@ -174,17 +233,44 @@ action_pushes(w) if contains(object.get(w, "outputs", ""), "type=registry")
 action_pushes(w) if contains(object.get(w, "outputs", ""), "push=true")
 
 # Programs that build images (a cheap set test before the regex).
-build_tools := {"docker", "podman", "buildah", "executor", "kaniko", "ko", "pack", "mvn", "mvnw", "gradle", "gradlew", "docker-compose", "buildx"}
+build_tools := {"docker", "podman", "buildah", "nerdctl", "executor", "kaniko", "ko", "pack", "mvn", "mvnw", "gradle", "gradlew", "docker-compose", "buildx", "gcloud", "az", "fly", "flyctl", "kamal"}
 
+# (`refs` are the references the image is pushed under: those it is built with, and those
+# a later `docker tag` in the job gives it; see `retags`.)
 builds contains b if {
 	some [e, c] in matching(with_tools(build_tools), build_command)
-	refs := build_refs(c.text)
+	own := build_refs(c.text)
+	refs := array.concat(own, [r | some r in retags_of(e, own)])
 	b := {
-		"entry": e, "refs": refs, "pushed": command_pushes(e, c.text, refs),
+		"entry": e, "refs": pushed_refs(e, refs), "pushed": command_pushes(e, c.text, refs),
 		"meta": "",
 		"at": array.concat(e.path, ["run"]), "match": raw_line(e, c),
 	}
 }
+
+# `docker tag SRC DST` in a job context: [workflow, job, ci, name of SRC] → DST.
+retags contains [e.workflow, e.job_id, e.ci, image_name(trim(m[2], "\"'")), trim(m[3], "\"'")] if {
+	some [e, c] in with_tools({"docker", "podman", "buildah", "nerdctl"})
+	contains(c.text, "tag")
+	some m in regex.find_all_string_submatch_n(concat("", [`(docker|podman|buildah|nerdctl)\s+(?:image\s+)?tag\s+`, ref_token, `\s+`, ref_token]), c.text, -1)
+}
+
+# The references a local build is retagged to in its job (one step of retagging).
+retags_of(e, own) := {dst |
+	names := {image_name(r) | some r in own}
+	some [w, j, ci, src, dst] in retags
+	w == e.workflow
+	j == e.job_id
+	ci == e.ci
+	src in names
+}
+
+# Of a build's references, those pushed in its job (all of them when none is pushed by
+# name: the build pushes itself, or the push is not recognised).
+pushed_refs(e, refs) := out if {
+	out := [r | some r in refs; [e.workflow, e.job_id, e.ci, image_name(r)] in pushes]
+	count(out) > 0
+} else := refs
 
 # `-t X`, `--tag X`, `--tag=X`, `--destination X`, `-Djib.to.image=X`, `-Dimage=X`.
 # An image reference token on a command line (expressions may contain spaces).
@@ -202,7 +288,13 @@ build_refs(text) := [trim(m[1], "\"'") | some m in regex.find_all_string_submatc
 # The command pushes what it builds, or a later `docker push` in the job pushes one of its
 # references.
 command_pushes(e, text, refs) := true if {
-	regex.match(`--push\b|--destination|ko\s+(build|publish|resolve|apply)|pack\s+build.*--publish|jib:build|\bjib\b(.*)?$|type=registry|--output[= ](\S*)push=true`, text)
+	regex.match(`--push\b|--destination|ko\s+(build|publish|resolve|apply)|pack\s+build.*--publish|jib:build|\bjib\b(.*)?$|type=registry|--output[= ](\S*)push=true|gcloud\s+builds\s+submit|az\s+acr\s+build|kamal\s+(deploy|redeploy)`, text)
+} else := true if {
+	regex.match(`fly(ctl)?\s+deploy\b`, text)
+	not regex.match(`\s--image[=\s]|\s-i\s`, text)
+} else := true if {
+	regex.match(`compose\s`, text)
+	[e.workflow, e.job_id, e.ci] in compose_pushes
 } else := true if {
 	some r in refs
 	[e.workflow, e.job_id, e.ci, image_name(r)] in pushes
@@ -215,14 +307,40 @@ pushes contains [e.workflow, e.job_id, e.ci, image_name(trim(m[2], "\"'"))] if {
 	some m in regex.find_all_string_submatch_n(concat("", [`(docker|podman|buildah)\s+(?:image\s+)?push\s+(?:--\S+\s+)*`, ref_token]), c.text, -1)
 }
 
+# Job contexts that run `docker compose push` (or `docker-compose push`).
+compose_pushes contains [e.workflow, e.job_id, e.ci] if {
+	some [e, c] in with_tools({"docker", "docker-compose"})
+	regex.match(`(docker\s+compose|docker-compose)(\s+-[A-Za-z0-9_./:=-]+(\s+[A-Za-z0-9_./:"'$-]+)?)*\s+push\b`, c.text)
+}
+
 # Pushed builds reached by a releasing event (not only by pull requests), outside
-# workflows that exist to test (integration / e2e test images are not releases).
+# workflows that exist to test (integration / e2e test images are not releases) — unless
+# that workflow's call tree deploys: a workflow that deploys is never exempt, whatever it
+# is called.
 release_builds contains b if {
 	some b in builds
 	b.pushed
 	releasing(b.entry)
-	not test_workflow(b.entry.workflow)
-	not test_workflow(root_workflow(b.entry.workflow, context(b.entry)))
+	not test_only(b.entry)
+}
+
+test_only(e) if {
+	root := root_workflow(e.workflow, context(e))
+	some path in {e.workflow, root}
+	test_workflow(path)
+	not deploying_tree(root)
+}
+
+# A workflow (by path) whose jobs, or the workflows they call, deploy.
+deploying_tree(path) if {
+	some d in deploying_jobs
+	d.workflow == path
+}
+
+deploying_tree(path) if {
+	some job in workflow_at[path].jobs
+	some d in deploying_jobs
+	d.workflow == job.calls.workflow
 }
 
 # Runs started by hand or on a timer: they build whatever commit they are given.
@@ -230,7 +348,7 @@ manual_events := {"workflow_dispatch", "repository_dispatch", "schedule"}
 
 manual_only(ctx) if {
 	every t in ctx.triggers {
-		t in manual_events
+		t in manual_events | pr_events
 	}
 }
 
@@ -297,7 +415,7 @@ deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
 
 # (The action index holds both `owner/repo` and `owner/repo/path`: either may be listed.)
 scanning_steps contains {"workflow": e.workflow, "job": e.job_id} if {
-	some e in using(steps.scanner_actions)
+	some e in using(steps.scanner_actions | steps.scanner_named_actions)
 }
 
 scanning_steps contains {"workflow": e.workflow, "job": e.job_id} if {
@@ -324,9 +442,45 @@ scanning_jobs contains {"workflow": wf.path, "job": job.id} if {
 	regex.match(`scan|secur|trivy|grype|snyk|codeql|vuln`, lower(job.uses.path))
 }
 
-test_tools := {"npm", "yarn", "pnpm", "npx", "pytest", "python", "python3", "tox", "nox", "go", "golangci-lint", "cargo", "rspec", "rails", "rake", "bundle", "rubocop", "mvn", "mvnw", "gradle", "gradlew", "make", "phpunit", "dotnet", "jest", "vitest", "mix", "flake8", "ruff", "mypy", "eslint", "poetry", "uv", "composer", "bun", "deno"}
+test_tools := {"npm", "yarn", "pnpm", "npx", "shellcheck", "hadolint", "stylelint", "prettier", "black", "isort", "pylint", "tsc", "playwright", "cypress", "swift", "bats", "helm", "terraform", "pre-commit", "php", "pest", "pytest", "python", "python3", "tox", "nox", "go", "golangci-lint", "cargo", "rspec", "rails", "rake", "bundle", "rubocop", "mvn", "mvnw", "gradle", "gradlew", "make", "phpunit", "dotnet", "jest", "vitest", "mix", "flake8", "ruff", "mypy", "eslint", "poetry", "uv", "composer", "bun", "deno"}
 
-test_command := `(^|[\s;&|(/])(npm\s+(run\s+)?(test|lint|ci:test)|yarn\s+(run\s+)?(test|lint)|pnpm\s+(run\s+)?(test|lint)|npx\s+(jest|vitest|eslint|playwright)|pytest|python3?\s+-m\s+(pytest|unittest)|tox\b|nox\b|go\s+test|go\s+vet|golangci-lint|cargo\s+(test|clippy)|rspec|rails\s+test|rake\s+(test|spec)|rubocop|mvn\b.*\b(test|verify)\b|gradle\w*\b.*\b(test|check)\b|gradlew\b.*\b(test|check)\b|make\s+(test|check|lint)|phpunit|dotnet\s+test|jest\b|vitest\b|mix\s+test|flake8|ruff|mypy|eslint|bun\s+test|deno\s+test|composer\s+test|poetry\s+run\s+pytest|uv\s+run\s+pytest)`
+# Test runners and linters, one alternative a line.
+test_command := concat("", [`(^|[\s;&|(/])(`, concat("|", [
+	`npm\s+(run\s+)?(test|lint|ci:test)`,
+	`yarn\s+(run\s+)?(test|lint)`,
+	`pnpm\s+(run\s+)?(test|lint)`,
+	`npx\s+(jest|vitest|eslint|playwright)`,
+	`pytest`,
+	`python3?\s+-m\s+(pytest|unittest)`,
+	`tox\b`,
+	`nox\b`,
+	`go\s+test`,
+	`go\s+vet`,
+	`golangci-lint`,
+	`cargo\s+(test|clippy)`,
+	`rspec`,
+	`rails\s+test`,
+	`rake\s+(test|spec)`,
+	`rubocop`,
+	`mvn\b.*\b(test|verify)\b`,
+	`gradle\w*\b.*\b(test|check)\b`,
+	`gradlew\b.*\b(test|check)\b`,
+	`make\s+(test|check|lint)`,
+	`phpunit`,
+	`dotnet\s+test`,
+	`jest\b`,
+	`vitest\b`,
+	`mix\s+test`,
+	`flake8`,
+	`ruff`,
+	`mypy`,
+	`eslint`,
+	`bun\s+test`,
+	`deno\s+test`,
+	`composer\s+test`,
+	`poetry\s+run\s+pytest`,
+	`uv\s+run\s+pytest`,
+]), `)`])
 
 # Jobs named for testing, and jobs with a step named for testing. Names are matched all
 # at once, one line per name (`<workflow index> <job index>:<name>`), because regorus starts
@@ -346,20 +500,95 @@ step_names := concat("\n", [concat("", [format_int(i, 10), " ", format_int(j, 10
 # A word of a line's name, bounded by non-letters.
 named_for(words) := concat("", [`(?m)^(\d+) (\d+):(?:[^\n]*[^a-z\n])?(?:`, words, `)(?:[^a-z\n][^\n]*)?$`])
 
+# More runners, linters and builds that run the tests (`mvn package`, `gradle build`).
+more_test_command := concat("", [`(^|[\s;&|(/])(`, concat("|", [
+	`(bundle\s+exec\s+)?rails\s+spec`,
+	`mvnw?\s([^;&|\n]*\s)?(package|install)\b`,
+	`gradlew?\s([^;&|\n]*\s)?(build|bootJar)\b`,
+	`pnpm\s+(run\s+)?(test|lint|check|typecheck)`,
+	`npm\s+run\s+(check|typecheck|test:\S+|lint:\S+)`,
+	`yarn\s+(run\s+)?(check|typecheck|test:\S+)`,
+	`shellcheck`,
+	`hadolint`,
+	`stylelint`,
+	`prettier\s+(--check|-c)\b`,
+	`black\s+--check`,
+	`isort\s+--check`,
+	`pylint`,
+	`tsc\s+--noEmit`,
+	`playwright\s+test`,
+	`cypress\s+run`,
+	`swift\s+test`,
+	`bats\b`,
+	`helm\s+lint`,
+	`terraform\s+validate`,
+	`pre-commit\s+run`,
+	`php\s+artisan\s+test`,
+	`pest\b`,
+]), `)`])
+
+# Jobs named for testing, by whole words only (`check-for-changes` and
+# `check-latest-release` test nothing), and only when the job runs something: a step with a
+# script or an action, or a call of a reusable workflow.
 testing_jobs contains {"workflow": wf.path, "job": job.id} if {
-	some m in regex.find_all_string_submatch_n(named_for("test|tests|testing|lint|linting|check|checks|spec|specs|unit|qa|verify|ci|quality"), job_names, -1)
+	some m in regex.find_all_string_submatch_n(named_for("test|tests|testing|lint|linting|linter|unit|spec|specs|qa|e2e"), job_names, -1)
 	wf := input.workflows[to_number(m[1])]
 	job := wf.jobs[to_number(m[2])]
+	runs_something(job)
+}
+
+runs_something(job) if job.calls.workflow
+
+runs_something(job) if job.uses.raw
+
+runs_something(job) if {
+	some step in job.steps
+	step.run != ""
+}
+
+runs_something(job) if {
+	some step in job.steps
+	step.uses.raw
+	not step.uses.action_repo in {"actions/checkout", "actions/cache", "actions/download-artifact", "actions/upload-artifact"}
+}
+
+# (Two patterns: one would exceed the regex engine's size limit.)
+testing_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
+	some pattern in [test_command, more_test_command]
+	some [e, c] in matching(with_tools(test_tools), pattern)
+	not regex.match(`-DskipTests|-Dmaven\.test\.skip=true|\s-x\s+test\b|--exclude-task\s+test\b`, c.text)
 }
 
 testing_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
-	some [e, c] in matching(with_tools(test_tools), test_command)
+	some e in using(test_actions)
 }
 
+# Steps named for running tests or linters ("Run tests", "Lint"), whole words.
 testing_jobs contains {"workflow": wf.path, "job": job.id} if {
-	some m in regex.find_all_string_submatch_n(named_for("test|tests|lint|check"), step_names, -1)
+	some m in regex.find_all_string_submatch_n(named_for("test|tests|lint|linting|linter|unit|spec|specs"), step_names, -1)
 	wf := input.workflows[to_number(m[1])]
 	job := wf.jobs[to_number(m[2])]
+}
+
+# Actions that run tests or linters.
+test_actions := {
+	"golangci/golangci-lint-action",
+	"github/super-linter",
+	"super-linter/super-linter",
+	"hadolint/hadolint-action",
+	"pre-commit/action",
+	"cypress-io/github-action",
+	"dorny/test-reporter",
+	"mikepenz/action-junit-report",
+	"psf/black",
+	"chartboost/ruff-action",
+	"astral-sh/ruff-action",
+	"rhysd/actionlint",
+	"reviewdog/action-eslint",
+	"wearerequired/lint-action",
+	"ludeeus/action-shellcheck",
+	"gradle/gradle-build-action",
+	"codecov/codecov-action",
 }
 
 # Production environment names (`input.config["prod-deploy-without-environment"]`).

@@ -29,11 +29,14 @@ secret_ref(v) if {
 	regex.match(`\$\{\{[^}]*\bsecrets\.`, v)
 }
 
-# A literal: a non-empty value with no expression at all (a key pasted into the file).
+# A literal: a value with no expression at all that is long enough to be a key pasted into
+# the file (cloud keys are 20 characters and more; `test` or `dummy` for a local emulator
+# are not keys).
 literal(v) if {
 	is_string(v)
-	trim_space(v) != ""
+	count(trim_space(v)) >= 16
 	not contains(v, "${{")
+	not contains(v, "$")
 }
 
 # A long-lived value: a stored secret or a literal (not an output of an OIDC exchange).
@@ -71,6 +74,19 @@ scanner_step(step) if step.uses.action in scanner_actions
 scanner_step(step) if step.uses.action_repo in scanner_actions
 
 scanner_step(step) if regex.match(scanner_command, step.run)
+
+# Actions named for scanning images or dependencies (wrappers of the scanners in other
+# repositories: `org/shared-actions/.github/actions/snyk-scan`, `azure/container-scan`).
+scanner_name := `(trivy|grype|snyk|scout|vuln|container-scan|image-scan|security-scan|docker-scan|dependency-check)`
+
+scanner_step(step) if regex.match(scanner_name, step.uses.action)
+
+# Of the actions the repository uses, those named for scanning (one regex call).
+scanner_named_actions := {m |
+	names := object.keys(input.pipeline.index.actions)
+	count(names) > 0
+	some m in regex.find_n(concat("", [`(?m)^[^\n]*`, scanner_name, `[^\n]*$`]), concat("\n", names), -1)
+}
 
 # Job-level: a job scans when one of its steps does.
 scanner_job(job) if {
@@ -116,13 +132,57 @@ deploy_actions := {
 	"azure/k8s-deploy",
 	"azure/webapps-deploy",
 	"azure/container-apps-deploy-action",
+	"azure/aci-deploy",
+	"azure/functions-action",
 	"aws-actions/amazon-ecs-deploy-task-definition",
+	"aws-actions/amazon-ecs-deploy-express-service",
+	"awslabs/amazon-app-runner-deploy",
+	"einaregilsson/beanstalk-deploy",
 	"google-github-actions/deploy-cloudrun",
 	"google-github-actions/deploy-appengine",
+	"google-github-actions/deploy-gke",
 	"deliverybot/helm",
+	"koslib/helm-eks-action",
+	"bitovi/github-actions-deploy-eks-helm",
+	"wahyd4/kubectl-helm-action",
+	"steebchen/kubectl",
+	"actions-hub/kubectl",
+	"superfly/flyctl-actions",
+	"digitalocean/app_action",
+	"stefanprodan/kube-tools",
+	"hiberbee/github-action-helm",
 }
 
-deploy_command := `(^|[\s;&|(])(helm\s+(upgrade|install|rollback)\b|kubectl\s+(apply|set\s+image|rollout\s+restart|replace|create)\b|kustomize\s+edit\s+set\s+image|aws\s+ecs\s+(update-service|deploy)\b|aws\s+deploy\s+create-deployment|gcloud\s+run\s+deploy|gcloud\s+app\s+deploy|az\s+containerapp\s+(update|up|create)\b|az\s+webapp\s+(deploy|config\s+container)|argocd\s+app\s+(sync|set)\b|flux\s+reconcile\b)`
+# Deploy commands; global flags may stand before the subcommand
+# (`kubectl --context prod -n web set image ...`, `helm --namespace web upgrade ...`).
+deploy_command := concat("", [`(^|[\s;&|(])(`, concat("|", [
+	`helm\s+([^;&|\n]*\s)?(upgrade|install|rollback)\b`,
+	`helmfile\s+([^;&|\n]*\s)?(apply|sync|deploy)\b`,
+	`kubectl\s+([^;&|\n]*\s)?(apply|set\s+image|rollout\s+restart|replace|create|patch)\b`,
+	`kustomize\s+edit\s+set\s+image`,
+	`aws\s+ecs\s+(update-service|deploy|create-service|run-task)\b`,
+	`aws\s+deploy\s+create-deployment`,
+	`aws\s+elasticbeanstalk\s+(update-environment|create-environment)\b`,
+	`eb\s+deploy\b`,
+	`aws\s+apprunner\s+(start-deployment|update-service|create-service)\b`,
+	`aws\s+lambda\s+update-function-code\b.*--image-uri`,
+	`ecs-deploy\b`,
+	`gcloud\s+(beta\s+|alpha\s+)?run\s+(deploy|services\s+(update|replace)|jobs\s+(deploy|update))\b`,
+	`gcloud\s+app\s+deploy`,
+	`gcloud\s+container\s+clusters\s+get-credentials\b.*&&.*kubectl`,
+	`az\s+containerapp\s+(update|up|create)\b`,
+	`az\s+webapp\s+(deploy|config\s+container|create|update)\b`,
+	`az\s+container\s+create\b`,
+	`az\s+functionapp\s+(deploy|config\s+container)`,
+	`argocd\s+app\s+(sync|set)\b`,
+	`flux\s+reconcile\b`,
+	`fly(ctl)?\s+deploy\b`,
+	`kamal\s+(deploy|redeploy|rollback)\b`,
+	`docker\s+stack\s+deploy\b`,
+	`docker\s+service\s+update\b`,
+	`skaffold\s+(run|deploy)\b`,
+	`copilot\s+(svc|job)\s+deploy\b`,
+]), `)`])
 
 deploy_step(step) if step.uses.action in deploy_actions
 
@@ -131,7 +191,7 @@ deploy_step(step) if step.uses.action_repo in deploy_actions
 deploy_step(step) if regex.match(deploy_command, step.run)
 
 # Programs that deploy (a cheap test before `deploy_command`).
-deploy_tools := {"helm", "kubectl", "kustomize", "aws", "gcloud", "az", "argocd", "flux"}
+deploy_tools := {"helm", "helmfile", "kubectl", "kustomize", "aws", "eb", "ecs-deploy", "gcloud", "az", "argocd", "flux", "fly", "flyctl", "kamal", "docker", "skaffold", "copilot"}
 
 # A job deploys when it targets an environment or runs a deploy step.
 deploy_job(job) if job.environment.name

@@ -7,7 +7,7 @@ import rego.v1
 wf := ".github/workflows/release.yml"
 
 repo(upstream, triggers) := fx.repo(
-	{wf: [fx.job("unit", {}), fx.job("build", {"contexts": [fx.ctx(triggers, {}, upstream)]})]},
+	{wf: [fx.job("unit", {"steps": [{"index": 0, "name": "Unit tests", "run": "./run-tests.sh"}]}), fx.job("build", {"contexts": [fx.ctx(triggers, {}, upstream)]})]},
 	[fx.entry(wf, "build", 0, "docker/build-push-action", {"push": "true", "tags": "ghcr.io/acme/api:${{ github.sha }}"}, "")],
 )
 

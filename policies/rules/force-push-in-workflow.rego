@@ -14,10 +14,34 @@ metadata := {
 }
 
 # `git push` with a force flag or a `+src:dst` refspec, in one command.
-force_push := `(^|[\s;&|(])git\s+((-[cC]\s+\S+|--[a-z-]+=\S+)\s+)*push\b[^;&|]*?(\s(--force(-with-lease(=\S+)?)?|--force-if-includes|-[a-zA-Z]*f[a-zA-Z]*)(\s|$)|\s\+\S)`
+force_push := `(^|[\s;&|(])(\$\{)?git\}?\s+((-[cC]\s+\S+|--[a-z-]+=\S+)\s+)*push\b[^;&|]*?(\s(--force(-with-lease(=\S+)?)?|--force-if-includes|-[a-zA-Z]*f[a-zA-Z]*)(\s|$)|\s\+\S)`
+
+# Script steps in context, and the steps of composite actions that no local workflow runs
+# (called from other repositories only).
+git_scripts := [[e, c] | some [e, c] in pipeline.with_tools({"git"})]
+
+uncalled_action_scripts := [[{"file": a.path, "path": step.path, "step": step}, line] |
+	called := {e.file | some e in input.pipeline.steps}
+	some a in input.actions
+	not a.path in called
+	some step in a.steps
+	contains(step.run, "push")
+	some line in split(step.run, "\n")
+]
 
 findings contains f if {
-	some [e, c] in pipeline.with_tools({"git"})
+	some [e, line] in uncalled_action_scripts
+	regex.match(force_push, line)
+	f := {
+		"message": "`git push` rewrites history on the remote (force push); commits that images were built and tagged from can disappear",
+		"file": e.file,
+		"path": array.concat(e.path, ["run"]),
+		"match": trim_space(line),
+	}
+}
+
+findings contains f if {
+	some [e, c] in git_scripts
 	contains(c.text, "push")
 	regex.match(force_push, c.text)
 	f := {
@@ -30,8 +54,16 @@ findings contains f if {
 
 push_actions := {"ad-m/github-push-action", "stefanzweifel/git-auto-commit-action"}
 
+# Forks of the push actions take the same inputs.
+push_entries := array.concat(pipeline.using(push_actions), [e |
+	some i in object.get(input.pipeline.index.inputs, "force", [])
+	e := input.pipeline.steps[i]
+	endswith(e.step.action_repo, "push-action")
+	not e.step.action_repo in push_actions
+])
+
 findings contains f if {
-	some e in pipeline.using(push_actions)
+	some e in push_entries
 	some key in ["force", "force_with_lease"]
 	lower(object.get(e.with, key, "false")) == "true"
 	f := {
@@ -42,7 +74,7 @@ findings contains f if {
 }
 
 findings contains f if {
-	some e in pipeline.using(push_actions)
+	some e in push_entries
 	regex.match(`(^|\s)(--force|-f|--force-with-lease)(\s|$)`, object.get(e.with, "push_options", ""))
 	f := {
 		"message": "`push_options` force-pushes, rewriting history on the remote",

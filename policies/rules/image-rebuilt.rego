@@ -98,6 +98,7 @@ findings contains f if {
 	some b in pipeline.release_builds
 	job := pipeline.job_at[b.entry.workflow][b.entry.job_id]
 	job.environment.name
+	not pipeline.manual_only(pipeline.context(b.entry))
 	{"workflow": b.entry.workflow, "job": b.entry.job_id} in pipeline.deploying_jobs
 	not pipeline.promotion_role(b.entry)
 	l := loc({"file": b.entry.file, "path": b.at, "match": b.match})

@@ -60,9 +60,25 @@ scanner_scripts := {{"file": e.file, "step": {"path": e.path, "run": e.step.run}
 	regex.match(pattern, step.run)
 }
 
+# (Judged on logical commands: `|| true` often ends a command continued over lines.)
+findings contains f if {
+	some [e, c] in pipeline.matching(pipeline.with_tools(steps.scan_tools), steps.scanner_command)
+	some m in regex.find_n(swallowed, c.text, 1)
+	f := {
+		"message": "the scanner's exit code is discarded, so vulnerabilities never fail the step",
+		"file": e.file,
+		"path": array.concat(e.path, ["run"]),
+		"match": pipeline.raw_line_with(e, c, trim_space(m)),
+	}
+}
+
 findings contains f if {
 	pattern := steps.scanner_command
-	some s in scanner_scripts
+	called := {e.file | some e in input.pipeline.steps}
+	some a in input.actions
+	not a.path in called
+	some step in a.steps
+	s := {"file": a.path, "step": step}
 	some line in steps.run_lines(s.step)
 	regex.match(swallowed, line)
 	regex.match(pattern, line)

@@ -7,6 +7,7 @@ mod cli;
 mod config;
 mod fixtures;
 mod github;
+mod labels;
 mod outputs;
 mod policies;
 mod rego;
