@@ -178,7 +178,9 @@ fn single_file_repo(path: &Path, opts: &DiscoverOptions) -> RepoFiles {
 }
 
 /// The workflow files (top level of `.github/workflows`, as GitHub reads them) and local
-/// actions (`.github/actions/**/action.y{a}ml`) of one repository.
+/// actions (`.github/actions/**/action.y{a}ml`) of one repository; YAML files deeper in
+/// `.github/workflows` become notices. (Actions that `uses: ./path` names elsewhere are
+/// found once the workflows are parsed: `source::follow_own_uses`.)
 pub fn repo_files(root: &Path, display: String, opts: &DiscoverOptions) -> RepoFiles {
     let mut repo = RepoFiles {
         root: root.to_path_buf(),

@@ -1,7 +1,7 @@
 //! Repositories on GitHub: `shiplint audit OWNER/NAME[@REF]`. The workflows and local
-//! actions come through the git trees API (one recursive tree of the ref, then one blob
-//! per file; the contents API when the tree is truncated), the settings through the
-//! settings endpoints.
+//! actions (including those that a `uses: ./path` names anywhere in the tree) come
+//! through the git trees API (one recursive tree of the ref, then one blob per file; the
+//! contents API when the tree is truncated), the settings through the settings endpoints.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -135,8 +135,9 @@ fn pattern_regex(pattern: &str) -> Option<regex::Regex> {
     regex::Regex::new(&re).ok()
 }
 
-/// The files a remote audit reads: top-level workflow files of `.github/workflows` (as
-/// GitHub runs them) and local actions `.github/actions/**/action.y{a}ml`.
+/// The files a remote audit reads first: top-level workflow files of `.github/workflows`
+/// (as GitHub runs them) and local actions `.github/actions/**/action.y{a}ml`; then the
+/// actions that their `uses:` name elsewhere in the tree (`follow_own_uses`).
 fn audited_kind(path: &str) -> Option<FileKind> {
     if let Some(name) = path.strip_prefix(".github/workflows/") {
         return (!name.contains('/') && is_workflow_file(name)).then_some(FileKind::Workflow);
