@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use crate::config::{self, Config, ConfigChoice, ConfigError};
 use crate::discover::{self, DiscoverOptions};
-use crate::finding::{Finding, InputError};
+use crate::finding::{Finding, InputError, Notice};
 use crate::model;
 use crate::policy::{resolve_findings, PolicyError, PolicySet};
 use crate::source::{local, Repository};
@@ -63,6 +63,8 @@ pub struct RepoSummary {
 pub struct AuditReport {
     pub findings: Vec<Finding>,
     pub errors: Vec<InputError>,
+    /// What was not audited and why: never changes the exit code.
+    pub notices: Vec<Notice>,
     pub policy_errors: Vec<PolicyError>,
     /// Mistakes in config files (each repository with one is not audited).
     pub config_errors: Vec<ConfigError>,
@@ -93,6 +95,7 @@ impl AuditReport {
     pub fn absorb(&mut self, repo: RepoOutcome) {
         self.findings.extend(repo.findings);
         self.errors.extend(repo.errors);
+        self.notices.extend(repo.notices);
         self.policy_errors.extend(repo.policy_errors);
         self.ignored.extend(repo.ignored);
         self.sources.extend(repo.sources);
@@ -105,6 +108,7 @@ pub struct RepoOutcome {
     pub summary: RepoSummary,
     pub findings: Vec<Finding>,
     pub errors: Vec<InputError>,
+    pub notices: Vec<Notice>,
     pub policy_errors: Vec<PolicyError>,
     pub sources: Vec<((String, String), Arc<str>)>,
     pub ignored: Vec<Ignored>,
@@ -150,7 +154,8 @@ pub fn audit_repository_with(
     };
     let mut errors = repo.errors;
     errors.extend(model_errors);
-    for e in &mut errors {
+    let mut notices = repo.notices;
+    for e in errors.iter_mut().chain(notices.iter_mut()) {
         e.repository = Some(repo.display.clone());
     }
     let sources = repo
@@ -167,6 +172,7 @@ pub fn audit_repository_with(
         },
         findings,
         errors,
+        notices,
         policy_errors,
         sources,
         ignored,

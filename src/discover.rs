@@ -10,7 +10,7 @@ use std::path::{Component, Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::finding::InputError;
+use crate::finding::{InputError, Notice};
 
 /// What a file is to the auditor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +36,10 @@ pub struct RepoFiles {
     pub display: String,
     pub files: Vec<FoundFile>,
     pub errors: Vec<InputError>,
+    /// Files that are not audited, and why.
+    pub notices: Vec<Notice>,
+    /// The options it was found with (files loaded later get the same checks).
+    pub opts: DiscoverOptions,
 }
 
 #[derive(Debug, Clone)]
@@ -50,6 +54,10 @@ impl Default for DiscoverOptions {
         }
     }
 }
+
+/// Why a YAML file in a subfolder of `.github/workflows` is not audited.
+pub const NESTED_WORKFLOW_NOTICE: &str =
+    "not audited: GitHub runs only the workflow files at the top level of .github/workflows";
 
 /// Folders never walked when looking for repositories: build outputs and dependencies.
 const SKIPPED_DIRS: &[&str] = &[".git", "node_modules", "target", "vendor", ".venv"];
@@ -160,6 +168,8 @@ fn single_file_repo(path: &Path, opts: &DiscoverOptions) -> RepoFiles {
         display: display_path(root),
         files: Vec::new(),
         errors: Vec::new(),
+        notices: Vec::new(),
+        opts: opts.clone(),
     };
     if let Some(f) = admit_file(root, path, rel, kind, opts, &mut repo.errors) {
         repo.files.push(f);
@@ -168,13 +178,17 @@ fn single_file_repo(path: &Path, opts: &DiscoverOptions) -> RepoFiles {
 }
 
 /// The workflow files (top level of `.github/workflows`, as GitHub reads them) and local
-/// actions (`.github/actions/**/action.y{a}ml`) of one repository.
+/// actions (`.github/actions/**/action.y{a}ml`) of one repository; YAML files deeper in
+/// `.github/workflows` become notices. (Actions that `uses: ./path` names elsewhere are
+/// found once the workflows are parsed: `source::follow_own_uses`.)
 pub fn repo_files(root: &Path, display: String, opts: &DiscoverOptions) -> RepoFiles {
     let mut repo = RepoFiles {
         root: root.to_path_buf(),
         display,
         files: Vec::new(),
         errors: Vec::new(),
+        notices: Vec::new(),
+        opts: opts.clone(),
     };
     let workflows = root.join(".github").join("workflows");
     if !within_root(root, &workflows) {
@@ -194,6 +208,22 @@ pub fn repo_files(root: &Path, display: String, opts: &DiscoverOptions) -> RepoF
         &mut repo,
         |name| name.ends_with(".yml") || name.ends_with(".yaml"),
     );
+    // Deeper YAML files are not workflows to GitHub: said, not silently dropped.
+    for entry in WalkDir::new(&workflows)
+        .follow_links(false)
+        .min_depth(2)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let name = entry.file_name().to_string_lossy();
+        if !entry.file_type().is_dir() && (name.ends_with(".yml") || name.ends_with(".yaml")) {
+            repo.notices.push(Notice::new(
+                Some(rel_path(root, entry.path())),
+                NESTED_WORKFLOW_NOTICE,
+            ));
+        }
+    }
     let actions = root.join(".github").join("actions");
     if actions.is_dir() && within_root(root, &actions) {
         collect(
@@ -252,7 +282,7 @@ fn collect(
 }
 
 /// Checks one candidate file: symlinks must stay inside the root, the size under the cap.
-fn admit_file(
+pub(crate) fn admit_file(
     root: &Path,
     path: &Path,
     rel: String,
@@ -311,7 +341,7 @@ fn admit_file(
 }
 
 /// True when `path`, with every symlink resolved, is still inside `root`.
-fn within_root(root: &Path, path: &Path) -> bool {
+pub(crate) fn within_root(root: &Path, path: &Path) -> bool {
     match (fs::canonicalize(root), fs::canonicalize(path)) {
         (Ok(r), Ok(p)) => p.starts_with(r),
         // Nothing to resolve (e.g. the path does not exist): nothing can escape.

@@ -188,6 +188,11 @@ impl fmt::Display for InputError {
     }
 }
 
+/// Something the user should know that is neither a finding nor a failure: a YAML file
+/// or a `uses:` reference that is not audited, and why. Same shape as an input error
+/// (a place and a message); it never changes the exit code.
+pub type Notice = InputError;
+
 /// FNV-1a, 128 bits: stable across platforms and compiler versions (unlike `DefaultHasher`).
 struct Fnv128(u128);
 

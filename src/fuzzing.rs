@@ -27,6 +27,7 @@ fn repository(file: LoadedFile) -> Repository {
         },
         files: vec![file],
         errors: Vec::new(),
+        notices: Vec::new(),
         settings: None,
     }
 }

@@ -56,6 +56,51 @@ pub struct RepositoryInfo {
     pub visibility: Option<String>,
 }
 
+impl RepositoryInfo {
+    /// True when `owner/repo` (as a `uses:` writes it) names this repository. GitHub names
+    /// are case-insensitive. Without a known owner (a local folder with no GitHub `origin`
+    /// remote), `name` is the folder's: a folder named `NAME` or `OWNER__NAME` (the layout
+    /// of corpora and sweeps) matches.
+    pub fn is_named(&self, owner: &str, repo: &str) -> bool {
+        if owner.is_empty() || repo.is_empty() || self.name.is_empty() {
+            return false;
+        }
+        if !self.owner.is_empty() {
+            return owner.eq_ignore_ascii_case(&self.owner)
+                && repo.eq_ignore_ascii_case(&self.name);
+        }
+        self.name.eq_ignore_ascii_case(repo)
+            || self.name.eq_ignore_ascii_case(&format!("{owner}__{repo}"))
+    }
+
+    /// The repo-relative path a `uses:` names inside this repository: `./x` (normalised),
+    /// or `owner/repo[/path]@ref` when `owner/repo` is this repository. `None` for other
+    /// references and for local paths that leave the repository.
+    pub fn own_path(&self, u: &UsesRef) -> Option<String> {
+        match u.ref_kind.as_str() {
+            "local" => normalize_rel(&u.path),
+            "sha" | "tag" | "branch" if self.is_named(&u.owner, &u.repo) => normalize_rel(&u.path),
+            _ => None,
+        }
+    }
+}
+
+/// A relative path with `.`, empty segments and `..` resolved, `/`-separated; `None` when
+/// it climbs out of its root.
+pub fn normalize_rel(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.trim().split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Workflow {
     pub path: String,
@@ -219,7 +264,7 @@ pub fn build_input(repo: &Repository) -> (Input, Vec<InputError>) {
             }
         }
     }
-    resolve_local_uses(&mut workflows, &mut actions);
+    resolve_local_uses(&repo.info, &mut workflows, &mut actions);
     crate::pipeline::build(&mut workflows, &actions);
     let pipeline = crate::pipeline::flatten(&workflows, &actions);
     let input = Input {
@@ -233,40 +278,53 @@ pub fn build_input(repo: &Repository) -> (Input, Vec<InputError>) {
     (input, errors)
 }
 
-/// Points local `uses: ./...` references at the files they name.
-fn resolve_local_uses(workflows: &mut [Workflow], actions: &mut [Action]) {
+/// Points `uses:` references to this repository's own files at the files they name:
+/// `./path`, and `owner/repo/path@ref` when `owner/repo` is the audited repository. A
+/// job's reference names a workflow, a step's an action's folder. An own full-name
+/// reference that resolves becomes `ref_kind: "local"` (it runs this repository's code,
+/// not a third party's; `ref` keeps the ref it names); one that does not stays as parsed.
+fn resolve_local_uses(info: &RepositoryInfo, workflows: &mut [Workflow], actions: &mut [Action]) {
     let workflow_paths: BTreeSet<String> = workflows.iter().map(|w| w.path.clone()).collect();
     let action_files: BTreeMap<String, String> = actions
         .iter()
         .map(|a| (a.dir.clone(), a.path.clone()))
         .collect();
-    let resolve = |u: &mut UsesRef| {
-        if u.ref_kind != "local" {
+    let resolve = |u: &mut UsesRef, job: bool| {
+        let Some(p) = info.own_path(u) else {
             return;
+        };
+        let workflow = || workflow_paths.get(&p).cloned();
+        let action = || action_files.get(&p).cloned();
+        let file = if u.ref_kind == "local" {
+            workflow().or_else(action)
+        } else if job {
+            workflow()
+        } else {
+            action()
+        };
+        let Some(file) = file else {
+            return;
+        };
+        if u.ref_kind != "local" {
+            u.ref_kind = "local".into();
+            u.action.clear();
+            u.action_repo.clear();
         }
-        let p = u.path.trim_start_matches("./").trim_end_matches('/');
-        if workflow_paths.contains(p) {
-            u.resolved = Some(p.to_string());
-        } else if let Some(file) = action_files.get(p) {
-            u.resolved = Some(file.clone());
-        }
+        u.resolved = Some(file);
     };
-    let workflow_steps = workflows
-        .iter_mut()
-        .flat_map(|w| w.jobs.iter_mut())
-        .flat_map(|j| {
-            j.uses
-                .iter_mut()
-                .chain(j.steps.iter_mut().filter_map(|s| s.uses.as_mut()))
-        });
-    for u in workflow_steps {
-        resolve(u);
+    for job in workflows.iter_mut().flat_map(|w| w.jobs.iter_mut()) {
+        if let Some(u) = job.uses.as_mut() {
+            resolve(u, true);
+        }
+        for u in job.steps.iter_mut().filter_map(|s| s.uses.as_mut()) {
+            resolve(u, false);
+        }
     }
     for u in actions
         .iter_mut()
         .flat_map(|a| a.steps.iter_mut().filter_map(|s| s.uses.as_mut()))
     {
-        resolve(u);
+        resolve(u, false);
     }
 }
 
@@ -862,5 +920,49 @@ mod tests {
                 "{local_or_image}"
             );
         }
+    }
+
+    fn info(owner: &str, name: &str) -> RepositoryInfo {
+        RepositoryInfo {
+            owner: owner.into(),
+            name: name.into(),
+            default_branch: None,
+            source: "local".into(),
+            visibility: None,
+        }
+    }
+
+    #[test]
+    fn the_audited_repository_is_recognised_by_its_full_name() {
+        let known = info("Acme", "Shop");
+        assert!(known.is_named("acme", "shop"));
+        assert!(!known.is_named("other", "shop"));
+        assert!(!known.is_named("acme", "shop-infra"));
+        // No GitHub remote: the folder is `NAME` or `OWNER__NAME`.
+        assert!(info("", "shop").is_named("anyone", "Shop"));
+        assert!(info("", "acme__shop").is_named("ACME", "shop"));
+        assert!(!info("", "acme__shop").is_named("other", "shop"));
+        assert!(!info("", "shop").is_named("", "shop"));
+    }
+
+    #[test]
+    fn own_paths_of_uses_references() {
+        let me = info("acme", "shop");
+        let own = |raw: &str| me.own_path(&parse_uses(raw));
+        assert_eq!(
+            own("acme/shop/.github/workflows/deploy.yml@main").as_deref(),
+            Some(".github/workflows/deploy.yml")
+        );
+        assert_eq!(
+            own("ACME/Shop/ci/actions/x@v1").as_deref(),
+            Some("ci/actions/x")
+        );
+        assert_eq!(own("acme/shop@v1").as_deref(), Some(""));
+        assert_eq!(own("acme/platform/.github/workflows/deploy.yml@main"), None);
+        assert_eq!(own("docker://acme/shop:1"), None);
+        assert_eq!(own("./ci//actions/./x/").as_deref(), Some("ci/actions/x"));
+        assert_eq!(own("./ci/../tools/x").as_deref(), Some("tools/x"));
+        assert_eq!(own("./"), Some(String::new()));
+        assert_eq!(own("../elsewhere/x"), None);
     }
 }

@@ -786,6 +786,7 @@ mod tests {
             },
             files: vec![file],
             errors: Vec::new(),
+            notices: Vec::new(),
             settings: None,
         };
         let (input, errors) = crate::model::build_input(&repo);

@@ -241,6 +241,7 @@ fn render_report(
             if !errors.is_empty() {
                 eprint!("{errors}");
             }
+            eprint!("{}", report::human::render_notices(report));
             let mut text = report::human::render(
                 report,
                 HumanOptions {
@@ -639,6 +640,7 @@ fn baseline_command(args: BaselineArgs) -> u8 {
     let color = use_color(ColorChoice::Auto, std::io::stderr().is_terminal());
     eprint!("{}", report::human::render_config_errors(&report, color));
     eprint!("{}", report::human::render_errors(&report));
+    eprint!("{}", report::human::render_notices(&report));
     if exit_code(&report, FailOn::Never) == EXIT_ERROR {
         eprintln!("error: baseline not written: fix the errors above first");
         return EXIT_ERROR;

@@ -1,5 +1,6 @@
 //! `--format csv`: one row per finding (RFC 4180 quoting), for spreadsheets. Repositories
-//! that could not be audited get one row with `rule` empty and the error as message.
+//! that could not be audited get one row with `rule` empty and the error as message;
+//! notices (what was not audited) one row each with severity `notice`.
 
 use crate::audit::AuditReport;
 use crate::finding::Location;
@@ -42,13 +43,18 @@ pub fn render(report: &AuditReport) -> String {
         out.push_str(&row.map(field).join(","));
         out.push_str("\r\n");
     }
-    for e in &report.errors {
+    let inputs = report
+        .errors
+        .iter()
+        .map(|e| ("input-error", e))
+        .chain(report.notices.iter().map(|n| ("notice", n)));
+    for (kind, e) in inputs {
         let line = e.line.map(|l| l.to_string()).unwrap_or_default();
         let column = e.column.map(|c| c.to_string()).unwrap_or_default();
         let row = [
             e.repository.as_deref().unwrap_or(""),
             "",
-            "input-error",
+            kind,
             e.file.as_deref().unwrap_or(""),
             &line,
             &column,

@@ -8,7 +8,7 @@
 
 use super::{plural, workspace_path, Counts};
 use crate::audit::AuditReport;
-use crate::finding::{Finding, Location, Severity};
+use crate::finding::{Finding, InputError, Location, Severity};
 
 /// Escapes a command's message (`%`, CR, LF), as the runner's toolkit does.
 pub fn escape_data(s: &str) -> String {
@@ -60,34 +60,46 @@ fn finding(f: &Finding) -> String {
     )
 }
 
-/// Every finding as a workflow command, input and policy errors as `::error`, then a
-/// plain summary line.
+/// An input error or notice as a workflow command at its file, line and column.
+fn input_command(level: &str, title: &str, e: &InputError) -> String {
+    let mut props = Vec::new();
+    if let Some(file) = &e.file {
+        let repo = e.repository.as_deref().unwrap_or(".");
+        props.push(format!(
+            "file={}",
+            escape_property(&workspace_path(repo, file))
+        ));
+        if let Some(line) = e.line {
+            props.push(format!("line={line}"));
+        }
+        if let Some(col) = e.column {
+            props.push(format!("col={col}"));
+        }
+    }
+    props.push(format!("title={title}"));
+    format!(
+        "::{level} {}::{}\n",
+        props.join(","),
+        escape_data(&e.message)
+    )
+}
+
+/// Every finding as a workflow command, input and policy errors as `::error`, notices
+/// (what was not audited) as `::notice`, then a plain summary line.
 pub fn render(report: &AuditReport) -> String {
     let mut out = String::new();
     for f in &report.findings {
         out.push_str(&finding(f));
     }
     for e in &report.errors {
-        let mut props = Vec::new();
-        if let Some(file) = &e.file {
-            let repo = e.repository.as_deref().unwrap_or(".");
-            props.push(format!(
-                "file={}",
-                escape_property(&workspace_path(repo, file))
-            ));
-            if let Some(line) = e.line {
-                props.push(format!("line={line}"));
-            }
-            if let Some(col) = e.column {
-                props.push(format!("col={col}"));
-            }
-        }
-        props.push("title=shiplint could not audit this input".to_string());
-        out.push_str(&format!(
-            "::error {}::{}\n",
-            props.join(","),
-            escape_data(&e.message)
+        out.push_str(&input_command(
+            "error",
+            "shiplint could not audit this input",
+            e,
         ));
+    }
+    for n in &report.notices {
+        out.push_str(&input_command("notice", "shiplint did not audit this", n));
     }
     for e in &report.policy_errors {
         out.push_str(&format!(

@@ -10,7 +10,7 @@ use miette::{
 
 use super::{plural, Counts};
 use crate::audit::AuditReport;
-use crate::finding::{Finding, Location, Severity};
+use crate::finding::{Finding, InputError, Location, Severity};
 
 #[derive(Debug, Clone, Copy)]
 pub struct HumanOptions {
@@ -275,22 +275,36 @@ pub fn render_config_errors(report: &AuditReport, color: bool) -> String {
     out
 }
 
+/// Where an input error or notice is, prefixed by its repository when that is not `.`.
+fn placed(e: &InputError) -> String {
+    let where_ = match (&e.repository, &e.file) {
+        (Some(r), Some(_)) if r != "." => format!("{r}/"),
+        // A repository that could not be audited at all (org sweeps).
+        (Some(r), None) if r != "." => format!("{r}: "),
+        _ => String::new(),
+    };
+    format!("{where_}{e}")
+}
+
 /// The input and policy errors, one line each, for stderr.
 pub fn render_errors(report: &AuditReport) -> String {
     let mut out = String::new();
     for e in &report.errors {
-        let where_ = match (&e.repository, &e.file) {
-            (Some(r), Some(_)) if r != "." => format!("{r}/"),
-            // A repository that could not be audited at all (org sweeps).
-            (Some(r), None) if r != "." => format!("{r}: "),
-            _ => String::new(),
-        };
-        out.push_str(&format!("error: {where_}{e}\n"));
+        out.push_str(&format!("error: {}\n", placed(e)));
     }
     for e in &report.policy_errors {
         out.push_str(&format!("error: policy {e}\n"));
     }
     out
+}
+
+/// The notices (what was not audited, and why), one line each, for stderr.
+pub fn render_notices(report: &AuditReport) -> String {
+    report
+        .notices
+        .iter()
+        .map(|n| format!("notice: {}\n", placed(n)))
+        .collect()
 }
 
 /// `shiplint: 2 errors, 1 warning in 7 files of 1 repository; 1 input error`
@@ -328,6 +342,12 @@ pub fn summary(report: &AuditReport) -> String {
         s.push_str(&format!(
             "; {} could not be audited (see above)",
             plural(problems, "input", "inputs")
+        ));
+    }
+    if !report.notices.is_empty() {
+        s.push_str(&format!(
+            "; {} (see above)",
+            plural(report.notices.len(), "notice", "notices")
         ));
     }
     if !report.settings_evaluated() {

@@ -15,6 +15,8 @@ struct Document<'a> {
     tool: Tool,
     findings: Vec<JsonFinding<'a>>,
     errors: Vec<JsonError<'a>>,
+    /// What was not audited, and why (never changes the exit code).
+    notices: Vec<JsonNotice<'a>>,
     /// Findings silenced by ignores (inline comments, config `ignore:`).
     ignored: Vec<JsonIgnored<'a>>,
     /// Every audited repository (so that `shiplint merge` and `--resume` know them all,
@@ -122,6 +124,19 @@ struct JsonError<'a> {
 }
 
 #[derive(Serialize)]
+struct JsonNotice<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    repository: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
 struct Summary {
     repositories: usize,
     files: usize,
@@ -130,6 +145,7 @@ struct Summary {
     warnings: usize,
     notes: usize,
     input_errors: usize,
+    notices: usize,
     settings_evaluated: bool,
     ignored: usize,
     baseline_suppressed: usize,
@@ -220,11 +236,23 @@ pub fn render(report: &AuditReport) -> String {
             warnings: c.warnings,
             notes: c.notes,
             input_errors: errors.len(),
+            notices: report.notices.len(),
             settings_evaluated: report.settings_evaluated(),
             ignored: report.ignored.len(),
             baseline_suppressed: report.baseline_suppressed,
         },
         errors,
+        notices: report
+            .notices
+            .iter()
+            .map(|n| JsonNotice {
+                repository: n.repository.as_deref(),
+                file: n.file.as_deref(),
+                line: n.line,
+                column: n.column,
+                message: &n.message,
+            })
+            .collect(),
     };
     let mut s =
         serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));

@@ -109,6 +109,15 @@ pub fn from_json(doc: &Json) -> Result<AuditReport, String> {
             }),
         }
     }
+    for n in doc["notices"].as_array().into_iter().flatten() {
+        report.notices.push(InputError {
+            file: n["file"].as_str().map(str::to_string),
+            line: num(n, "line"),
+            column: num(n, "column"),
+            message: text(n, "message"),
+            repository: n["repository"].as_str().map(str::to_string),
+        });
+    }
     for r in doc["repositories"].as_array().into_iter().flatten() {
         report.repos.push(RepoSummary {
             display: text(r, "name"),
@@ -127,14 +136,16 @@ pub fn sort(report: &mut AuditReport) {
     report.findings.sort_by_key(Finding::sort_key);
     report.ignored.sort_by_key(|i| i.finding.sort_key());
     report.repos.sort_by(|a, b| a.display.cmp(&b.display));
-    report.errors.sort_by(|a, b| {
+    let by_place = |a: &InputError, b: &InputError| {
         (&a.repository, &a.file, a.line, &a.message).cmp(&(
             &b.repository,
             &b.file,
             b.line,
             &b.message,
         ))
-    });
+    };
+    report.errors.sort_by(by_place);
+    report.notices.sort_by(by_place);
 }
 
 /// Adds `other` to `report` (repositories already in `report` are not added twice).
@@ -143,6 +154,7 @@ pub fn combine(report: &mut AuditReport, other: AuditReport) {
         report.repos.iter().map(|r| r.display.clone()).collect();
     report.findings.extend(other.findings);
     report.errors.extend(other.errors);
+    report.notices.extend(other.notices);
     report.policy_errors.extend(other.policy_errors);
     report.config_errors.extend(other.config_errors);
     report.ignored.extend(other.ignored);

@@ -373,6 +373,21 @@ pub fn render(report: &AuditReport, policies: &PolicySet, opts: &AuditOptions) -
         }
         out.push('\n');
     }
+    if !report.notices.is_empty() {
+        let _ = writeln!(
+            out,
+            "### Not audited ({})\n",
+            plural(report.notices.len(), "notice", "notices")
+        );
+        for n in &report.notices {
+            let text = match (&n.repository, &n.file) {
+                (Some(r), Some(_)) => format!("{n} ({r})"),
+                _ => n.to_string(),
+            };
+            let _ = writeln!(out, "- {}", cell(&text));
+        }
+        out.push('\n');
+    }
     if total > 0 {
         out.push_str("### Findings\n\n");
         out.push_str(&table(report));

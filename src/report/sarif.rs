@@ -445,6 +445,20 @@ pub fn build(report: &AuditReport, rules: &[RuleMeta]) -> SarifOutput {
             })
             .collect();
         notifications.extend(shared.iter().cloned());
+        // What was not audited: a note, which does not fail the run.
+        notifications.extend(
+            report
+                .notices
+                .iter()
+                .filter(|n| n.repository.as_deref() == Some(repo.display.as_str()))
+                .map(|n| {
+                    let text = match &n.file {
+                        Some(file) => format!("{file}: {}", n.message),
+                        None => n.message.clone(),
+                    };
+                    notification("note", text, n.file.as_deref(), n.line)
+                }),
+        );
         specs.push(RunSpec {
             category: category("workflows", &repo.display),
             findings: report

@@ -1,19 +1,19 @@
 //! Repositories on GitHub: `shiplint audit OWNER/NAME[@REF]`. The workflows and local
-//! actions come through the git trees API (one recursive tree of the ref, then one blob
-//! per file; the contents API when the tree is truncated), the settings through the
-//! settings endpoints.
+//! actions (including those that a `uses: ./path` names anywhere in the tree) come
+//! through the git trees API (one recursive tree of the ref, then one blob per file; the
+//! contents API when the tree is truncated), the settings through the settings endpoints.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use base64::Engine as _;
 use serde_json::Value as Json;
 
 use crate::discover::FileKind;
-use crate::finding::InputError;
+use crate::finding::{InputError, Notice};
 use crate::github::settings::{self, encode_path};
 use crate::github::{Client, GithubError};
 use crate::model::RepositoryInfo;
-use crate::source::{parse_file, Repository};
+use crate::source::{follow_own_uses, parse_file, Fetched, LoadedFile, Repository};
 
 /// `OWNER/NAME[@REF]` as typed on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +63,12 @@ impl RemoteSpec {
 
 fn is_workflow_file(name: &str) -> bool {
     name.ends_with(".yml") || name.ends_with(".yaml")
+}
+
+/// A YAML file in a subfolder of `.github/workflows`, which GitHub does not run.
+fn is_nested_workflow(path: &str) -> bool {
+    path.strip_prefix(".github/workflows/")
+        .is_some_and(|rest| rest.contains('/') && is_workflow_file(rest))
 }
 
 /// Decodes a contents-API file body (`encoding: base64`, lines of 60 characters).
@@ -129,8 +135,9 @@ fn pattern_regex(pattern: &str) -> Option<regex::Regex> {
     regex::Regex::new(&re).ok()
 }
 
-/// The files a remote audit reads: top-level workflow files of `.github/workflows` (as
-/// GitHub runs them) and local actions `.github/actions/**/action.y{a}ml`.
+/// The files a remote audit reads first: top-level workflow files of `.github/workflows`
+/// (as GitHub runs them) and local actions `.github/actions/**/action.y{a}ml`; then the
+/// actions that their `uses:` name elsewhere in the tree (`follow_own_uses`).
 fn audited_kind(path: &str) -> Option<FileKind> {
     if let Some(name) = path.strip_prefix(".github/workflows/") {
         return (!name.contains('/') && is_workflow_file(name)).then_some(FileKind::Workflow);
@@ -140,27 +147,89 @@ fn audited_kind(path: &str) -> Option<FileKind> {
     (name == "action.yml" || name == "action.yaml").then_some(FileKind::Action)
 }
 
-type Loaded = (Vec<crate::source::LoadedFile>, Vec<InputError>);
+/// The files read so far, what could not be, and what is not audited.
+#[derive(Default)]
+struct Loaded {
+    files: Vec<LoadedFile>,
+    errors: Vec<InputError>,
+    notices: Vec<Notice>,
+}
 
-fn push_parsed(loaded: &mut Loaded, path: &str, kind: FileKind, body: &Json) {
+/// Decodes and parses one blob or contents body.
+fn parsed(path: &str, kind: FileKind, body: &Json) -> Fetched {
     match file_bytes(body) {
         Ok(bytes) => match parse_file(path, kind, bytes) {
-            Ok(f) => loaded.0.push(f),
-            Err(e) => loaded.1.push(e),
+            Ok(f) => Fetched::File(f),
+            Err(e) => Fetched::Failed(e),
         },
-        Err(m) => loaded.1.push(InputError::new(Some(path.to_string()), m)),
+        Err(m) => Fetched::Failed(InputError::new(Some(path.to_string()), m)),
+    }
+}
+
+fn push_parsed(loaded: &mut Loaded, path: &str, kind: FileKind, body: &Json) {
+    match parsed(path, kind, body) {
+        Fetched::File(f) => loaded.files.push(f),
+        Fetched::Failed(e) => loaded.errors.push(e),
+        Fetched::Missing => {}
+    }
+}
+
+/// The blobs of a tree: path → blob SHA.
+type Blobs = BTreeMap<String, String>;
+
+/// Where the files of a remote audit come from: the blobs of a tree (path → blob SHA),
+/// or the contents API at a ref.
+enum Files {
+    Tree(Blobs),
+    Contents(Option<String>),
+}
+
+impl Files {
+    /// One file named by a `uses:` (an action), or `Missing`.
+    fn fetch(&self, client: &Client, slug: &str, path: &str) -> Result<Fetched, GithubError> {
+        let r = match self {
+            Files::Tree(blobs) => {
+                let Some(sha) = blobs.get(path) else {
+                    return Ok(Fetched::Missing);
+                };
+                client.get(&format!("/repos/{slug}/git/blobs/{}", encode_path(sha)))?
+            }
+            Files::Contents(git_ref) => {
+                let query = git_ref
+                    .as_deref()
+                    .map_or(String::new(), |r| format!("?ref={}", encode_path(r)));
+                let r = client.get(&format!(
+                    "/repos/{slug}/contents/{}{query}",
+                    encode_path(path)
+                ))?;
+                if r.status == 404 {
+                    return Ok(Fetched::Missing);
+                }
+                r
+            }
+        };
+        if r.status != 200 {
+            return Err(r.unexpected());
+        }
+        let body = r.json()?;
+        // A folder (contents API listing) is not a file.
+        if body.is_array() {
+            return Ok(Fetched::Missing);
+        }
+        Ok(parsed(path, FileKind::Action, &body))
     }
 }
 
 /// The audited files of `git_ref` through the git trees API: one
 /// `GET …/git/trees/{ref}?recursive=1`, then one `GET …/git/blobs/{sha}` per file.
 /// `None` when the tree is truncated (very large repositories): the caller falls back
-/// to the contents API.
+/// to the contents API. With the files, every blob of the tree (path → SHA), for the
+/// actions that `uses:` name.
 fn files_from_tree(
     client: &Client,
     slug: &str,
     git_ref: &str,
-) -> Result<Option<Loaded>, GithubError> {
+) -> Result<Option<(Loaded, Blobs)>, GithubError> {
     let r = client.get(&format!(
         "/repos/{slug}/git/trees/{}?recursive=1",
         encode_path(git_ref)
@@ -168,7 +237,7 @@ fn files_from_tree(
     let tree = match r.status {
         200 => r.json()?,
         // 409 "Git Repository is empty".
-        409 => return Ok(Some((Vec::new(), Vec::new()))),
+        409 => return Ok(Some((Loaded::default(), BTreeMap::new()))),
         _ => return Err(r.unexpected()),
     };
     if tree["truncated"] == Json::Bool(true) {
@@ -180,7 +249,8 @@ fn files_from_tree(
             reason: "expected a `tree` array".into(),
         });
     };
-    let mut loaded: Loaded = (Vec::new(), Vec::new());
+    let mut loaded = Loaded::default();
+    let mut blobs = BTreeMap::new();
     for entry in entries {
         let (Some(path), Some("blob"), Some(sha)) = (
             entry["path"].as_str(),
@@ -189,7 +259,14 @@ fn files_from_tree(
         ) else {
             continue;
         };
+        blobs.insert(path.to_string(), sha.to_string());
         let Some(kind) = audited_kind(path) else {
+            if is_nested_workflow(path) {
+                loaded.notices.push(Notice::new(
+                    Some(path.to_string()),
+                    crate::discover::NESTED_WORKFLOW_NOTICE,
+                ));
+            }
             continue;
         };
         let r = client.get(&format!("/repos/{slug}/git/blobs/{}", encode_path(sha)))?;
@@ -198,7 +275,7 @@ fn files_from_tree(
         }
         push_parsed(&mut loaded, path, kind, &r.json()?);
     }
-    Ok(Some(loaded))
+    Ok(Some((loaded, blobs)))
 }
 
 /// The workflow files of `git_ref` through the contents API: a listing of
@@ -218,7 +295,7 @@ fn files_from_contents(
         404 => Vec::new(),
         _ => return Err(r.unexpected()),
     };
-    let mut loaded: Loaded = (Vec::new(), Vec::new());
+    let mut loaded = Loaded::default();
     for entry in entries {
         let (Some(path), Some("file")) = (entry["path"].as_str(), entry["type"].as_str()) else {
             continue;
@@ -307,14 +384,32 @@ pub fn load(
     };
 
     let git_ref = spec.git_ref.clone().or_else(|| default_branch.clone());
-    let (mut files, errors) = match &git_ref {
+    let (mut loaded, source) = match &git_ref {
         Some(r) => match files_from_tree(client, &slug, r)? {
-            Some(loaded) => loaded,
-            None => files_from_contents(client, &slug, git_ref.as_deref())?,
+            Some((loaded, blobs)) => (loaded, Some(Files::Tree(blobs))),
+            None => (
+                files_from_contents(client, &slug, git_ref.as_deref())?,
+                Some(Files::Contents(git_ref.clone())),
+            ),
         },
         // An empty repository has no default branch and no files.
-        None => (Vec::new(), Vec::new()),
+        None => (Loaded::default(), None),
     };
+    if let Some(source) = source {
+        let Loaded {
+            files,
+            errors,
+            notices,
+        } = &mut loaded;
+        follow_own_uses(&info, files, errors, notices, |path| {
+            source.fetch(client, &slug, path)
+        })?;
+    }
+    let Loaded {
+        mut files,
+        errors,
+        notices,
+    } = loaded;
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
 
     let mut repo = Repository {
@@ -323,6 +418,7 @@ pub fn load(
         info,
         files,
         errors,
+        notices,
         settings: None,
     };
     repo.settings = match settings {

@@ -5,10 +5,10 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::discover::{self, RepoFiles};
+use crate::discover::{self, DiscoverOptions, FileKind, RepoFiles};
 use crate::finding::InputError;
 use crate::model::RepositoryInfo;
-use crate::source::{parse_file, LoadedFile, Repository};
+use crate::source::{follow_own_uses, parse_file, Fetched, LoadedFile, Repository};
 
 /// Reads and parses the discovered files of one repository (in parallel).
 pub fn load(found: RepoFiles) -> Repository {
@@ -31,13 +31,62 @@ pub fn load(found: RepoFiles) -> Repository {
             Err(e) => errors.push(e),
         }
     }
+    let info = repository_info(&found.root);
+    let mut notices = found.notices;
+    let root = found.root;
+    let opts = found.opts;
+    let followed = follow_own_uses(&info, &mut files, &mut errors, &mut notices, |rel| {
+        Ok::<_, std::convert::Infallible>(fetch(&root, rel, &opts))
+    });
+    match followed {
+        Ok(()) => {}
+        Err(never) => match never {},
+    }
     Repository {
-        info: repository_info(&found.root),
-        root: Some(found.root),
+        info,
+        root: Some(root),
         display: found.display,
         files,
         errors,
+        notices,
         settings: None,
+    }
+}
+
+/// One action file named by a `uses:`, with the checks discovery applies (symlinks stay
+/// inside the repository, the size cap).
+fn fetch(root: &Path, rel: &str, opts: &DiscoverOptions) -> Fetched {
+    let abs = root.join(rel);
+    if fs::symlink_metadata(&abs).is_err() {
+        return Fetched::Missing;
+    }
+    // A folder on the way may be a symlink, too.
+    if !discover::within_root(root, &abs) {
+        return Fetched::Failed(InputError::new(
+            Some(rel.to_string()),
+            "skipped: symlink points outside the repository",
+        ));
+    }
+    let mut errors = Vec::new();
+    match discover::admit_file(
+        root,
+        &abs,
+        rel.to_string(),
+        FileKind::Action,
+        opts,
+        &mut errors,
+    ) {
+        Some(f) => match fs::read(&f.abs) {
+            Ok(bytes) => match parse_file(&f.rel, f.kind, bytes) {
+                Ok(f) => Fetched::File(f),
+                Err(e) => Fetched::Failed(e),
+            },
+            Err(e) => Fetched::Failed(InputError::new(
+                Some(f.rel),
+                format!("cannot read: {}", io_reason(&e)),
+            )),
+        },
+        None => errors.pop().map_or(Fetched::Missing, Fetched::Failed),
     }
 }
 

@@ -4,11 +4,12 @@
 pub mod github;
 pub mod local;
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::discover::FileKind;
-use crate::finding::InputError;
+use crate::finding::{InputError, Notice};
 use crate::model::RepositoryInfo;
 use crate::yaml;
 
@@ -28,6 +29,8 @@ pub struct Repository {
     pub info: RepositoryInfo,
     pub files: Vec<LoadedFile>,
     pub errors: Vec<InputError>,
+    /// What is not audited, and why (never changes the exit code).
+    pub notices: Vec<Notice>,
     /// Repository settings (`input.settings`), when known: `--settings FILE` or the API.
     pub settings: Option<serde_json::Value>,
 }
@@ -71,4 +74,177 @@ pub fn parse_file(rel: &str, kind: FileKind, bytes: Vec<u8>) -> Result<LoadedFil
             format!("invalid YAML: {}", e.message),
         )),
     }
+}
+
+/// What a source finds at a repo-relative path.
+pub enum Fetched {
+    /// No such file (or not a file).
+    Missing,
+    File(LoadedFile),
+    /// It is there but cannot be audited (too big, a symlink out, not YAML…).
+    Failed(InputError),
+}
+
+/// A `uses:` of a loaded file that names a file of this repository.
+struct OwnUses {
+    file: String,
+    line: usize,
+    column: usize,
+    raw: String,
+    /// A job's reference (a workflow) rather than a step's (an action folder).
+    job: bool,
+    /// `./path`, rather than the repository's full name.
+    local: bool,
+    /// The repo-relative path it names; `None` when it leaves the repository.
+    target: Option<String>,
+}
+
+/// The `uses:` of one workflow (jobs and their steps) or action (`runs.steps`) that name
+/// this repository: `./path`, or its own full name.
+fn own_uses(file: &LoadedFile, info: &RepositoryInfo, out: &mut Vec<OwnUses>) {
+    let root = &file.doc.root;
+    let mut found = |node: &yaml::Node, job: bool| {
+        let Some(raw) = node.as_str() else {
+            return;
+        };
+        let u = crate::model::parse_uses(raw);
+        let local = u.ref_kind == "local";
+        let target = info.own_path(&u);
+        if !local && target.is_none() {
+            return;
+        }
+        let (line, column) = file.doc.line_col(node.span.start);
+        out.push(OwnUses {
+            file: file.rel.clone(),
+            line,
+            column,
+            raw: raw.trim().to_string(),
+            job,
+            local,
+            target,
+        });
+    };
+    let steps_of = |steps: Option<&yaml::Node>, found: &mut dyn FnMut(&yaml::Node, bool)| {
+        for step in steps.and_then(yaml::Node::as_seq).into_iter().flatten() {
+            if let Some(u) = step.get("uses") {
+                found(u, false);
+            }
+        }
+    };
+    match file.kind {
+        FileKind::Workflow => {
+            for job in root
+                .get("jobs")
+                .and_then(yaml::Node::as_map)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(u) = job.value.get("uses") {
+                    found(u, true);
+                }
+                steps_of(job.value.get("steps"), &mut found);
+            }
+        }
+        FileKind::Action => steps_of(root.get("runs").and_then(|r| r.get("steps")), &mut found),
+    }
+}
+
+/// The folder of an `action.yml`/`action.yaml` path (`""` at the root), or `None` for
+/// other files.
+fn action_dir(rel: &str) -> Option<&str> {
+    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    (name == "action.yml" || name == "action.yaml").then_some(dir)
+}
+
+/// Loads the actions that the loaded files' `uses:` name inside the repository (`./path`,
+/// or the repository's own full name) wherever they are, and transitively those that
+/// they name, through `fetch` (repo-relative path → what is there). A reference that
+/// names no audited file becomes a notice: always for `./path`, and for a full name when
+/// the owner is known (a folder's name alone does not prove that a reference is ours).
+pub fn follow_own_uses<E>(
+    info: &RepositoryInfo,
+    files: &mut Vec<LoadedFile>,
+    errors: &mut Vec<InputError>,
+    notices: &mut Vec<Notice>,
+    mut fetch: impl FnMut(&str) -> Result<Fetched, E>,
+) -> Result<(), E> {
+    // Folders already tried: loaded actions, and actions that failed to load.
+    let mut tried: BTreeSet<String> = files
+        .iter()
+        .map(|f| f.rel.as_str())
+        .chain(errors.iter().filter_map(|e| e.file.as_deref()))
+        .filter_map(action_dir)
+        .map(str::to_string)
+        .collect();
+    let mut refs = Vec::new();
+    let mut scanned = 0;
+    while scanned < files.len() {
+        let before = refs.len();
+        for f in &files[scanned..] {
+            own_uses(f, info, &mut refs);
+        }
+        scanned = files.len();
+        for r in &refs[before..] {
+            let Some(dir) = r.target.as_deref() else {
+                continue;
+            };
+            if r.job || !tried.insert(dir.to_string()) {
+                continue;
+            }
+            for name in ["action.yml", "action.yaml"] {
+                let rel = if dir.is_empty() {
+                    name.to_string()
+                } else {
+                    format!("{dir}/{name}")
+                };
+                match fetch(&rel)? {
+                    Fetched::Missing => continue,
+                    Fetched::File(f) => files.push(f),
+                    Fetched::Failed(e) => errors.push(e),
+                }
+                break;
+            }
+        }
+    }
+    let workflows: BTreeSet<&str> = files
+        .iter()
+        .filter(|f| f.kind == FileKind::Workflow)
+        .map(|f| f.rel.as_str())
+        .collect();
+    let actions: BTreeSet<&str> = files
+        .iter()
+        .filter(|f| f.kind == FileKind::Action)
+        .filter_map(|f| action_dir(&f.rel))
+        .collect();
+    let failed: BTreeSet<&str> = errors
+        .iter()
+        .filter_map(|e| e.file.as_deref())
+        .flat_map(|f| [Some(f), action_dir(f)])
+        .flatten()
+        .collect();
+    for r in &refs {
+        let message = match r.target.as_deref() {
+            None => format!(
+                "`uses: {}` names a path outside the repository: not audited",
+                r.raw
+            ),
+            Some(t) if failed.contains(t) => continue,
+            Some(t) if workflows.contains(t) && (r.job || r.local) => continue,
+            Some(t) if actions.contains(t) && (!r.job || r.local) => continue,
+            Some(_) if !r.local && info.owner.is_empty() => continue,
+            Some(t) if r.job => format!(
+                "`uses: {}` names no workflow of this repository (no file `{t}`): not audited",
+                r.raw
+            ),
+            Some(t) => {
+                let t = if t.is_empty() { "." } else { t };
+                format!(
+                    "`uses: {}` names no action of this repository (no `action.yml` or `action.yaml` in `{t}`): not audited",
+                    r.raw
+                )
+            }
+        };
+        notices.push(Notice::at(&r.file, r.line, r.column, message));
+    }
+    Ok(())
 }

@@ -1088,3 +1088,85 @@ fn with_gh_host_a_clone_is_recognised_by_an_origin_on_that_host() {
     let err = run("https://github.com/octo-org/octo-repo");
     assert!(!err.contains("not fetched"), "{err}");
 }
+
+#[test]
+fn remote_audits_follow_uses_to_actions_anywhere_in_the_tree() {
+    let workflow = "on:\n  push:\n    branches: [main]\npermissions:\n  contents: read\njobs:\n  publish:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: ./ci/actions/publish\n      - uses: ./ci/actions/absent\n  deploy:\n    uses: Octo-Org/octo-repo/.github/workflows/gone.yml@main\n";
+    let action = "name: Publish\nruns:\n  using: composite\n  steps:\n    - run: aws configure set aws_secret_access_key \"$SECRET\"\n      shell: bash\n";
+    let blob = |n: u8| format!("{:040x}", n);
+    let tree = serde_json::json!({"sha": "1", "truncated": false, "tree": [
+        {"type": "blob", "path": ".github/workflows/ci.yml", "mode": "100644", "sha": blob(1)},
+        {"type": "tree", "path": "ci/actions/publish", "mode": "040000", "sha": blob(9)},
+        {"type": "blob", "path": "ci/actions/publish/action.yml", "mode": "100644", "sha": blob(2)},
+        {"type": "blob", "path": ".github/workflows/old/legacy.yml", "mode": "100644", "sha": blob(3)},
+        {"type": "blob", "path": "docs/example/action.yml", "mode": "100644", "sha": blob(4)}
+    ]})
+    .to_string();
+    let ok = |body: String| Reply {
+        status: 200,
+        headers: rate_headers("4990"),
+        body,
+    };
+    let blob_path = |n: u8| format!("/repos/octo-org/octo-repo/git/blobs/{}", blob(n));
+    let (ci, publish) = (blob_path(1), blob_path(2));
+    let server = Server::start(vec![
+        (REPO, vec![reply(200, "repo.json")]),
+        ("/repos/octo-org/octo-repo/git/trees/main", vec![ok(tree)]),
+        (
+            ci.as_str(),
+            vec![ok(contents_body(".github/workflows/ci.yml", workflow))],
+        ),
+        (
+            publish.as_str(),
+            vec![ok(contents_body("ci/actions/publish/action.yml", action))],
+        ),
+    ]);
+    let settings = crate::testdata("settings/well-protected.json");
+    let out = audit_remote(
+        &server,
+        Some(TOKEN),
+        &["-f", "json", "--settings", settings.to_str().unwrap()],
+    );
+    let doc = crate::json(&out);
+    let fired: Vec<_> = rules_fired(&out)
+        .into_iter()
+        .filter(|(rule, _)| rule == "static-cloud-credentials")
+        .collect();
+    assert_eq!(
+        fired,
+        vec![(
+            "static-cloud-credentials".to_string(),
+            "ci/actions/publish/action.yml".to_string()
+        )]
+    );
+    let notices: Vec<(String, String)> = doc["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["file"].as_str().unwrap().to_string(),
+                n["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(notices.len(), 3, "{notices:?}");
+    assert!(notices
+        .iter()
+        .any(|(f, m)| f == ".github/workflows/old/legacy.yml" && m.contains("top level")));
+    assert!(notices
+        .iter()
+        .any(|(_, m)| m.starts_with("`uses: ./ci/actions/absent` names no action")));
+    assert!(notices.iter().any(|(_, m)| m.starts_with(
+        "`uses: Octo-Org/octo-repo/.github/workflows/gone.yml@main` names no workflow"
+    )));
+    // Only the files the pipeline runs are read: not the nested workflow, not an
+    // action no `uses:` names.
+    let paths = server.paths();
+    assert!(
+        !paths
+            .iter()
+            .any(|p| p.ends_with(&blob(3)) || p.ends_with(&blob(4))),
+        "{paths:?}"
+    );
+}

@@ -2,6 +2,7 @@
 //! fixtures live under `testdata/`, one small repository per scenario.
 
 mod bad_input;
+mod callgraph;
 mod catalog;
 mod cli;
 mod config;
