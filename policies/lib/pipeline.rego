@@ -239,6 +239,7 @@ build_tools := {"docker", "podman", "buildah", "nerdctl", "executor", "kaniko", 
 # a later `docker tag` in the job gives it; see `retags`.)
 builds contains b if {
 	some [e, c] in matching(with_tools(build_tools), build_command)
+	not fly_config_decides(c.text)
 	own := build_refs(c.text)
 	refs := array.concat(own, [r | some r in retags_of(e, own)])
 	b := {
@@ -246,6 +247,13 @@ builds contains b if {
 		"meta": "",
 		"at": array.concat(e.path, ["run"]), "match": raw_line(e, c),
 	}
+}
+
+# `fly deploy` builds unless `fly.toml` names an image, which the workflow does not show;
+# with `--dockerfile` or build arguments it builds.
+fly_config_decides(text) if {
+	regex.match(`fly(ctl)?\s+deploy\b`, text)
+	not regex.match(`\s--(dockerfile|build-arg|build-target|build-only)\b`, text)
 }
 
 # `docker tag SRC DST` in a job context: [workflow, job, ci, name of SRC] → DST.
@@ -602,11 +610,9 @@ root_workflow(wf_path, ctx) := ctx.via[0].workflow if count(ctx.via) > 0
 
 root_workflow(wf_path, ctx) := wf_path if count(ctx.via) == 0
 
-# Called only from other repositories: callers, inputs and needs are unknown.
-external(ctx) if {
-	count(ctx.via) == 0
-	ctx.triggers == ["workflow_call"]
-}
+# Called only from other repositories (directly, or through local callers that are
+# themselves called only from elsewhere): callers, inputs and needs are unknown.
+external(ctx) if ctx.triggers == ["workflow_call"]
 
 # Where a finding about a job's place in the pipeline points: the outermost caller job
 # when the job runs through callers (only the caller can add `needs:`), else the job; at

@@ -42,6 +42,7 @@ findings contains f if {
 # docker/metadata-action without a SHA tag, whose tags are proven mutable.
 findings contains f if {
 	some b in pipeline.release_builds
+	not pipeline.external(pipeline.context(b.entry))
 	m := pipeline.meta_of(b)
 	not regex.match(pipeline.sha_pattern, m.tags)
 	meta_mutable(m.tags)

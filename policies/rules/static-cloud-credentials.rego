@@ -30,6 +30,24 @@ where(s) := sprintf("step %d of job `%s`", [s.step.index + 1, s.job_id]) if s.jo
 where(s) := sprintf("step %d of the action", [s.step.index + 1]) if s.job_id == ""
 
 # `with: aws-access-key-id: ${{ secrets.X }}` on any step.
+# Composite-action steps as their callers run them: `${{ inputs.key }}` bound to the
+# caller's `secrets.*` (the steps as written say only `inputs.key`).
+findings contains f if {
+	some key in aws_key_inputs
+	some i in object.get(input.pipeline.index.inputs, key, [])
+	e := input.pipeline.steps[i]
+	e.file != e.workflow
+	some a in input.actions
+	a.path == e.file
+	contains(object.get(a.steps[e.step.index]["with"], key, ""), "inputs.")
+	steps.static_value(e.with[key])
+	f := {
+		"message": sprintf("`%s` is a long-lived AWS key from %s, passed in by the action's caller", [key, steps.origin(e.with[key])]),
+		"file": e.file,
+		"path": array.concat(e.path, ["with", key]),
+	}
+}
+
 findings contains f if {
 	keys := aws_key_inputs
 	some s in steps.all_steps

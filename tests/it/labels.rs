@@ -59,7 +59,9 @@ fn labels() -> BTreeMap<String, Vec<Label>> {
                 "violation" => Kind::Violation,
                 "missed" => Kind::Missed,
                 "false-positive" => Kind::FalsePositive,
-                other => panic!("{source}: kind `{other}`: want violation, missed or false-positive"),
+                other => {
+                    panic!("{source}: kind `{other}`: want violation, missed or false-positive")
+                }
             };
             assert!(
                 kind != Kind::Missed || cols.get(4).is_some_and(|n| !n.trim().is_empty()),
@@ -96,9 +98,16 @@ fn labelled_real_pipelines_are_judged_as_labelled() {
         corpus.display()
     );
     let labels = labels();
-    assert!(labels.len() >= 90, "only {} labelled repositories", labels.len());
+    assert!(
+        labels.len() >= 90,
+        "only {} labelled repositories",
+        labels.len()
+    );
     for repo in labels.keys() {
-        assert!(corpus.join(repo).is_dir(), "labels name `{repo}`, not in the corpus");
+        assert!(
+            corpus.join(repo).is_dir(),
+            "labels name `{repo}`, not in the corpus"
+        );
     }
     let policies = PolicySet::builtin().unwrap();
     let report = audit_paths(
