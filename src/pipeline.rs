@@ -882,6 +882,9 @@ pub struct StepIndex {
     /// positions: lets a rule find actions by the inputs they take (any builder that takes
     /// `push:` and `tags:` like docker/build-push-action), not only by name.
     pub inputs: BTreeMap<String, Vec<usize>>,
+    /// Each local composite action's file → the entries of its steps as callers run them:
+    /// an action absent here is called by no local workflow (only from other repositories).
+    pub action_files: BTreeMap<String, Vec<usize>>,
 }
 
 impl StepIndex {
@@ -904,6 +907,13 @@ impl StepIndex {
                 if list.last() != Some(&i) {
                     list.push(i);
                 }
+            }
+            if e.file != e.workflow {
+                index
+                    .action_files
+                    .entry(e.file.clone())
+                    .or_default()
+                    .push(i);
             }
             if !e.step.action_repo.is_empty() {
                 for key in e.with.keys() {

@@ -41,6 +41,7 @@ index(entries) := {
 		some a in {e.step.action, e.step.action_repo}
 		a != ""
 	},
+	"action_files": {e.file: sort({i | some i, x in entries; x.file == e.file}) | some e in entries; e.file != e.workflow},
 	"inputs": {k: sort({i | some i, x in entries; x.step.action_repo != ""; x["with"][k]}) |
 		some e in entries
 		e.step.action_repo != ""

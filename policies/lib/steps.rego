@@ -23,6 +23,11 @@ action_steps := [{"file": a.path, "job_id": "", "job_path": [], "step": step} |
 	some step in a.steps
 ]
 
+# Local composite actions that no local workflow runs (called from other repositories
+# only): their steps appear in no `input.pipeline.steps` entry, so rules that judge
+# entries visit these as written.
+uncalled_actions := [a | some a in input.actions; not input.pipeline.index.action_files[a.path]]
+
 # A value is a secret when it is (or contains) a `${{ secrets.* }}` expression.
 secret_ref(v) if {
 	is_string(v)

@@ -1,6 +1,7 @@
 package shiplint.rules.force_push_in_workflow
 
 import data.shiplint.lib.pipeline
+import data.shiplint.lib.steps
 import rego.v1
 
 metadata := {
@@ -21,9 +22,7 @@ force_push := `(^|[\s;&|(])(\$\{)?git\}?\s+((-[cC]\s+\S+|--[a-z-]+=\S+)\s+)*push
 git_scripts := [[e, c] | some [e, c] in pipeline.with_tools({"git"})]
 
 uncalled_action_scripts := [[{"file": a.path, "path": step.path, "step": step}, line] |
-	called := {e.file | some e in input.pipeline.steps}
-	some a in input.actions
-	not a.path in called
+	some a in steps.uncalled_actions
 	some step in a.steps
 	contains(step.run, "push")
 	some line in split(step.run, "\n")

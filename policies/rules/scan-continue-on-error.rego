@@ -74,9 +74,7 @@ findings contains f if {
 
 findings contains f if {
 	pattern := steps.scanner_command
-	called := {e.file | some e in input.pipeline.steps}
-	some a in input.actions
-	not a.path in called
+	some a in steps.uncalled_actions
 	some step in a.steps
 	s := {"file": a.path, "step": step}
 	some line in steps.run_lines(s.step)

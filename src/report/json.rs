@@ -16,7 +16,7 @@ struct Document<'a> {
     findings: Vec<JsonFinding<'a>>,
     errors: Vec<JsonError<'a>>,
     /// What was not audited, and why (never changes the exit code).
-    notices: Vec<JsonNotice<'a>>,
+    notices: Vec<JsonError<'a>>,
     /// Findings silenced by ignores (inline comments, config `ignore:`).
     ignored: Vec<JsonIgnored<'a>>,
     /// Every audited repository (so that `shiplint merge` and `--resume` know them all,
@@ -120,20 +120,9 @@ struct JsonError<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     column: Option<usize>,
     message: &'a str,
-    kind: &'static str,
-}
-
-#[derive(Serialize)]
-struct JsonNotice<'a> {
+    /// What failed (`input`, `policy`, `config`); absent for notices, which are not failures.
     #[serde(skip_serializing_if = "Option::is_none")]
-    repository: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    file: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    column: Option<usize>,
-    message: &'a str,
+    kind: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -172,27 +161,32 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
     }
 }
 
-fn input_error(e: &InputError) -> JsonError<'_> {
+/// An input error (`kind: "input"`) or a notice (`kind: None`: the two share a shape).
+fn placed<'a>(e: &'a InputError, kind: Option<&'static str>) -> JsonError<'a> {
     JsonError {
         repository: e.repository.as_deref(),
         file: e.file.as_deref(),
         line: e.line,
         column: e.column,
         message: &e.message,
-        kind: "input",
+        kind,
     }
 }
 
 pub fn render(report: &AuditReport) -> String {
     let c = Counts::of(report);
-    let mut errors: Vec<JsonError> = report.errors.iter().map(input_error).collect();
+    let mut errors: Vec<JsonError> = report
+        .errors
+        .iter()
+        .map(|e| placed(e, Some("input")))
+        .collect();
     errors.extend(report.policy_errors.iter().map(|e| JsonError {
         repository: None,
         file: Some(&e.source),
         line: None,
         column: None,
         message: &e.message,
-        kind: "policy",
+        kind: Some("policy"),
     }));
     errors.extend(report.config_errors.iter().map(|e| JsonError {
         repository: None,
@@ -200,7 +194,7 @@ pub fn render(report: &AuditReport) -> String {
         line: Some(e.line),
         column: Some(e.column),
         message: &e.message,
-        kind: "config",
+        kind: Some("config"),
     }));
     let doc = Document {
         version: FORMAT_VERSION,
@@ -242,17 +236,7 @@ pub fn render(report: &AuditReport) -> String {
             baseline_suppressed: report.baseline_suppressed,
         },
         errors,
-        notices: report
-            .notices
-            .iter()
-            .map(|n| JsonNotice {
-                repository: n.repository.as_deref(),
-                file: n.file.as_deref(),
-                line: n.line,
-                column: n.column,
-                message: &n.message,
-            })
-            .collect(),
+        notices: report.notices.iter().map(|n| placed(n, None)).collect(),
     };
     let mut s =
         serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));

@@ -20,7 +20,7 @@ use serde_sarif::sarif::{
 };
 
 use crate::audit::AuditReport;
-use crate::finding::{FileLocation, Finding, Location, Severity};
+use crate::finding::{FileLocation, Finding, InputError, Location, Severity};
 use crate::policy::RuleMeta;
 
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -420,6 +420,14 @@ pub fn build(report: &AuditReport, rules: &[RuleMeta]) -> SarifOutput {
             format!("shiplint/{kind}/")
         }
     };
+    // An input error or notice of a repository, with its file named in the text.
+    let placed_notification = |level: &str, e: &InputError| {
+        let text = match &e.file {
+            Some(file) => format!("{file}: {}", e.message),
+            None => e.message.clone(),
+        };
+        notification(level, text, e.file.as_deref(), e.line)
+    };
     // Notifications that belong to no repository (discovery errors, policy errors) go to
     // every run: each run's analysis was incomplete.
     let mut shared = Vec::new();
@@ -436,13 +444,7 @@ pub fn build(report: &AuditReport, rules: &[RuleMeta]) -> SarifOutput {
             .errors
             .iter()
             .filter(|e| e.repository.as_deref() == Some(repo.display.as_str()))
-            .map(|e| {
-                let text = match &e.file {
-                    Some(file) => format!("{file}: {}", e.message),
-                    None => e.message.clone(),
-                };
-                notification("error", text, e.file.as_deref(), e.line)
-            })
+            .map(|e| placed_notification("error", e))
             .collect();
         notifications.extend(shared.iter().cloned());
         // What was not audited: a note, which does not fail the run.
@@ -451,13 +453,7 @@ pub fn build(report: &AuditReport, rules: &[RuleMeta]) -> SarifOutput {
                 .notices
                 .iter()
                 .filter(|n| n.repository.as_deref() == Some(repo.display.as_str()))
-                .map(|n| {
-                    let text = match &n.file {
-                        Some(file) => format!("{file}: {}", n.message),
-                        None => n.message.clone(),
-                    };
-                    notification("note", text, n.file.as_deref(), n.line)
-                }),
+                .map(|n| placed_notification("note", n)),
         );
         specs.push(RunSpec {
             category: category("workflows", &repo.display),
