@@ -3,7 +3,7 @@
 
 Usage:
   scripts/recall.py [--labels DIR] [--corpus DIR] [--bin PATH] [--show missed,unjudged,fp]
-                    [--mark-missed]
+                    [--mark-missed]   (known misses follow the rules: see --help)
 
 Defaults: labels bench/labels/corpus, corpus ../shared/corpus/workflows, the release
 binary. Each `<dir>.tsv` of the labels folder labels the repository `<corpus>/<dir>`
@@ -85,7 +85,7 @@ def main():
     ap.add_argument("--bin", default=os.path.join(ROOT, "target/release/shiplint"))
     ap.add_argument("--show", default="", help="comma list of: missed, unjudged, fp")
     ap.add_argument("--mark-missed", action="store_true",
-                    help="rewrite `violation` labels that are missed as `missed` (known misses)")
+                    help="rewrite missed `violation` labels as `missed` (known misses), and found `missed` labels back as `violation`")
     args = ap.parse_args()
 
     labels = read_labels(args.labels)
@@ -102,7 +102,7 @@ def main():
         by_key[(f["repo"], f["rule"], f["file"])].append(f)
 
     stats = collections.defaultdict(collections.Counter)
-    missed, false_back = [], []
+    missed, false_back, promoted = [], [], []
     judged = set()
     for lab in labels:
         near = by_key.get((lab["repo"], lab["rule"], lab["file"]), [])
@@ -115,6 +115,8 @@ def main():
             stats[lab["rule"]]["found" if matched else "missed"] += 1
             if not matched:
                 missed.append((lab, near))
+            elif lab["known_miss"]:
+                promoted.append(lab)
         elif matched:
             false_back.append((lab, matched))
     unjudged = []
@@ -151,13 +153,16 @@ def main():
 
     if args.mark_missed:
         mark = {(l["repo"], l["at"]) for l, _ in missed if not l["known_miss"]}
-        for name in sorted({l["repo"] for l, _ in missed}):
+        found = {(l["repo"], l["at"]) for l in promoted}
+        for name in sorted({l["repo"] for l, _ in missed} | {l["repo"] for l in promoted}):
             path = os.path.join(args.labels, name + ".tsv")
             with open(path, encoding="utf-8") as fh:
                 lines = fh.read().split("\n")
             for i, line in enumerate(lines):
                 if (name, f"{name}.tsv:{i + 1}") in mark:
                     lines[i] = line.replace("\tviolation\t", "\tmissed\t", 1)
+                elif (name, f"{name}.tsv:{i + 1}") in found:
+                    lines[i] = line.replace("\tmissed\t", "\tviolation\t", 1)
             with open(path, "w", encoding="utf-8") as fh:
                 fh.write("\n".join(lines))
 

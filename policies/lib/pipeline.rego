@@ -201,8 +201,9 @@ non_builders := {"akhilerm/tag-push-action", "shrink/actions-docker-registry-tag
 builds contains b if {
 	some e in tagged_build_entries
 	refs := [trim_space(t) | some t in regex.split(`[\n,]`, object.get(e.with, "tags", "")); trim_space(t) != ""]
+	itself := count([1 | action_pushes(e.with)]) > 0
 	b := {
-		"entry": e, "refs": refs, "pushed": count([1 | action_pushes(e.with)]) > 0,
+		"entry": e, "refs": refs_pushed(e, refs, itself), "pushed": pushed(e, refs, itself),
 		"meta": object.get(e.with, "tags", ""),
 		"at": array.concat(e.path, ["uses"]), "match": null,
 	}
@@ -242,8 +243,9 @@ builds contains b if {
 	not fly_config_decides(c.text)
 	own := build_refs(c.text)
 	refs := array.concat(own, [r | some r in retags_of(e, own)])
+	itself := count([1 | self_pushing(c.text)]) > 0
 	b := {
-		"entry": e, "refs": pushed_refs(e, refs), "pushed": command_pushes(e, c.text, refs),
+		"entry": e, "refs": refs_pushed(e, refs, itself), "pushed": pushed(e, refs, itself),
 		"meta": "",
 		"at": array.concat(e.path, ["run"]), "match": raw_line(e, c),
 	}
@@ -273,11 +275,16 @@ retags_of(e, own) := {dst |
 	src in names
 }
 
-# Of a build's references, those pushed in its job (all of them when none is pushed by
-# name: the build pushes itself, or the push is not recognised).
-pushed_refs(e, refs) := out if {
+# The references a build is pushed under: its own when it pushes itself; else those that a
+# later push in its job names; none (unknown) when the job pushes only references known at
+# run time (`docker push $tag`); else its own (the push is not recognised).
+refs_pushed(e, refs, true) := refs
+
+refs_pushed(e, refs, false) := out if {
 	out := [r | some r in refs; [e.workflow, e.job_id, e.ci, image_name(r)] in pushes]
 	count(out) > 0
+} else := [] if {
+	[e.workflow, e.job_id, e.ci] in unknown_pushes
 } else := refs
 
 # `-t X`, `--tag X`, `--tag=X`, `--destination X`, `-Djib.to.image=X`, `-Dimage=X`.
@@ -293,20 +300,38 @@ build_refs(text) := [trim(m[1], "\"'") | some m in regex.find_all_string_submatc
 	m[2] != ""
 ]
 
-# The command pushes what it builds, or a later `docker push` in the job pushes one of its
-# references.
-command_pushes(e, text, refs) := true if {
+# The command pushes what it builds itself.
+self_pushing(text) if {
 	regex.match(`--push\b|--destination|ko\s+(build|publish|resolve|apply)|pack\s+build.*--publish|jib:build|\bjib\b(.*)?$|type=registry|--output[= ](\S*)push=true|gcloud\s+builds\s+submit|az\s+acr\s+build|kamal\s+(deploy|redeploy)`, text)
-} else := true if {
+}
+
+self_pushing(text) if {
 	regex.match(`fly(ctl)?\s+deploy\b`, text)
 	not regex.match(`\s--image[=\s]|\s-i\s`, text)
-} else := true if {
-	regex.match(`compose\s`, text)
-	[e.workflow, e.job_id, e.ci] in compose_pushes
-} else := true if {
+}
+
+pushed(_, _, true) := true
+
+pushed(e, refs, false) := true if pushed_later(e, refs)
+else := false
+
+# A later step of the job pushes the build: `docker push` of one of its references, or of a
+# reference known only at run time (`docker push $tag` after `docker tag`), or
+# `docker compose push` after a compose build.
+pushed_later(e, refs) if {
 	some r in refs
 	[e.workflow, e.job_id, e.ci, image_name(r)] in pushes
-} else := false
+}
+
+pushed_later(e, _) if [e.workflow, e.job_id, e.ci] in unknown_pushes
+
+pushed_later(e, _) if [e.workflow, e.job_id, e.ci] in compose_pushes
+
+# Job contexts that push a reference known only at run time.
+unknown_pushes contains [w, j, ci] if {
+	some [w, j, ci, name] in pushes
+	not known_image(name)
+}
 
 # Images pushed by `docker|podman|buildah push` in a job context.
 pushes contains [e.workflow, e.job_id, e.ci, image_name(trim(m[2], "\"'"))] if {
