@@ -182,6 +182,8 @@ named_build_actions := {
 	"elgohr/publish-docker-github-action": "name",
 	"whoan/docker-build-with-cache-action": "image_name",
 	"macbre/push-to-ghcr": "image_name",
+	"kciter/aws-ecr-action": "repo",
+	"rafikfarhad/push-to-gcr-github-action": "image_name",
 }
 
 # Steps that build with a `push`/`tags` pair of inputs, by name or by their inputs.

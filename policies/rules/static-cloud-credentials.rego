@@ -16,6 +16,26 @@ metadata := {
 
 aws_key_inputs := {"aws-access-key-id", "aws-secret-access-key", "aws-session-token"}
 
+# Inputs of other actions (ECR/GCR push actions, deploy wrappers) that take a cloud key:
+# found through the step index by input name, whatever the action is called.
+other_key_inputs := {
+	"access_key_id", "secret_access_key", "aws_access_key_id", "aws_secret_access_key",
+	"gcloud_service_key", "service_account_key", "gcp_sa_key", "gcp_credentials",
+	"google_credentials", "azure_credentials",
+}
+
+findings contains f if {
+	some key in other_key_inputs
+	some s in pipeline.written([input.pipeline.steps[i] | some i in object.get(input.pipeline.index.inputs, key, [])])
+	value := s.step["with"][key]
+	steps.static_value(value)
+	f := {
+		"message": sprintf("`%s` passes a long-lived cloud key from %s to `%s` (%s)", [key, steps.origin(value), s.step.uses.raw, where(s)]),
+		"file": s.file,
+		"path": array.concat(s.step.path, ["with", key]),
+	}
+}
+
 key_env_names := {
 	"AWS_ACCESS_KEY_ID",
 	"AWS_SECRET_ACCESS_KEY",
@@ -29,7 +49,6 @@ where(s) := sprintf("step %d of job `%s`", [s.step.index + 1, s.job_id]) if s.jo
 
 where(s) := sprintf("step %d of the action", [s.step.index + 1]) if s.job_id == ""
 
-# `with: aws-access-key-id: ${{ secrets.X }}` on any step.
 # Composite-action steps as their callers run them: `${{ inputs.key }}` bound to the
 # caller's `secrets.*` (the steps as written say only `inputs.key`).
 findings contains f if {
@@ -48,6 +67,7 @@ findings contains f if {
 	}
 }
 
+# `with: aws-access-key-id: ${{ secrets.X }}` on any step.
 findings contains f if {
 	keys := aws_key_inputs
 	some s in steps.all_steps
