@@ -173,7 +173,7 @@ build_actions := {
 # Image builds in shell scripts. Fly and Kamal deploys build and push the image themselves
 # (unless given `--image`/`--skip-push`); `gcloud builds submit --tag` and `az acr build`
 # build in the cloud and push.
-build_command := `(^|[\s;&|(])(docker\s+(image\s+)?build\b|docker\s+buildx\s+(build|bake)\b|buildx\s+build\b|podman\s+build\b|buildah\s+(bud|build)\b|nerdctl\s+build\b|/kaniko/executor\b|kaniko\b.*--destination|ko\s+(build|publish|resolve|apply)\b|pack\s+build\b|jib(:build|:dockerBuild|\s)|jibDockerBuild|(docker\s+compose|docker-compose)\s([^;&|\n]*\s)?build\b|gcloud\s+builds\s+submit\b|az\s+acr\s+build\b|fly(ctl)?\s+deploy\b|kamal\s+(deploy|redeploy)\b)`
+build_command := `(^|[\s;&|(/])(docker\s+(image\s+)?build\b|docker\s+buildx\s+(build|bake)\b|buildx\s+build\b|podman\s+build\b|buildah\s+(bud|build)\b|nerdctl\s+build\b|/kaniko/executor\b|kaniko\b.*--destination|ko\s+(build|publish|resolve|apply)\b|pack\s+build\b|jib(:build|:dockerBuild|\s)|jibDockerBuild|(docker\s+compose|docker-compose)\s([^;&|\n]*\s)?build\b|gcloud\s+builds\s+submit\b|az\s+acr\s+build\b|fly(ctl)?\s+deploy\b|kamal\s+(deploy|redeploy|build)\b)`
 
 # Builders that name the image apart from its tags: `image`/`name`/`repository` (+
 # `registry`) and a list of tags, and push unless told not to.
@@ -242,7 +242,7 @@ build_tools := {"docker", "podman", "buildah", "nerdctl", "executor", "kaniko", 
 # a later `docker tag` in the job gives it; see `retags`.)
 builds contains b if {
 	some [e, c] in matching(with_tools(build_tools), build_command)
-	not fly_config_decides(c.text)
+	not deploys_prebuilt(c.text)
 	own := build_refs(c.text)
 	refs := array.concat(own, [r | some r in retags_of(e, own)])
 	itself := count([1 | self_pushing(c.text)]) > 0
@@ -253,12 +253,15 @@ builds contains b if {
 	}
 }
 
-# `fly deploy` builds unless `fly.toml` names an image, which the workflow does not show;
-# with `--dockerfile` or build arguments it builds.
-fly_config_decides(text) if {
+# Deploy commands that build only sometimes. `fly deploy` builds unless `fly.toml` names
+# an image, which the workflow does not show (with `--dockerfile` or build arguments it
+# builds); `kamal deploy --skip-push` deploys an image pushed before.
+deploys_prebuilt(text) if {
 	regex.match(`fly(ctl)?\s+deploy\b`, text)
 	not regex.match(`\s--(dockerfile|build-arg|build-target|build-only)\b`, text)
 }
+
+deploys_prebuilt(text) if regex.match(`kamal\s+(deploy|redeploy)\b.*\s--skip-push\b`, text)
 
 # `docker tag SRC DST` in a job context: [workflow, job, ci, name of SRC] → DST.
 retags contains [e.workflow, e.job_id, e.ci, image_name(trim(m[2], "\"'")), trim(m[3], "\"'")] if {
@@ -319,7 +322,7 @@ else := false
 
 # A later step of the job pushes the build: `docker push` of one of its references, or of a
 # reference known only at run time (`docker push $tag` after `docker tag`), or
-# `docker compose push` after a compose build.
+# the builder's own push command (`docker compose push`, `kamal push`) after its build.
 pushed_later(e, refs) if {
 	some r in refs
 	[e.workflow, e.job_id, e.ci, image_name(r)] in pushes
@@ -327,7 +330,7 @@ pushed_later(e, refs) if {
 
 pushed_later(e, _) if [e.workflow, e.job_id, e.ci] in unknown_pushes
 
-pushed_later(e, _) if [e.workflow, e.job_id, e.ci] in compose_pushes
+pushed_later(e, _) if [e.workflow, e.job_id, e.ci] in tool_pushes
 
 # Job contexts that push a reference known only at run time.
 unknown_pushes contains [w, j, ci] if {
@@ -342,10 +345,11 @@ pushes contains [e.workflow, e.job_id, e.ci, image_name(trim(m[2], "\"'"))] if {
 	some m in regex.find_all_string_submatch_n(concat("", [`(docker|podman|buildah)\s+(?:image\s+)?push\s+(?:--\S+\s+)*`, ref_token]), c.text, -1)
 }
 
-# Job contexts that run `docker compose push` (or `docker-compose push`).
-compose_pushes contains [e.workflow, e.job_id, e.ci] if {
-	some [e, c] in with_tools({"docker", "docker-compose"})
-	regex.match(`(docker\s+compose|docker-compose)(\s+-[A-Za-z0-9_./:=-]+(\s+[A-Za-z0-9_./:"'$-]+)?)*\s+push\b`, c.text)
+# Job contexts that push what an earlier build command of theirs built, by the builder's
+# own push command: `docker compose push`, `kamal push` / `kamal build push`.
+tool_pushes contains [e.workflow, e.job_id, e.ci] if {
+	some [e, c] in with_tools({"docker", "docker-compose", "kamal"})
+	regex.match(`((docker\s+compose|docker-compose)\s([^;&|\n]*\s)?push|kamal\s+(build\s+)?(push|deliver))\b`, c.text)
 }
 
 # Pushed builds reached by a releasing event (not only by pull requests), outside

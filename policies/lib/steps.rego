@@ -158,9 +158,10 @@ deploy_actions := {
 	"hiberbee/github-action-helm",
 }
 
-# Deploy commands; global flags may stand before the subcommand
+# Deploy commands (also when run by path: `bin/kamal deploy`); global flags may stand
+# before the subcommand
 # (`kubectl --context prod -n web set image ...`, `helm --namespace web upgrade ...`).
-deploy_command := concat("", [`(^|[\s;&|(])(`, concat("|", [
+deploy_command := concat("", [`(^|[\s;&|(/])(`, concat("|", [
 	`helm\s+([^;&|\n]*\s)?(upgrade|install|rollback)\b`,
 	`helmfile\s+([^;&|\n]*\s)?(apply|sync|deploy)\b`,
 	`kubectl\s+([^;&|\n]*\s)?(apply|set\s+image|rollout\s+restart|replace|create|patch)\b`,

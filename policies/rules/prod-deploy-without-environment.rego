@@ -1,6 +1,7 @@
 package shiplint.rules.prod_deploy_without_environment
 
 import data.shiplint.lib.pipeline
+import data.shiplint.lib.steps
 import rego.v1
 
 metadata := {
@@ -16,7 +17,43 @@ metadata := {
 prod_pattern := sprintf(`(?i)(^|[^a-z])(%s)([^a-z]|$)`, [concat("|", sort(pipeline.prod_names))])
 
 # Evidence that a job, in one of its contexts, deploys to production.
-evidence(wfp, job, ctx) := (job_ev(job) | workflow_ev(wfp)) | (input_ev(ctx) | caller_ev(ctx))
+evidence(wfp, job, ctx) := ((job_ev(job) | workflow_ev(wfp)) | (input_ev(ctx) | caller_ev(ctx))) | (concurrency_ev(wfp, job) | target_ev(wfp, job))
+
+# The run is serialised in a concurrency group named for production (`deploy-production`).
+concurrency_ev(wfp, job) := {sprintf("concurrency group `%s`", [g]) |
+	raw := pipeline.workflow_at[wfp].raw
+	some c in [object.get(raw, "concurrency", null), object.get(object.get(object.get(raw, "jobs", {}), job.id, {}), "concurrency", null)]
+	g := group(c)
+	regex.match(prod_pattern, g)
+}
+
+group(c) := c if is_string(c)
+
+group(c) := c.group if is_string(c.group)
+
+# What the deploy targets: a cluster, service, namespace, context or app named for
+# production, in a deploy action's inputs or a deploy command's flags (as expanded).
+target_ev(wfp, job) := {sprintf("deploy target `%s`", [v]) |
+	some [w, j, v] in deploy_targets
+	w == wfp
+	j == job.id
+	regex.match(prod_pattern, v)
+}
+
+target_inputs := {"cluster", "service", "namespace", "environment-name", "environment_name", "app-name", "app_name", "application-name", "resource-group", "slot-name", "context"}
+
+deploy_targets contains [e.workflow, e.job_id, v] if {
+	keys := target_inputs
+	some e in pipeline.using(steps.deploy_actions)
+	some k, v in e["with"]
+	k in keys
+	is_string(v)
+}
+
+deploy_targets contains [e.workflow, e.job_id, trim(m[1], "\"'")] if {
+	some [e, c] in pipeline.matching(pipeline.with_tools(steps.deploy_tools), steps.deploy_command)
+	some m in regex.find_all_string_submatch_n(`\s(?:--cluster|--service|--namespace|-n|--context|--kube-context|--app|-a|--environment-name|--resource-group|-g|--name)[=\s]+("[^"]+"|'[^']+'|[^\s"']+)`, c.text, -1)
+}
 
 job_ev(job) := {sprintf("job `%s`", [job.id]) | regex.match(prod_pattern, concat(" ", [job.id, object.get(job, "name", "")]))}
 
