@@ -92,12 +92,30 @@ pub fn tools(text: &str) -> Vec<String> {
                 Some(w) => break Some(w),
             }
         };
-        if let Some(t) = tool {
+        let Some(t) = tool else {
+            continue;
+        };
+        let mut push = |t: &str| {
             let t = t.trim_matches(|c| c == '"' || c == '\'' || c == '$' || c == '{' || c == '}');
             let base = t.rsplit('/').next().unwrap_or(t).to_string();
             if !base.is_empty() && !out.contains(&base) {
                 out.push(base);
             }
+        };
+        push(t);
+        // A runner that starts another program (`bundle exec kamal`, `npx eslint`,
+        // `poetry run pytest`): that program runs too.
+        let runner = t.rsplit('/').next().unwrap_or(t);
+        let inner = match runner {
+            "npx" | "bunx" => words.next(),
+            "bundle" | "pnpm" | "pipenv" | "poetry" | "uv" => match words.next() {
+                Some("exec" | "run") => words.next(),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(inner) = inner.filter(|w| !w.starts_with('-')) {
+            push(inner);
         }
     }
     out
@@ -763,6 +781,18 @@ mod tests {
             all
         );
         assert_eq!(narrow(&all, None), all);
+    }
+
+    #[test]
+    fn programs_started_by_runners_are_tools_too() {
+        assert_eq!(tools("bundle exec kamal build push"), ["bundle", "kamal"]);
+        assert_eq!(
+            tools("npx eslint . && poetry run pytest -q"),
+            ["npx", "eslint", "poetry", "pytest"]
+        );
+        assert_eq!(tools("sudo bin/kamal deploy"), ["kamal"]);
+        assert_eq!(tools("bundle install"), ["bundle"]);
+        assert_eq!(tools("npx --yes cowsay"), ["npx"]);
     }
 
     #[test]

@@ -142,6 +142,9 @@ tag_kind(tag) := "sha" if {
 	regex.match(sha_pattern, tag)
 } else := "mutable" if {
 	literal_tag(tag)
+} else := "unknown" if {
+	# `inputs.version || github.ref_name`: which side applies is known at run time only.
+	regex.match(`\$\{\{[^}]*(\|\||&&)`, tag)
 } else := "mutable" if {
 	regex.match(mutable_expr, tag)
 } else := "unknown"
@@ -171,9 +174,9 @@ build_actions := {
 }
 
 # Image builds in shell scripts. Fly and Kamal deploys build and push the image themselves
-# (unless given `--image`/`--skip-push`); `gcloud builds submit --tag` and `az acr build`
+# (unless given `--image`/`--skip-push`); Spring Boot's `bootBuildImage` builds locally; `gcloud builds submit --tag` and `az acr build`
 # build in the cloud and push.
-build_command := `(^|[\s;&|(/])(docker\s+(image\s+)?build\b|docker\s+buildx\s+(build|bake)\b|buildx\s+build\b|podman\s+build\b|buildah\s+(bud|build)\b|nerdctl\s+build\b|/kaniko/executor\b|kaniko\b.*--destination|ko\s+(build|publish|resolve|apply)\b|pack\s+build\b|jib(:build|:dockerBuild|\s)|jibDockerBuild|(docker\s+compose|docker-compose)\s([^;&|\n]*\s)?build\b|gcloud\s+builds\s+submit\b|az\s+acr\s+build\b|fly(ctl)?\s+deploy\b|kamal\s+(deploy|redeploy|build)\b)`
+build_command := `(^|[\s;&|(/])(docker\s+(image\s+)?build\b|docker\s+buildx\s+(build|bake)\b|buildx\s+build\b|podman\s+build\b|buildah\s+(bud|build)\b|nerdctl\s+build\b|/kaniko/executor\b|kaniko\b.*--destination|ko\s+(build|publish|resolve|apply)\b|pack\s+build\b|jib(:build|:dockerBuild|\s)|jibDockerBuild|(docker\s+compose|docker-compose)\s([^;&|\n]*\s)?build\b|gcloud\s+builds\s+submit\b|az\s+acr\s+build\b|fly(ctl)?\s+([^;&|\n]*\s)?deploy\b|kamal\s+(deploy|redeploy|build)\b|bootBuildImage\b|spring-boot:build-image\b)`
 
 # Builders that name the image apart from its tags: `image`/`name`/`repository` (+
 # `registry`) and a list of tags, and push unless told not to.
@@ -202,7 +205,9 @@ non_builders := {"akhilerm/tag-push-action", "shrink/actions-docker-registry-tag
 # Build steps: {entry, image, tags (refs), pushed, at (finding location)}.
 builds contains b if {
 	some e in tagged_build_entries
-	refs := [trim_space(t) | some t in regex.split(`[\n,]`, object.get(e.with, "tags", "")); trim_space(t) != ""]
+	# (Pushed by digest, per platform: no tag is pushed here; a later job joins the digests
+	# under the real tags.)
+	refs := [trim_space(t) | some t in regex.split(`[\n,]`, object.get(e.with, "tags", "")); trim_space(t) != ""; not by_digest(e.with)]
 	itself := count([1 | action_pushes(e.with)]) > 0
 	b := {
 		"entry": e, "refs": refs_pushed(e, refs, itself), "pushed": pushed(e, refs, itself),
@@ -225,6 +230,8 @@ builds contains b if {
 		"at": array.concat(e.path, ["uses"]), "match": null,
 	}
 }
+
+by_digest(w) if contains(object.get(w, "outputs", ""), "push-by-digest=true")
 
 # `push: true`, or an expression (it pushes for some events, e.g. not for pull requests).
 action_pushes(w) if lower(object.get(w, "push", "false")) == "true"
@@ -257,8 +264,13 @@ builds contains b if {
 # an image, which the workflow does not show (with `--dockerfile` or build arguments it
 # builds); `kamal deploy --skip-push` deploys an image pushed before.
 deploys_prebuilt(text) if {
-	regex.match(`fly(ctl)?\s+deploy\b`, text)
-	not regex.match(`\s--(dockerfile|build-arg|build-target|build-only)\b`, text)
+	regex.match(`fly(ctl)?\s+([^;&|\n]*\s)?deploy\b`, text)
+	not regex.match(`\s--(dockerfile|build-arg|build-target|build-only|remote-only|local-only)\b`, text)
+}
+
+deploys_prebuilt(text) if {
+	regex.match(`fly(ctl)?\s+([^;&|\n]*\s)?deploy\b`, text)
+	regex.match(`\s(--image|-i)[=\s]`, text)
 }
 
 deploys_prebuilt(text) if regex.match(`kamal\s+(deploy|redeploy)\b.*\s--skip-push\b`, text)
@@ -296,7 +308,10 @@ refs_pushed(e, refs, false) := out if {
 # An image reference token on a command line (expressions may contain spaces).
 ref_token := `("[^"]+"|'[^']+'|(?:\$\{\{[^}]*\}\}|[^\s"'])+)`
 
-build_refs(text) := [trim(m[1], "\"'") | some m in regex.find_all_string_submatch_n(concat("", [`-D(?:jib\.to\.)?image=`, ref_token]), text, -1)] if {
+build_refs(text) := [] if {
+	# Fly and Kamal name the image in their own config (`-d` is Kamal's destination).
+	regex.match(`(fly(ctl)?|kamal)\s`, text)
+} else := [trim(m[1], "\"'") | some m in regex.find_all_string_submatch_n(concat("", [`-D(?:jib\.to\.)?image=`, ref_token]), text, -1)] if {
 	contains(text, "jib")
 } else := [trim(m[1], "\"'") | some m in regex.find_all_string_submatch_n(concat("", [`pack\s+build\s+`, ref_token]), text, -1)] if {
 	regex.match(`pack\s+build`, text)
@@ -311,9 +326,11 @@ self_pushing(text) if {
 }
 
 self_pushing(text) if {
-	regex.match(`fly(ctl)?\s+deploy\b`, text)
-	not regex.match(`\s--image[=\s]|\s-i\s`, text)
+	regex.match(`fly(ctl)?\s+([^;&|\n]*\s)?deploy\b`, text)
+	not regex.match(`\s--build-only\b`, text)
 }
+
+self_pushing(text) if regex.match(`fly(ctl)?\s.*--build-only\b.*--push\b|kamal\s+build\s+(push|deliver)\b|--publishImage\b`, text)
 
 pushed(_, _, true) := true
 
@@ -449,7 +466,13 @@ deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
 }
 
 deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
+	some e in using({"superfly/flyctl-actions"})
+	steps.flyctl_deploy(e.step.action, e["with"])
+}
+
+deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
 	some [e, c] in matching(with_tools(steps.deploy_tools), steps.deploy_command)
+	not regex.match(`\s--build-only\b`, c.text)
 }
 
 # (The action index holds both `owner/repo` and `owner/repo/path`: either may be listed.)

@@ -152,7 +152,6 @@ deploy_actions := {
 	"wahyd4/kubectl-helm-action",
 	"steebchen/kubectl",
 	"actions-hub/kubectl",
-	"superfly/flyctl-actions",
 	"digitalocean/app_action",
 	"stefanprodan/kube-tools",
 	"hiberbee/github-action-helm",
@@ -182,7 +181,7 @@ deploy_command := concat("", [`(^|[\s;&|(/])(`, concat("|", [
 	`az\s+functionapp\s+(deploy|config\s+container)`,
 	`argocd\s+app\s+(sync|set)\b`,
 	`flux\s+reconcile\b`,
-	`fly(ctl)?\s+deploy\b`,
+	`fly(ctl)?\s+([^;&|\n]*\s)?deploy\b`,
 	`kamal\s+(deploy|redeploy|rollback)\b`,
 	`docker\s+stack\s+deploy\b`,
 	`docker\s+service\s+update\b`,
@@ -195,6 +194,15 @@ deploy_step(step) if step.uses.action in deploy_actions
 deploy_step(step) if step.uses.action_repo in deploy_actions
 
 deploy_step(step) if regex.match(deploy_command, step.run)
+
+# `superfly/flyctl-actions` runs whatever `args` say (its `/setup-flyctl` only installs).
+deploy_step(step) if flyctl_deploy(step.uses.action, step["with"])
+
+flyctl_deploy(action, w) if {
+	action == "superfly/flyctl-actions"
+	regex.match(`(^|\s)deploy\b`, object.get(w, "args", ""))
+	not contains(object.get(w, "args", ""), "--build-only")
+}
 
 # Programs that deploy (a cheap test before `deploy_command`).
 deploy_tools := {"helm", "helmfile", "kubectl", "kustomize", "aws", "eb", "ecs-deploy", "gcloud", "az", "argocd", "flux", "fly", "flyctl", "kamal", "docker", "skaffold", "copilot"}

@@ -16,8 +16,10 @@ metadata := {
 # Every build site of a known image: [image, "automatic", site]. Automatic events (a push
 # of a branch or a tag, a release, workflow_run) all build the commit they are about, so
 # builds for any of them are builds of the same commit.
+# (Per-platform builds pushed by digest are one image: a later job joins them.)
 sites contains [image, t, site] if {
 	some b in pipeline.release_builds
+	not pipeline.by_digest(b.entry["with"])
 	some image in images(b)
 	ctx := pipeline.context(b.entry)
 	not pipeline.external(ctx)
