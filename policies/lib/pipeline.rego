@@ -683,7 +683,7 @@ anchor_path(job) := array.concat(job.path, ["needs"]) if count(job.needs) > 0
 anchor_path(job) := job.path if count(job.needs) == 0
 
 # Workflows (by path) that build an image, and those whose call tree does.
-building_workflows contains b.workflow if {
+building_workflows contains b.entry.workflow if {
 	some b in builds
 }
 

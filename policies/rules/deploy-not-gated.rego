@@ -89,3 +89,141 @@ scans := sort([[s.workflow, s.job] | some s in pipeline.scanning_jobs])
 scan_rel := [{"file": scans[0][0], "path": pipeline.job_at[scans[0][0]][scans[0][1]].path, "message": "a scan job that is not on this deploy's needs chain"}] if count(scans) > 0
 
 scan_rel := [] if count(scans) == 0
+
+# ---------------------------------------------------------------------------------------
+# Deploys that run in another workflow run than the build.
+
+# A workflow started by `workflow_run` deploys: it is gated only when it checks that the
+# triggering run succeeded and that run scans. One that builds nothing itself, after a
+# triggering workflow that builds, deploys that build.
+run_triggered contains [d.workflow, d.job, reason] if {
+	some d in pipeline.deploying_jobs
+	wf := pipeline.workflow_at[d.workflow]
+	wf.triggers.workflow_run
+	job := pipeline.job_at[d.workflow][d.job]
+	some ctx in job.contexts
+	"workflow_run" in ctx.triggers
+	not deploys_before(ctx)
+	not builds_before(d.workflow, job, ctx)
+	not scanned_before(d.workflow, job, ctx)
+	triggering := triggering_workflows(wf)
+	some t in triggering
+	pipeline.calls_building(t)
+	reason := run_reason(wf, job, triggering)
+}
+
+# The workflows of this repository that `on.workflow_run.workflows` names (by `name:`).
+triggering_workflows(wf) := [t |
+	names := {n | some n in object.get(wf.triggers.workflow_run, "workflows", [])}
+	some t in input.workflows
+	object.get(t, "name", t.path) in names
+]
+
+run_reason(wf, job, _) := "it runs whatever the triggering run's outcome: nothing checks `github.event.workflow_run.conclusion == 'success'`" if {
+	not checks_success(wf, job)
+} else := "the workflow run that triggers it builds the image but scans nothing" if {
+	checks_success(wf, job)
+}
+
+checks_success(wf, job) if regex.match(`workflow_run\.conclusion\s*==\s*['"]success['"]`, condition(job))
+
+checks_success(wf, job) if {
+	some other in wf.jobs
+	other.id in job.needs_all
+	regex.match(`workflow_run\.conclusion\s*==\s*['"]success['"]`, condition(other))
+}
+
+condition(job) := c if {
+	c := job["if"]
+	is_string(c)
+} else := ""
+
+# A run-triggered deploy is gated when it checks success and a triggering run scans.
+run_gated(wf, job) if {
+	checks_success(wf, job)
+	some t in triggering_workflows(wf)
+	scanning_tree(t)
+}
+
+scanning_tree(t) if {
+	some s in pipeline.scanning_jobs
+	s.workflow == t.path
+}
+
+scanning_tree(t) if {
+	some job in t.jobs
+	some s in pipeline.scanning_jobs
+	s.workflow == job.calls.workflow
+}
+
+findings contains f if {
+	some [wfp, jid, reason] in run_triggered
+	job := pipeline.job_at[wfp][jid]
+	not run_gated(pipeline.workflow_at[wfp], job)
+	f := object.union(pipeline.chain_anchor(wfp, job, job.contexts[0]), {"message": sprintf("deploy job `%s` is started by `workflow_run` after a build, but is not gated by a scan: %s", [jid, reason])})
+}
+
+# A workflow started by `push` deploys the commit's image (`github.sha`), which another
+# workflow builds on the same push: the two runs race, and the deploy waits for neither the
+# build nor a scan.
+racing contains [d.workflow, d.job, b.entry.workflow] if {
+	some d in pipeline.deploying_jobs
+	job := pipeline.job_at[d.workflow][d.job]
+	some ctx in job.contexts
+	"push" in ctx.triggers
+	not deploys_before(ctx)
+	not builds_before(d.workflow, job, ctx)
+	not scanned_before(d.workflow, job, ctx)
+	not pipeline.calls_building(pipeline.workflow_at[pipeline.root_workflow(d.workflow, ctx)])
+	deploys_commit(d)
+	some b in pipeline.release_builds
+	b.entry.workflow != d.workflow
+	"push" in pipeline.context(b.entry).triggers
+	same_pushes(pipeline.root_workflow(d.workflow, ctx), pipeline.root_workflow(b.entry.workflow, pipeline.context(b.entry)))
+}
+
+# The job's deploy names the commit (`github.sha`, `GITHUB_SHA`) in its commands or inputs.
+deploys_commit(d) if {
+	some e in input.pipeline.steps
+	e.workflow == d.workflow
+	e.job_id == d.job
+	regex.match(`github\.sha|GITHUB_SHA`, concat(" ", [e.run, json.marshal(e["with"])]))
+}
+
+# Two workflows can run for the same push: branch filters that may overlap (none, a
+# shared name, or a pattern), and both on branches or both on tags.
+same_pushes(a, b) if {
+	pa := object.get(pipeline.workflow_at[a].triggers, "push", {})
+	pb := object.get(pipeline.workflow_at[b].triggers, "push", {})
+	overlap(object.get(pa, "branches", null), object.get(pb, "branches", null), object.get(pa, "tags", null), object.get(pb, "tags", null))
+}
+
+overlap(null, null, null, null) := true
+
+overlap(ba, bb, _, _) := true if {
+	is_array(ba)
+	is_array(bb)
+	some x in ba
+	some y in bb
+	may_meet(x, y)
+}
+
+overlap(null, bb, null, _) := true if is_array(bb)
+
+overlap(ba, null, _, null) := true if is_array(ba)
+
+may_meet(x, x) := true
+
+may_meet(x, y) := true if {
+	x != y
+	some p in [x, y]
+	contains(p, "*")
+}
+
+# (One finding per deploy job, naming every workflow that builds on the same push.)
+findings contains f if {
+	some [wfp, jid] in {[w, j] | some [w, j, _] in racing}
+	builders := sort({b | some [w, j, b] in racing; w == wfp; j == jid})
+	job := pipeline.job_at[wfp][jid]
+	f := object.union(pipeline.chain_anchor(wfp, job, job.contexts[0]), {"message": sprintf("deploy job `%s` deploys this commit's image on `push`, but the image is built by %s in another workflow run on the same push: the deploy waits for neither that build nor a scan", [jid, concat(", ", [sprintf("`%s`", [b]) | some b in builders])])})
+}
