@@ -71,7 +71,7 @@ scanner_actions := {
 }
 
 # Scanner invocations in shell scripts.
-scanner_command := `(^|[\s;&|(])(trivy\s+(image|fs|filesystem|repo|repository|config|k8s|sbom|rootfs|conf)\b|grype\s|snyk\s+(test|container|code|iac)\b|docker\s+scout\s+(cves|quickview|recommendations)\b|brakeman\b|semgrep(\s|$)|checkov(\s|$))`
+scanner_command := `(^|[\s;&|(])(trivy\s+(image|fs|filesystem|repo|repository|config|k8s|sbom|rootfs|conf)\b|grype\s|snyk\s+(test|container|code|iac)\b|docker\s+scout\s+(cves|quickview|recommendations)\b|brakeman\b|semgrep(\s|$)|checkov(\s|$)|audit-ci\b|dependencyCheckAnalyze\b|dependency-check(\.sh)?\s|pipeline-scan\.jar\b)`
 
 # (`uses.action` is `owner/repo[/path]`, `uses.action_repo` is `owner/repo`, lower case.)
 scanner_step(step) if step.uses.action in scanner_actions
@@ -131,7 +131,7 @@ scanning_workflow(path) if {
 }
 
 # Programs that scanners run (a cheap test before `scanner_command`).
-scan_tools := {"trivy", "grype", "snyk", "docker", "brakeman", "semgrep", "checkov", "bundle"}
+scan_tools := {"trivy", "grype", "snyk", "docker", "brakeman", "semgrep", "checkov", "bundle", "audit-ci", "gradle", "gradlew", "dependency-check", "dependency-check.sh", "java"}
 
 deploy_actions := {
 	"azure/k8s-deploy",

@@ -15,7 +15,7 @@ metadata := {
 }
 
 # `git push` with a force flag or a `+src:dst` refspec, in one command.
-force_push := `(^|[\s;&|(])(\$\{)?git\}?\s+((-[cC]\s+\S+|--[a-z-]+=\S+)\s+)*push\b[^;&|]*?(\s(--force(-with-lease(=\S+)?)?|--force-if-includes|-[a-zA-Z]*f[a-zA-Z]*)(\s|$)|\s\+\S)`
+force_push := `(^|[\s;&|(])(\$\{)?git\}?\s+((-[cC]\s+\S+|--(git-dir|work-tree|namespace)\s+\S+|--[a-z-]+=\S+)\s+)*push\b[^;&|]*?(\s(--force(-with-lease(=\S+)?)?|--force-if-includes|-[a-zA-Z]*f[a-zA-Z]*)(\s|$)|\s\+\S)`
 
 # Script steps in context, and the steps of composite actions that no local workflow runs
 # (called from other repositories only).

@@ -97,6 +97,19 @@ findings contains f if {
 
 # The scanner writes a report that a later step of the same job reads (e.g. `grep -q
 # CRITICAL trivy-results.sarif && exit 1`): the gate may be there.
+# Brakeman exits non-zero when it warns, unless told not to.
+findings contains f if {
+	some [e, c] in pipeline.with_tools({"brakeman", "bundle"})
+	regex.match(`(^|[\s;&|(/])brakeman\b`, c.text)
+	regex.match(`\s--no-exit-on-warn\b`, c.text)
+	f := {
+		"message": "`brakeman --no-exit-on-warn` exits 0 whatever it finds, so the scan never fails",
+		"file": e.file,
+		"path": array.concat(e.path, ["run"]),
+		"match": pipeline.raw_line_with(e, c, "--no-exit-on-warn"),
+	}
+}
+
 report_checked_later(e) if {
 	out := trim_space(object.get(e.with, "output", ""))
 	out != ""
