@@ -466,6 +466,15 @@ deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
 }
 
 deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
+	some e in using(object.keys(steps.ssh_actions))
+	steps.ssh_deploy(e.step.action_repo, e["with"])
+}
+
+deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
+	some [e, _] in matching(with_tools({"ssh"}), steps.ssh_deploy_command)
+}
+
+deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
 	some e in using({"superfly/flyctl-actions"})
 	steps.flyctl_deploy(e.step.action, e["with"])
 }

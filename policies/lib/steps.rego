@@ -195,6 +195,28 @@ deploy_step(step) if step.uses.action_repo in deploy_actions
 
 deploy_step(step) if regex.match(deploy_command, step.run)
 
+# Deploys over SSH: an SSH action's script, or an `ssh host '…'` command, that pulls and
+# runs containers on the host (`docker pull|run`, `docker compose up`, `make up`).
+ssh_actions := {
+	"appleboy/ssh-action": "script",
+	"garygrossgarten/github-action-ssh": "command",
+	"fifsky/ssh-action": "command",
+	"d3vmc/ssh-action": "command",
+}
+
+remote_deploy := `(^|[\s;&|(/'"])(docker(\s+compose|-compose)?\s+([^;&|\n]*\s)?(pull|run|up)\b|docker\s+(stack\s+deploy|service\s+update)\b|make\s+(up|deploy)\b|kubectl\s+([^;&|\n]*\s)?(apply|set\s+image|rollout\s+restart)\b|helm\s+([^;&|\n]*\s)?(upgrade|install)\b)`
+
+ssh_deploy_command := `(^|[\s;&|(/])(ssh\s.*docker(\s+compose|-compose)?\s+([^;&|\n]*\s)?(pull|run|up)\b)`
+
+ssh_deploy(action, w) if {
+	key := ssh_actions[action]
+	regex.match(remote_deploy, object.get(w, key, ""))
+}
+
+deploy_step(step) if ssh_deploy(step.uses.action_repo, step["with"])
+
+deploy_step(step) if regex.match(ssh_deploy_command, step.run)
+
 # `superfly/flyctl-actions` runs whatever `args` say (its `/setup-flyctl` only installs).
 deploy_step(step) if flyctl_deploy(step.uses.action, step["with"])
 
