@@ -73,6 +73,9 @@ def audit(binary, corpus, repos):
     if out.returncode > 2:
         sys.exit(f"shiplint exited {out.returncode}: {out.stderr}")
     report = json.loads(out.stdout)
+    broken = [e for e in report["errors"] if e.get("kind") == "policy"]
+    if broken:
+        sys.exit("policy errors (the figures would be wrong):\n" + "\n".join(f"  {e['file']}: {e['message']}" for e in broken))
     for f in report["findings"]:
         f["repo"] = os.path.basename(f["repository"].rstrip("/"))
     return report

@@ -106,6 +106,26 @@ findings contains f if {
 }
 
 # `always()` or `!cancelled()` without a check of the scan's result.
+# A job deploys itself (an environment or a deploy step), or calls a workflow that deploys
+# (the caller's `if:` decides whether the callee runs). A job whose steps inspect its needs'
+# results (`needs.scan.result`) is a status gate that fails by itself, not a deploy that
+# runs regardless.
+deploys(_, job) if {
+	steps.deploy_job(job)
+	not checks_results(job)
+}
+
+deploys(_, job) if pipeline.deploying_tree(job.calls.workflow)
+
+checks_results(job) if {
+	some step in job.steps
+	regex.match(`needs\.[A-Za-z0-9_-]+\.result`, step.run)
+}
+
+scans(_, job) if steps.scanner_job(job)
+
+scans(wf, job) if {"workflow": wf.path, "job": job.id} in pipeline.scanning_jobs
+
 runs_after_failure(cond) if {
 	regex.match(`always\(\)|!\s*cancelled\(\)`, cond)
 	not contains(cond, ".result")
@@ -116,10 +136,10 @@ findings contains f if {
 	some job in wf.jobs
 	cond := job["if"]
 	runs_after_failure(cond)
-	steps.deploy_job(job)
+	deploys(wf, job)
 	some needed in wf.jobs
 	needed.id in job.needs_all
-	steps.scanner_job(needed)
+	scans(wf, needed)
 	f := {
 		"message": sprintf("deploy job `%s` runs even when scan job `%s` failed (`if: %s`)", [job.id, needed.id, job["if"]]),
 		"file": wf.path,

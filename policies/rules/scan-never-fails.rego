@@ -33,7 +33,7 @@ findings contains f if {
 
 findings contains f if {
 	some e in pipeline.using({"aquasecurity/trivy-action"})
-	trim(e.with["exit-code"], "\"' ") == "0"
+	exit_code(e) == "0"
 	f := {
 		"message": "trivy-action with `exit-code: 0` never fails, whatever it finds",
 		"file": e.file,
@@ -108,6 +108,26 @@ findings contains f if {
 		"path": array.concat(e.path, ["run"]),
 		"match": pipeline.raw_line_with(e, c, "--no-exit-on-warn"),
 	}
+}
+
+# The `exit-code` input as the scan runs: a literal, or `${{ inputs.x && A || B }}` chosen
+# by the value the caller binds to `inputs.x` (unbound: unknown).
+exit_code(e) := v if {
+	m := regex.find_all_string_submatch_n(`^\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*&&\s*['"]?([A-Za-z0-9_]+)['"]?\s*\|\|\s*['"]?([A-Za-z0-9_]+)['"]?\s*\}\}$`, trim_space(e.with["exit-code"]), 1)[0]
+	bound := pipeline.context(e).inputs[m[1]]
+	v := chosen(bound, m[2], m[3])
+} else := trim(e.with["exit-code"], "\"' ")
+
+chosen(bound, yes, _) := yes if truthy(bound)
+
+chosen(bound, _, no) := no if not truthy(bound)
+
+truthy(v) if v == true
+
+truthy(v) if {
+	is_string(v)
+	not lower(trim_space(v)) in {"", "false", "0"}
+	not contains(v, "${{")
 }
 
 report_checked_later(e) if {
