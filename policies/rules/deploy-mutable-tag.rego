@@ -73,7 +73,7 @@ findings contains f if {
 		"message": sprintf("the deploy names the image by the mutable tag `%s`; what runs can change without a deploy, and you cannot tell which commit it is", [tag]),
 		"file": e.file,
 		"path": array.concat(e.path, ["run"]),
-		"match": pipeline.raw_line(e, c),
+		"match": pipeline.raw_line_with(e, c, tag),
 	}
 }
 

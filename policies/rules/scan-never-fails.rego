@@ -77,7 +77,7 @@ findings contains f if {
 		"message": "`--exit-code 0` makes the scanner succeed whatever it finds",
 		"file": e.file,
 		"path": array.concat(e.path, ["run"]),
-		"match": pipeline.raw_line(e, c),
+		"match": pipeline.raw_line_with(e, c, "--exit-code"),
 	}
 }
 
