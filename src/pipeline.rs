@@ -346,11 +346,43 @@ fn written_values(script: &str) -> Vec<(String, String, String)> {
             && name
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        let value = plain_echo(value);
         if ok && !value.contains("$(") && !value.contains('`') {
             out.push((file.to_string(), name.to_string(), value.to_string()));
         }
     }
     out
+}
+
+/// A command substitution that only echoes a word (`` `echo x:$TAG` ``, `$(echo x:$TAG)`)
+/// is that word; anything else stays as written (and is then unknown).
+fn plain_echo(value: &str) -> &str {
+    let inner = value
+        .strip_prefix('`')
+        .and_then(|v| v.strip_suffix('`'))
+        .or_else(|| value.strip_prefix("$(").and_then(|v| v.strip_suffix(')')));
+    match inner.and_then(|i| i.trim().strip_prefix("echo ")) {
+        Some(word) if !word.trim().is_empty() && is_one_word(word.trim()) => word.trim(),
+        _ => value,
+    }
+}
+
+/// No shell syntax outside `${{ … }}` expressions (which may hold spaces).
+fn is_one_word(word: &str) -> bool {
+    let mut rest = word;
+    loop {
+        let (before, after) = match rest.find("${{") {
+            Some(i) => (&rest[..i], Some(&rest[i + 3..])),
+            None => (rest, None),
+        };
+        if before.contains(['`', '(', ')', '|', ';', '&', ' ', '<', '>']) {
+            return false;
+        }
+        match after.and_then(|a| a.find("}}").map(|e| &a[e + 2..])) {
+            Some(next) => rest = next,
+            None => return after.is_none(),
+        }
+    }
 }
 
 /// Expands a script line by line, learning `NAME=value` / `export NAME=value` assignments.
@@ -781,6 +813,19 @@ mod tests {
             all
         );
         assert_eq!(narrow(&all, None), all);
+    }
+
+    #[test]
+    fn values_echoed_by_a_command_substitution_are_known() {
+        let w = written_values("echo \"IMAGE=`echo ghcr.io/a/b:${{ github.sha }}`\" >> $GITHUB_ENV\necho \"X=$(date +%s)\" >> $GITHUB_ENV\necho \"Y=$(echo a | tr a b)\" >> $GITHUB_ENV");
+        assert_eq!(
+            w,
+            vec![(
+                "GITHUB_ENV".to_string(),
+                "IMAGE".to_string(),
+                "ghcr.io/a/b:${{ github.sha }}".to_string()
+            )]
+        );
     }
 
     #[test]
