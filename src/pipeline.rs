@@ -1020,6 +1020,10 @@ pub struct StepInContext {
     /// The step's `env:` as seen in this context: a composite action's `${{ inputs.* }}`
     /// bound to what its caller passes (a secret handed to an action stays visible).
     pub env: Map<String, Json>,
+    /// For a composite action's step, the action's inputs as its caller binds them (what
+    /// the caller asks of the action, e.g. `push: 'true'`); empty for workflow steps.
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub action_inputs: Map<String, Json>,
 }
 
 /// The parts of a step that rules look at, as written.
@@ -1081,6 +1085,7 @@ pub fn flatten(workflows: &[Workflow], actions: &[Action]) -> Pipeline {
                         with: x.with.clone(),
                         commands: x.commands.clone(),
                         env: step.env.clone(),
+                        action_inputs: Map::new(),
                     });
                     let Some(call) = step.action.as_ref() else {
                         continue;
@@ -1123,6 +1128,7 @@ pub fn flatten(workflows: &[Workflow], actions: &[Action]) -> Pipeline {
                             run,
                             with,
                             env,
+                            action_inputs: bound.clone(),
                         });
                     }
                 }

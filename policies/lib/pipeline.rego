@@ -349,6 +349,10 @@ pushed_later(e, _) if [e.workflow, e.job_id, e.ci] in unknown_pushes
 
 pushed_later(e, _) if [e.workflow, e.job_id, e.ci] in tool_pushes
 
+# A build inside a composite action that its caller asks to push (`push: 'true'`), the
+# push itself being assembled at run time (flags written to a file).
+pushed_later(e, _) if lower(trim_space(sprintf("%v", [object.get(object.get(e, "action_inputs", {}), "push", false)]))) == "true"
+
 # Job contexts that push a reference known only at run time.
 unknown_pushes contains [w, j, ci] if {
 	some [w, j, ci, name] in pushes
@@ -575,7 +579,7 @@ named_for(words) := concat("", [`(?m)^(\d+) (\d+):(?:[^\n]*[^a-z\n])?(?:`, words
 more_test_command := concat("", [`(^|[\s;&|(/])(`, concat("|", [
 	`(bundle\s+exec\s+)?rails\s+spec`,
 	`mvnw?\s([^;&|\n]*\s)?(package|install)\b`,
-	`gradlew?\s([^;&|\n]*\s)?(build|bootJar)\b`,
+	`gradlew?\s([^;&|\n]*\s)?build\b`,
 	`pnpm\s+(run\s+)?(test|lint|check|typecheck)`,
 	`npm\s+run\s+(check|typecheck|test:\S+|lint:\S+)`,
 	`yarn\s+(run\s+)?(check|typecheck|test:\S+)`,
