@@ -38,7 +38,10 @@ with_tools(tools) := [[e, c] |
 # costs tens of microseconds in regorus (it starts a fresh matcher each time), much more
 # than the matching: the commands are matched together, one per line as `<position>:
 # <command>`, and the space after the colon stands for the start of the command.
-matching(pairs, pattern) := [pairs[to_number(split(m, ":")[0])] |
+matching(pairs, pattern) := [] if {
+	# (No candidates, no regex call: even on empty text one costs a fresh matcher.)
+	count(pairs) == 0
+} else := [pairs[to_number(split(m, ":")[0])] |
 	lines := [concat("", [format_int(k, 10), ": ", replace(c.text, "\n", " ")]) | some k, [_, c] in pairs]
 	some m in regex.find_n(concat("", [`(?m)^\d+:.*?`, pattern]), concat("\n", lines), -1)
 ]
@@ -128,9 +131,20 @@ image_tag(ref) := tag if {
 # name the same registry in every workflow (secrets, vars, registry outputs).
 known_image(name) if {
 	name != ""
-	not regex.match(`\$[A-Za-z_{(]`, regex.replace(name, `\$\{\{[^}]*\}\}`, ""))
 	not contains(name, "matrix.")
-	not regex.match(`\$\{\{[^}]*(inputs\.|steps\.[a-z0-9_-]+\.outputs\.)`, regex.replace(name, `\$\{\{\s*steps\.[a-z0-9_-]+\.outputs\.registry\s*\}\}`, ""))
+	not run_time_part(name)
+}
+
+# A shell variable, or an input or step output (other than a login's registry): the
+# name is known only at run time. (Substring tests first: most names have no `$`.)
+run_time_part(name) if {
+	contains(name, "$")
+	regex.match(`\$[A-Za-z_{(]`, regex.replace(name, `\$\{\{[^}]*\}\}`, ""))
+}
+
+run_time_part(name) if {
+	contains(name, "${{")
+	regex.match(`\$\{\{[^}]*(inputs\.|steps\.[a-z0-9_-]+\.outputs\.)`, regex.replace(name, `\$\{\{\s*steps\.[a-z0-9_-]+\.outputs\.registry\s*\}\}`, ""))
 }
 
 sha_pattern := `github\.sha|head\.sha|github\.event\.after|github\.event\.workflow_run\.head_sha|GITHUB_SHA|git\s+rev-parse|rev-parse|sha256:|type=sha|\bsha-|commit_sha|\.sha\b`
@@ -144,6 +158,8 @@ tag_kind(tag) := "sha" if {
 	literal_tag(tag)
 } else := "unknown" if {
 	# `inputs.version || github.ref_name`: which side applies is known at run time only.
+	some op in ["||", "&&"]
+	contains(tag, op)
 	regex.match(`\$\{\{[^}]*(\|\||&&)`, tag)
 } else := "mutable" if {
 	regex.match(mutable_expr, tag)
@@ -176,7 +192,7 @@ build_actions := {
 # Image builds in shell scripts. Fly and Kamal deploys build and push the image themselves
 # (unless given `--image`/`--skip-push`); Spring Boot's `bootBuildImage` builds locally; `gcloud builds submit --tag` and `az acr build`
 # build in the cloud and push.
-build_command := `(^|[\s;&|(/])(docker\s+(image\s+)?build\b|docker\s+buildx\s+(build|bake)\b|buildx\s+build\b|podman\s+build\b|buildah\s+(bud|build)\b|nerdctl\s+build\b|/kaniko/executor\b|kaniko\b.*--destination|ko\s+(build|publish|resolve|apply)\b|pack\s+build\b|jib(:build|:dockerBuild|\s)|jibDockerBuild|(docker\s+compose|docker-compose)\s([^;&|\n]*\s)?build\b|gcloud\s+builds\s+submit\b|az\s+acr\s+build\b|fly(ctl)?\s+([^;&|\n]*\s)?deploy\b|kamal\s+(deploy|redeploy|build)\b|bootBuildImage\b|spring-boot:build-image\b)`
+build_command := `(^|[\s;&|(/])(docker\s+(image\s+)?build\b|docker\s+buildx\s+(build|bake)\b|buildx\s+build\b|podman\s+build\b|buildah\s+(bud|build)\b|nerdctl\s+build\b|/kaniko/executor\b|kaniko\b.*--destination|ko\s+(build|publish|resolve|apply)\b|pack\s+build\b|jib(:build|:dockerBuild|\s)|jibDockerBuild|(docker\s+compose|docker-compose)\s+build\b|gcloud\s+builds\s+submit\b|az\s+acr\s+build\b|fly(ctl)?\s+deploy\b|kamal\s+(deploy|redeploy|build)\b|bootBuildImage\b|spring-boot:build-image\b)`
 
 # Builders that name the image apart from its tags: `image`/`name`/`repository` (+
 # `registry`) and a list of tags, and push unless told not to.
@@ -247,8 +263,17 @@ build_tools := {"docker", "podman", "buildah", "nerdctl", "executor", "kaniko", 
 
 # (`refs` are the references the image is pushed under: those it is built with, and those
 # a later `docker tag` in the job gives it; see `retags`.)
+# Build commands, and compose and Fly builds with global flags before the subcommand
+# (`docker compose -f prod.yml build`), matched apart on the few commands that have them.
+build_matches := array.concat(matching(with_tools(build_tools), build_command), [[e, c] |
+	some [e, c] in with_tools({"docker", "docker-compose", "fly", "flyctl"})
+	some w in ["compose -", "docker-compose -", "fly -", "flyctl -"]
+	contains(c.text, w)
+	regex.match(`(docker\s+compose|docker-compose)\s+-[^;&|\n]*\sbuild\b|fly(ctl)?\s+-[^;&|\n]*\sdeploy\b`, c.text)
+])
+
 builds contains b if {
-	some [e, c] in matching(with_tools(build_tools), build_command)
+	some [e, c] in build_matches
 	not deploys_prebuilt(c.text)
 	own := build_refs(c.text)
 	refs := array.concat(own, [r | some r in retags_of(e, own)])
@@ -263,22 +288,28 @@ builds contains b if {
 # Deploy commands that build only sometimes. `fly deploy` builds unless `fly.toml` names
 # an image, which the workflow does not show (with `--dockerfile` or build arguments it
 # builds); `kamal deploy --skip-push` deploys an image pushed before.
+# (A substring test first: a regex call costs far more, and most builds are not Fly's.)
 deploys_prebuilt(text) if {
+	contains(text, "fly")
 	regex.match(`fly(ctl)?\s+([^;&|\n]*\s)?deploy\b`, text)
 	not regex.match(`\s--(dockerfile|build-arg|build-target|build-only|remote-only|local-only)\b`, text)
 }
 
 deploys_prebuilt(text) if {
+	contains(text, "fly")
 	regex.match(`fly(ctl)?\s+([^;&|\n]*\s)?deploy\b`, text)
 	regex.match(`\s(--image|-i)[=\s]`, text)
 }
 
-deploys_prebuilt(text) if regex.match(`kamal\s+(deploy|redeploy)\b.*\s--skip-push\b`, text)
+deploys_prebuilt(text) if {
+	contains(text, "--skip-push")
+	regex.match(`kamal\s+(deploy|redeploy)\b.*\s--skip-push\b`, text)
+}
 
 # `docker tag SRC DST` in a job context: [workflow, job, ci, name of SRC] → DST.
 retags contains [e.workflow, e.job_id, e.ci, image_name(trim(m[2], "\"'")), trim(m[3], "\"'")] if {
 	some [e, c] in with_tools({"docker", "podman", "buildah", "nerdctl"})
-	contains(c.text, "tag")
+	contains(c.text, " tag ")
 	some m in regex.find_all_string_submatch_n(concat("", [`(docker|podman|buildah|nerdctl)\s+(?:image\s+)?tag\s+`, ref_token, `\s+`, ref_token]), c.text, -1)
 }
 
@@ -310,6 +341,8 @@ ref_token := `("[^"]+"|'[^']+'|(?:\$\{\{[^}]*\}\}|[^\s"'])+)`
 
 build_refs(text) := [] if {
 	# Fly and Kamal name the image in their own config (`-d` is Kamal's destination).
+	some word in ["fly", "kamal"]
+	contains(text, word)
 	regex.match(`(fly(ctl)?|kamal)\s`, text)
 } else := [trim(m[1], "\"'") | some m in regex.find_all_string_submatch_n(concat("", [`-D(?:jib\.to\.)?image=`, ref_token]), text, -1)] if {
 	contains(text, "jib")
@@ -326,11 +359,16 @@ self_pushing(text) if {
 }
 
 self_pushing(text) if {
+	contains(text, "fly")
 	regex.match(`fly(ctl)?\s+([^;&|\n]*\s)?deploy\b`, text)
-	not regex.match(`\s--build-only\b`, text)
+	not contains(text, "--build-only")
 }
 
-self_pushing(text) if regex.match(`fly(ctl)?\s.*--build-only\b.*--push\b|kamal\s+build\s+(push|deliver)\b|--publishImage\b`, text)
+self_pushing(text) if {
+	some word in ["--build-only", "kamal", "--publishImage"]
+	contains(text, word)
+	regex.match(`fly(ctl)?\s.*--build-only\b.*--push\b|kamal\s+build\s+(push|deliver)\b|--publishImage\b`, text)
+}
 
 pushed(_, _, true) := true
 
@@ -370,6 +408,8 @@ pushes contains [e.workflow, e.job_id, e.ci, image_name(trim(m[2], "\"'"))] if {
 # own push command: `docker compose push`, `kamal push` / `kamal build push`.
 tool_pushes contains [e.workflow, e.job_id, e.ci] if {
 	some [e, c] in with_tools({"docker", "docker-compose", "kamal"})
+	some word in ["push", "deliver"]
+	contains(c.text, word)
 	regex.match(`((docker\s+compose|docker-compose)\s([^;&|\n]*\s)?push|kamal\s+(build\s+)?(push|deliver))\b`, c.text)
 }
 
@@ -484,9 +524,33 @@ deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
 }
 
 deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
-	some [e, c] in matching(with_tools(steps.deploy_tools), steps.deploy_command)
-	not regex.match(`\s--build-only\b`, c.text)
+	some [e, c] in deploy_matches
+	not contains(c.text, "--build-only")
 }
+
+# The deploy and scan commands of the repository, as [entry, command] pairs: values, so
+# that every rule asking shares one match (a function call is evaluated at each call).
+deploy_matches := array.concat(array.concat(matching(with_tools(steps.deploy_tools), steps.deploy_command), flagged_deploys), swarm_deploys)
+
+flagged_deploys := [[e, c] |
+	some [e, c] in with_tools({"helm", "helmfile", "kubectl", "fly", "flyctl"})
+	steps.flagged(c.text)
+	regex.match(steps.flagged_deploy_command, c.text)
+]
+
+swarm_deploys := [[e, c] |
+	some [e, c] in with_tools({"docker"})
+	some word in ["stack", "service"]
+	contains(c.text, word)
+	regex.match(`docker\s+(stack\s+deploy|service\s+update)\b`, c.text)
+]
+
+scan_matches := matching(with_tools(steps.scan_tools), steps.scanner_command)
+
+test_candidates := with_tools(test_tools)
+
+# The programs `more_test_command` can match (fewer lines to match it against).
+more_test_candidates := with_tools({"mvn", "mvnw", "gradle", "gradlew", "npm", "pnpm", "yarn", "bundle", "rails", "shellcheck", "hadolint", "stylelint", "prettier", "black", "isort", "pylint", "tsc", "playwright", "cypress", "swift", "bats", "helm", "terraform", "pre-commit", "php", "pest"})
 
 # (The action index holds both `owner/repo` and `owner/repo/path`: either may be listed.)
 scanning_steps contains {"workflow": e.workflow, "job": e.job_id} if {
@@ -494,7 +558,7 @@ scanning_steps contains {"workflow": e.workflow, "job": e.job_id} if {
 }
 
 scanning_steps contains {"workflow": e.workflow, "job": e.job_id} if {
-	some [e, c] in matching(with_tools(steps.scan_tools), steps.scanner_command)
+	some [e, c] in scan_matches
 }
 
 scanning_workflow_paths := {s.workflow | some s in scanning_steps}
@@ -517,7 +581,7 @@ scanning_jobs contains {"workflow": wf.path, "job": job.id} if {
 	regex.match(`scan|secur|trivy|grype|snyk|codeql|vuln`, lower(job.uses.path))
 }
 
-test_tools := {"npm", "yarn", "pnpm", "npx", "shellcheck", "hadolint", "stylelint", "prettier", "black", "isort", "pylint", "tsc", "playwright", "cypress", "swift", "bats", "helm", "terraform", "pre-commit", "php", "pest", "pytest", "python", "python3", "tox", "nox", "go", "golangci-lint", "cargo", "rspec", "rails", "rake", "bundle", "rubocop", "mvn", "mvnw", "gradle", "gradlew", "make", "phpunit", "dotnet", "jest", "vitest", "mix", "flake8", "ruff", "mypy", "eslint", "poetry", "uv", "composer", "bun", "deno"}
+test_tools := {"npm", "yarn", "pnpm", "npx", "pytest", "python", "python3", "tox", "nox", "go", "golangci-lint", "cargo", "rspec", "rails", "rake", "bundle", "rubocop", "mvn", "mvnw", "gradle", "gradlew", "make", "phpunit", "dotnet", "jest", "vitest", "mix", "flake8", "ruff", "mypy", "eslint", "poetry", "uv", "composer", "bun", "deno"}
 
 # Test runners and linters, one alternative a line.
 test_command := concat("", [`(^|[\s;&|(/])(`, concat("|", [
@@ -602,6 +666,12 @@ more_test_command := concat("", [`(^|[\s;&|(/])(`, concat("|", [
 	`pest\b`,
 ]), `)`])
 
+skips_tests(text) if {
+	some word in ["-D", "-x", "--exclude-task"]
+	contains(text, word)
+	regex.match(`-DskipTests|-Dmaven\.test\.skip=true|\s-x\s+test\b|--exclude-task\s+test\b`, text)
+}
+
 # Jobs named for testing, by whole words only (`check-for-changes` and
 # `check-latest-release` test nothing), and only when the job runs something: a step with a
 # script or an action, or a call of a reusable workflow.
@@ -629,9 +699,9 @@ runs_something(job) if {
 
 # (Two patterns: one would exceed the regex engine's size limit.)
 testing_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
-	some pattern in [test_command, more_test_command]
-	some [e, c] in matching(with_tools(test_tools), pattern)
-	not regex.match(`-DskipTests|-Dmaven\.test\.skip=true|\s-x\s+test\b|--exclude-task\s+test\b`, c.text)
+	some [candidates, pattern] in [[test_candidates, test_command], [more_test_candidates, more_test_command]]
+	some [e, c] in matching(candidates, pattern)
+	not skips_tests(c.text)
 }
 
 testing_jobs contains {"workflow": e.workflow, "job": e.job_id} if {

@@ -157,13 +157,14 @@ deploy_actions := {
 	"hiberbee/github-action-helm",
 }
 
-# Deploy commands (also when run by path: `bin/kamal deploy`); global flags may stand
-# before the subcommand
-# (`kubectl --context prod -n web set image ...`, `helm --namespace web upgrade ...`).
+# Deploy commands (also when run by path: `bin/kamal deploy`). Global flags before the
+# subcommand (`kubectl --context prod -n web set image ...`) are matched apart, by
+# `flagged_deploy_command`, on the few commands that have them: optional flag groups in
+# this pattern would make every match of it slower.
 deploy_command := concat("", [`(^|[\s;&|(/])(`, concat("|", [
-	`helm\s+([^;&|\n]*\s)?(upgrade|install|rollback)\b`,
-	`helmfile\s+([^;&|\n]*\s)?(apply|sync|deploy)\b`,
-	`kubectl\s+([^;&|\n]*\s)?(apply|set\s+image|rollout\s+restart|replace|create|patch)\b`,
+	`helm\s+(upgrade|install|rollback)\b`,
+	`helmfile\s+(apply|sync|deploy)\b`,
+	`kubectl\s+(apply|set\s+image|rollout\s+restart|replace|create|patch)\b`,
 	`kustomize\s+edit\s+set\s+image`,
 	`aws\s+ecs\s+(update-service|deploy|create-service|run-task)\b`,
 	`aws\s+deploy\s+create-deployment`,
@@ -181,7 +182,7 @@ deploy_command := concat("", [`(^|[\s;&|(/])(`, concat("|", [
 	`az\s+functionapp\s+(deploy|config\s+container)`,
 	`argocd\s+app\s+(sync|set)\b`,
 	`flux\s+reconcile\b`,
-	`fly(ctl)?\s+([^;&|\n]*\s)?deploy\b`,
+	`fly(ctl)?\s+deploy\b`,
 	`kamal\s+(deploy|redeploy|rollback)\b`,
 	`docker\s+stack\s+deploy\b`,
 	`docker\s+service\s+update\b`,
@@ -227,7 +228,22 @@ flyctl_deploy(action, w) if {
 }
 
 # Programs that deploy (a cheap test before `deploy_command`).
-deploy_tools := {"helm", "helmfile", "kubectl", "kustomize", "aws", "eb", "ecs-deploy", "gcloud", "az", "argocd", "flux", "fly", "flyctl", "kamal", "docker", "skaffold", "copilot"}
+flagged_deploy_command := `(^|[\s;&|(/])(helm\s+-[^;&|\n]*\s(upgrade|install|rollback)\b|helmfile\s+-[^;&|\n]*\s(apply|sync|deploy)\b|kubectl\s+-[^;&|\n]*\s(apply|set\s+image|rollout\s+restart|replace|create|patch)\b|fly(ctl)?\s+-[^;&|\n]*\sdeploy\b)`
+
+# Commands whose program is followed by a flag (a cheap test before the regex).
+flagged(text) if {
+	some w in ["helm -", "helmfile -", "kubectl -", "fly -", "flyctl -"]
+	contains(text, w)
+}
+
+deploy_step(step) if {
+	flagged(step.run)
+	regex.match(flagged_deploy_command, step.run)
+}
+
+# (`docker` is not among them: most of a repository's commands are docker's, and only
+# `docker stack deploy` / `docker service update` deploy; see `swarm_deploys`.)
+deploy_tools := {"helm", "helmfile", "kubectl", "kustomize", "aws", "eb", "ecs-deploy", "gcloud", "az", "argocd", "flux", "fly", "flyctl", "kamal", "skaffold", "copilot"}
 
 # A job deploys when it targets an environment or runs a deploy step.
 deploy_job(job) if job.environment.name

@@ -51,7 +51,8 @@ deploy_targets contains [e.workflow, e.job_id, v] if {
 }
 
 deploy_targets contains [e.workflow, e.job_id, trim(m[1], "\"'")] if {
-	some [e, c] in pipeline.matching(pipeline.with_tools(steps.deploy_tools), steps.deploy_command)
+	some [e, c] in pipeline.deploy_matches
+	contains(c.text, " -")
 	some m in regex.find_all_string_submatch_n(`\s(?:--cluster|--service|--namespace|-n|--context|--kube-context|--app|-a|--environment-name|--resource-group|-g|--name)[=\s]+("[^"]+"|'[^']+'|[^\s"']+)`, c.text, -1)
 }
 

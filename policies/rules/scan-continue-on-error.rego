@@ -52,7 +52,7 @@ swallowed := `(\|\|\s*(true|:|exit\s+0)\b)|(;\s*exit\s+0\b)|(\|\|\s*echo\b)`
 # through the pipeline index (only steps that run a scanner program), and those of every
 # local composite action (few, and an action may be called from other repositories only).
 scanner_scripts := {{"file": e.file, "step": {"path": e.path, "run": e.step.run}} |
-	some [e, _] in pipeline.matching(pipeline.with_tools(steps.scan_tools), steps.scanner_command)
+	some [e, _] in pipeline.scan_matches
 } | {{"file": a.path, "step": step} |
 	pattern := steps.scanner_command
 	some a in input.actions
@@ -62,7 +62,7 @@ scanner_scripts := {{"file": e.file, "step": {"path": e.path, "run": e.step.run}
 
 # (Judged on logical commands: `|| true` often ends a command continued over lines.)
 findings contains f if {
-	some [e, c] in pipeline.matching(pipeline.with_tools(steps.scan_tools), steps.scanner_command)
+	some [e, c] in pipeline.scan_matches
 	some m in regex.find_n(swallowed, c.text, 1)
 	f := {
 		"message": "the scanner's exit code is discarded, so vulnerabilities never fail the step",
