@@ -73,6 +73,21 @@ pr_events := {"pull_request", "pull_request_target", "merge_group"}
 releasing(e) if {
 	some t in triggers(e)
 	not t in pr_events
+	not pr_only_run(job_at[e.workflow][e.job_id], context(e))
+}
+
+# A context started by `workflow_run` that runs the job only after runs for pull requests
+# (`if: github.event.workflow_run.event == 'pull_request'` on the job or a caller, without
+# `||`): it builds and deploys pull request code, as a `pull_request` event would.
+pr_only_run(job, ctx) if {
+	"workflow_run" in ctx.triggers
+	every t in ctx.triggers {
+		t in pr_events | {"workflow_run"}
+	}
+	some cond in array.concat([object.get(job, "if", "")], [object.get(job_at[v.workflow][v.job], "if", "") | some v in ctx.via])
+	contains(cond, "workflow_run.event")
+	not contains(cond, "||")
+	regex.match(`workflow_run\.event\s*==\s*['"]pull_request['"]`, cond)
 }
 
 # The raw script line a command starts on (for `match`).
@@ -190,9 +205,14 @@ build_actions := {
 }
 
 # Image builds in shell scripts. Fly and Kamal deploys build and push the image themselves
-# (unless given `--image`/`--skip-push`); Spring Boot's `bootBuildImage` builds locally; `gcloud builds submit --tag` and `az acr build`
-# build in the cloud and push.
-build_command := `(^|[\s;&|(/])(docker\s+(image\s+)?build\b|docker\s+buildx\s+(build|bake)\b|buildx\s+build\b|podman\s+build\b|buildah\s+(bud|build)\b|nerdctl\s+build\b|/kaniko/executor\b|kaniko\b.*--destination|ko\s+(build|publish|resolve|apply)\b|pack\s+build\b|jib(:build|:dockerBuild|\s)|jibDockerBuild|(docker\s+compose|docker-compose)\s+build\b|gcloud\s+builds\s+submit\b|az\s+acr\s+build\b|fly(ctl)?\s+deploy\b|kamal\s+(deploy|redeploy|build)\b|bootBuildImage\b|spring-boot:build-image\b)`
+# (unless given `--image`/`--skip-push`); Spring Boot's `bootBuildImage` builds locally;
+# `gcloud builds submit --tag`, `az acr build` and `gcloud run deploy --source` (Cloud
+# Build) build in the cloud and push; `skaffold run|build` builds and pushes (unless
+# `--push=false`) the images of `skaffold.yaml`; `dotnet publish` with the SDK's container
+# support (`-t:PublishContainer`, `-p:PublishProfile=DefaultContainer`, `ContainerRepository`
+# / `ContainerRegistry` properties) builds an image, pushed when a `ContainerRegistry` is
+# given (else loaded into the local daemon).
+build_command := `(^|[\s;&|(/])(docker\s+(image\s+)?build\b|docker\s+buildx\s+(build|bake)\b|buildx\s+build\b|podman\s+build\b|buildah\s+(bud|build)\b|nerdctl\s+build\b|/kaniko/executor\b|kaniko\b.*--destination|ko\s+(build|publish|resolve|apply)\b|pack\s+build\b|jib(:build|:dockerBuild|\s)|jibDockerBuild|(docker\s+compose|docker-compose)\s+build\b|gcloud\s+builds\s+submit\b|az\s+acr\s+build\b|fly(ctl)?\s+deploy\b|kamal\s+(deploy|redeploy|build)\b|bootBuildImage\b|spring-boot:build-image\b|skaffold\s+(run|build)\b|gcloud\s+(beta\s+|alpha\s+)?run\s+(deploy|jobs\s+deploy)\b[^;&|\n]*\s--source\b|dotnet\s+publish\b[^;&|\n]*(PublishContainer|DefaultContainer|ContainerRepository|ContainerRegistry))`
 
 # Builders that name the image apart from its tags: `image`/`name`/`repository` (+
 # `registry`) and a list of tags, and push unless told not to.
@@ -259,7 +279,7 @@ action_pushes(w) if contains(object.get(w, "outputs", ""), "type=registry")
 action_pushes(w) if contains(object.get(w, "outputs", ""), "push=true")
 
 # Programs that build images (a cheap set test before the regex).
-build_tools := {"docker", "podman", "buildah", "nerdctl", "executor", "kaniko", "ko", "pack", "mvn", "mvnw", "gradle", "gradlew", "docker-compose", "buildx", "gcloud", "az", "fly", "flyctl", "kamal"}
+build_tools := {"docker", "podman", "buildah", "nerdctl", "executor", "kaniko", "ko", "pack", "mvn", "mvnw", "gradle", "gradlew", "docker-compose", "buildx", "gcloud", "az", "fly", "flyctl", "kamal", "skaffold", "dotnet"}
 
 # (`refs` are the references the image is pushed under: those it is built with, and those
 # a later `docker tag` in the job gives it; see `retags`.)
@@ -280,6 +300,58 @@ builds contains b if {
 	itself := count([1 | self_pushing(c.text)]) > 0
 	b := {
 		"entry": e, "refs": refs_pushed(e, refs, itself), "pushed": pushed(e, refs, itself),
+		"meta": "",
+		"at": array.concat(e.path, ["run"]), "match": raw_line(e, c),
+	}
+}
+
+# Make targets that build or push an image. The Makefile is not part of the pipeline, so a
+# target counts by its name only: a word naming an image (`docker`, `image`, `container`,
+# `oci`) together with a word naming the act (`build` builds; `push` / `publish` push), the
+# words separated by `-`, `_`, `.` or `/` (`docker-build`, `build-image`, `image.push`,
+# `build/docker`). `release` names an image only in a job that logs in to a container
+# registry (`release-build`, `release-publish` of the Nava template); elsewhere a release
+# build may be of binaries. Plain `make build` / `make release` are not image builds.
+make_image_target := `(^|[\s;&|(/])make\s+(?:[^;&|\n]*\s)?([A-Za-z0-9_.-]*(?:(?:docker|image|images|container|oci|release)[-_./](?:[A-Za-z0-9_.-]*[-_./])?(?:build|push|publish)|(?:build|push|publish)[-_./](?:[A-Za-z0-9_.-]*[-_./])?(?:docker|image|images|container|oci|release))(?:[-_./][A-Za-z0-9_.-]*)?)(?:\s|$)`
+
+# [entry, command, target words] of the make commands naming an image target.
+make_image_commands := [[e, c, words] |
+	some [e, c] in matching(with_tools({"make"}), make_image_target)
+	some m in regex.find_all_string_submatch_n(make_image_target, c.text, -1)
+	words := {w | some w in regex.split(`[-_./]`, lower(m[2]))}
+	image_target(e, words)
+]
+
+image_target(_, words) if {
+	some w in words
+	w in {"docker", "image", "images", "container", "oci"}
+}
+
+image_target(e, words) if {
+	"release" in words
+	[e.workflow, e.job_id, e.ci] in registry_logins
+}
+
+# Job contexts that log in to a container registry.
+registry_login_actions := {"docker/login-action", "aws-actions/amazon-ecr-login", "azure/docker-login", "redhat-actions/podman-login"}
+
+registry_logins contains [e.workflow, e.job_id, e.ci] if {
+	some e in using(registry_login_actions)
+}
+
+registry_logins contains [e.workflow, e.job_id, e.ci] if {
+	some [e, c] in with_tools({"docker", "podman", "aws", "gcloud", "az", "crane"})
+	some word in ["login", "configure-docker"]
+	contains(c.text, word)
+	regex.match(`(docker|podman|crane)\s+login\b|aws\s+ecr\s+get-login|gcloud\s+auth\s+configure-docker\b|az\s+acr\s+login\b`, c.text)
+}
+
+builds contains b if {
+	some [e, c, words] in make_image_commands
+	"build" in words
+	itself := count([1 | some w in words; w in {"push", "publish"}]) > 0
+	b := {
+		"entry": e, "refs": [], "pushed": pushed(e, [], itself),
 		"meta": "",
 		"at": array.concat(e.path, ["run"]), "match": raw_line(e, c),
 	}
@@ -348,10 +420,41 @@ build_refs(text) := [] if {
 	contains(text, "jib")
 } else := [trim(m[1], "\"'") | some m in regex.find_all_string_submatch_n(concat("", [`pack\s+build\s+`, ref_token]), text, -1)] if {
 	regex.match(`pack\s+build`, text)
+} else := dotnet_refs(text) if {
+	contains(text, "dotnet")
+	regex.match(`dotnet\s+publish\b`, text)
+} else := [] if {
+	# Skaffold names the images in `skaffold.yaml`; a Cloud Run source deploy names none.
+	regex.match(`skaffold\s+(run|build)\b|gcloud\s+(beta\s+|alpha\s+)?run\s+(jobs\s+)?deploy\b[^;&|\n]*\s--source\b`, text)
 } else := [trim(m[2], "\"'") |
 	some m in regex.find_all_string_submatch_n(concat("", [`(^|\s)(?:-t|--tag|--destination|-d)[=\s]+`, ref_token]), text, -1)
 	m[2] != ""
 ]
+
+# `dotnet publish -p:ContainerRegistry=R -p:ContainerRepository=N -p:ContainerImageTag=T`
+# (or `ContainerImageTags=A;B`): `R/N:T`; without a tag property the SDK's default (the
+# project version or `latest`) is not known here.
+dotnet_refs(text) := [concat(":", [full, t]) | some t in tags] if {
+	repo := dotnet_property(text, "ContainerRepository")
+	registry := dotnet_registry(text)
+	full := concat("/", [x | some x in [registry, repo]; x != ""])
+	tags := dotnet_tags(text)
+} else := []
+
+dotnet_registry(text) := dotnet_property(text, "ContainerRegistry") if {
+	contains(text, "ContainerRegistry=")
+} else := ""
+
+dotnet_tags(text) := [t | some t in split(dotnet_property(text, "ContainerImageTags"), ";"); t != ""] if {
+	contains(text, "ContainerImageTags")
+} else := [dotnet_property(text, "ContainerImageTag")] if {
+	contains(text, "ContainerImageTag=")
+} else := ["${DEFAULT}"]
+
+dotnet_property(text, name) := trim(m[1], "\"'") if {
+	ms := regex.find_all_string_submatch_n(concat("", [`[-/]p(?:roperty)?:`, name, `=`, ref_token]), text, 1)
+	m := ms[0]
+}
 
 # The command pushes what it builds itself.
 self_pushing(text) if {
@@ -362,6 +465,22 @@ self_pushing(text) if {
 	contains(text, "fly")
 	regex.match(`fly(ctl)?\s+([^;&|\n]*\s)?deploy\b`, text)
 	not contains(text, "--build-only")
+}
+
+self_pushing(text) if {
+	contains(text, "skaffold")
+	regex.match(`skaffold\s+(run|build)\b`, text)
+	not regex.match(`--push[= ]false\b`, text)
+}
+
+self_pushing(text) if {
+	contains(text, "--source")
+	regex.match(`gcloud\s+(beta\s+|alpha\s+)?run\s+(deploy|jobs\s+deploy)\b`, text)
+}
+
+self_pushing(text) if {
+	contains(text, "ContainerRegistry")
+	regex.match(`dotnet\s+publish\b.*[-/]p(roperty)?:ContainerRegistry=\S`, text)
 }
 
 self_pushing(text) if {
@@ -397,15 +516,22 @@ unknown_pushes contains [w, j, ci] if {
 	not known_image(name)
 }
 
-# Images pushed by `docker|podman|buildah push` in a job context.
+# Images pushed by `docker|podman|buildah push` in a job context (flags before the
+# reference: `docker push -a REPO` / `--all-tags` pushes every tag of the repository).
 pushes contains [e.workflow, e.job_id, e.ci, image_name(trim(m[2], "\"'"))] if {
 	some [e, c] in with_tools({"docker", "podman", "buildah"})
 	contains(c.text, "push")
-	some m in regex.find_all_string_submatch_n(concat("", [`(docker|podman|buildah)\s+(?:image\s+)?push\s+(?:--\S+\s+)*`, ref_token]), c.text, -1)
+	some m in regex.find_all_string_submatch_n(concat("", [`(docker|podman|buildah)\s+(?:image\s+)?push\s+(?:-\S+\s+)*`, ref_token]), c.text, -1)
 }
 
 # Job contexts that push what an earlier build command of theirs built, by the builder's
 # own push command: `docker compose push`, `kamal push` / `kamal build push`.
+tool_pushes contains [e.workflow, e.job_id, e.ci] if {
+	some [e, _, words] in make_image_commands
+	some w in words
+	w in {"push", "publish"}
+}
+
 tool_pushes contains [e.workflow, e.job_id, e.ci] if {
 	some [e, c] in with_tools({"docker", "docker-compose", "kamal"})
 	some word in ["push", "deliver"]
@@ -563,23 +689,32 @@ scanning_steps contains {"workflow": e.workflow, "job": e.job_id} if {
 
 scanning_workflow_paths := {s.workflow | some s in scanning_steps}
 
-# Jobs that scan: a scanner step, or a call of a workflow that scans (local with scanner
-# steps, or any whose path says scan/security).
+# Jobs that scan: a scanner step, or a call of a workflow that scans: a local one by what
+# it runs (scanner steps, or a call of another repository's scan workflow), another
+# repository's (whose steps are not seen) by a path that says scan/security. A local
+# workflow is judged by its steps, not its name: `aws-deploy-scanner.yml` that deploys a
+# virus-scanner service scans nothing.
 scanning_jobs contains s if some s in scanning_steps
 
 scanning_jobs contains {"workflow": wf.path, "job": job.id} if {
-	paths := scanning_workflow_paths
+	paths := scanning_workflow_paths | remote_scan_workflow_paths
 	some wf in input.workflows
 	some job in wf.jobs
 	job.calls.workflow in paths
 }
 
-scanning_jobs contains {"workflow": wf.path, "job": job.id} if {
+scanning_jobs contains {"workflow": j.workflow, "job": j.job} if some j in remote_scan_calls
+
+# Jobs calling another repository's workflow whose path says scan/security.
+remote_scan_calls contains {"workflow": wf.path, "job": job.id} if {
 	some wf in input.workflows
 	some job in wf.jobs
 	job.uses.path
+	not job.uses.resolved
 	regex.match(`scan|secur|trivy|grype|snyk|codeql|vuln`, lower(job.uses.path))
 }
+
+remote_scan_workflow_paths := {j.workflow | some j in remote_scan_calls}
 
 test_tools := {"npm", "yarn", "pnpm", "npx", "pytest", "python", "python3", "tox", "nox", "go", "golangci-lint", "cargo", "rspec", "rails", "rake", "bundle", "rubocop", "mvn", "mvnw", "gradle", "gradlew", "make", "phpunit", "dotnet", "jest", "vitest", "mix", "flake8", "ruff", "mypy", "eslint", "poetry", "uv", "composer", "bun", "deno"}
 
@@ -813,6 +948,17 @@ env_input := `(?i)^(env|environment|environment[_-]name|stage|target|target[_-]e
 promotion_role(e) if regex.match(`(?i)promot`, concat(" ", [e.workflow, e.job_id, object.get(workflow_at[e.workflow], "name", "")]))
 
 promotion_role(e) if {"workflow": e.workflow, "job": e.job_id} in retagging_jobs
+
+# (Or a caller further out calls such a workflow, which runs this one.)
+promotion_role(e) if {
+	some v in context(e).via
+	caller := job_at[v.workflow][v.job]
+	callee := caller.calls.workflow
+	callee != e.workflow
+	some k, _ in caller["with"]
+	regex.match(env_input, k)
+	regex.match(`(?i)deploy|release|rollout|promot`, callee)
+}
 
 promotion_role(e) if {
 	ctx := context(e)

@@ -99,11 +99,13 @@ scanner_job(job) if {
 	scanner_step(step)
 }
 
-# A job that calls a reusable workflow which scans: a local callee with scanner steps,
-# or any callee whose file name says scan/security.
+# A job that calls a reusable workflow which scans: a local callee with scanner steps
+# (judged by what it runs, not by its name), or another repository's callee whose file
+# name says scan/security.
 scanner_job(job) if scanning_workflow(job.uses.resolved)
 
 scanner_job(job) if {
+	not job.uses.resolved
 	regex.match(`scan|secur|trivy|grype|snyk|codeql|vuln`, lower(job.uses.path))
 }
 

@@ -23,6 +23,7 @@ ungated contains [d.workflow, d.job, ci] if {
 	not pipeline.external(ctx)
 	some t in ctx.triggers
 	not t in pipeline.pr_events
+	not pipeline.pr_only_run(job, ctx)
 	builds_before(d.workflow, job, ctx)
 	not scanned_before(d.workflow, job, ctx)
 	not deploys_before(ctx)
