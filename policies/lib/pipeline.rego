@@ -223,6 +223,9 @@ named_build_actions := {
 	"macbre/push-to-ghcr": "image_name",
 	"kciter/aws-ecr-action": "repo",
 	"rafikfarhad/push-to-gcr-github-action": "image_name",
+	# (A composite action of a shared-actions repository, named by its path: it builds,
+	# loads and pushes `docker image push --all-tags` on every run.)
+	"dfe-digital/github-actions/build-docker-image": "docker-repository",
 }
 
 # Steps that build with a `push`/`tags` pair of inputs, by name or by their inputs.
@@ -254,7 +257,7 @@ builds contains b if {
 
 builds contains b if {
 	some e in using(object.keys(named_build_actions))
-	name := trim_space(object.get(e.with, named_build_actions[e.step.action_repo], ""))
+	name := trim_space(object.get(e.with, named_build_actions[named_key(e.step)], ""))
 	registry := trim_space(object.get(e.with, "registry", ""))
 	full := concat("/", [x | some x in [registry, name]; x != ""])
 	# (No `tags`: the action's own default, which differs between actions: unknown.)
@@ -266,6 +269,9 @@ builds contains b if {
 		"at": array.concat(e.path, ["uses"]), "match": null,
 	}
 }
+
+named_key(step) := step.action if named_build_actions[step.action]
+else := step.action_repo
 
 by_digest(w) if contains(object.get(w, "outputs", ""), "push-by-digest=true")
 
@@ -304,6 +310,44 @@ builds contains b if {
 		"at": array.concat(e.path, ["run"]), "match": raw_line(e, c),
 	}
 }
+
+# Actions that run a shell script given as an input on the runner (`azure/cli`
+# `inlineScript`): the script's commands build as a `run:` script's would. (Only the
+# self-pushing cloud builds are looked for: the script's other commands are not parsed.)
+script_actions := {"azure/cli": "inlineScript"}
+
+builds contains b if {
+	some e in using(object.keys(script_actions))
+	script := regex.replace(object.get(e.with, script_actions[e.step.action_repo], ""), `\\[ \t]*\n`, " ")
+	some line in split(script, "\n")
+	some word in ["acr", "builds"]
+	contains(line, word)
+	regex.match(`(^|[\s;&|(])(az\s+acr\s+build|gcloud\s+builds\s+submit)\b`, line)
+	b := {
+		"entry": e, "refs": build_refs(line), "pushed": true,
+		"meta": "",
+		"at": array.concat(e.path, ["with", script_actions[e.step.action_repo]]), "match": script_line(e),
+	}
+}
+
+# The line of the script as written that names the image (or starts the build).
+script_line(e) := l if {
+	raw := [trim_space(x) | some x in split(object.get(written_with(e), script_actions[e.step.action_repo], ""), "\n")]
+	found := [x | some x in raw; regex.match(`(^|\s)(--image|-t|--tag)[=\s]`, x)]
+	l := found[0]
+} else := l if {
+	raw := [trim_space(x) | some x in split(object.get(written_with(e), script_actions[e.step.action_repo], ""), "\n")]
+	found := [x | some x in raw; regex.match(`(az\s+acr\s+build|gcloud\s+builds\s+submit)\b`, x)]
+	l := found[0]
+} else := null
+
+# A step's `with:` as written in its file (a workflow's or a local composite action's).
+written_with(e) := object.get(job_at[e.workflow][e.job_id].steps[e.step.index], "with", {}) if {
+	e.file == e.workflow
+} else := object.get(a.steps[e.step.index], "with", {}) if {
+	some a in input.actions
+	a.path == e.file
+} else := {}
 
 # Make targets that build or push an image. The Makefile is not part of the pipeline, so a
 # target counts by its name only: a word naming an image (`docker`, `image`, `container`,
@@ -405,6 +449,8 @@ refs_pushed(e, refs, false) := out if {
 	count(out) > 0
 } else := [] if {
 	[e.workflow, e.job_id, e.ci] in unknown_pushes
+} else := [] if {
+	handed_off(e)
 } else := refs
 
 # `-t X`, `--tag X`, `--tag=X`, `--destination X`, `-Djib.to.image=X`, `-Dimage=X`.
@@ -427,7 +473,7 @@ build_refs(text) := [] if {
 	# Skaffold names the images in `skaffold.yaml`; a Cloud Run source deploy names none.
 	regex.match(`skaffold\s+(run|build)\b|gcloud\s+(beta\s+|alpha\s+)?run\s+(jobs\s+)?deploy\b[^;&|\n]*\s--source\b`, text)
 } else := [trim(m[2], "\"'") |
-	some m in regex.find_all_string_submatch_n(concat("", [`(^|\s)(?:-t|--tag|--destination|-d)[=\s]+`, ref_token]), text, -1)
+	some m in regex.find_all_string_submatch_n(concat("", [`(^|\s)(?:-t|--tag|--image|--destination|-d)[=\s]+`, ref_token]), text, -1)
 	m[2] != ""
 ]
 
@@ -458,7 +504,7 @@ dotnet_property(text, name) := trim(m[1], "\"'") if {
 
 # The command pushes what it builds itself.
 self_pushing(text) if {
-	regex.match(`--push\b|--destination|ko\s+(build|publish|resolve|apply)|pack\s+build.*--publish|jib:build|\bjib\b(.*)?$|type=registry|--output[= ](\S*)push=true|gcloud\s+builds\s+submit|az\s+acr\s+build|kamal\s+(deploy|redeploy)`, text)
+	regex.match(`--push(=true)?(\s|$|[;&|)])|--destination|ko\s+(build|publish|resolve|apply)|pack\s+build.*--publish|jib:build|\bjib\b(.*)?$|type=registry|--output[= ](\S*)push=true|gcloud\s+builds\s+submit|az\s+acr\s+build|kamal\s+(deploy|redeploy)`, text)
 }
 
 self_pushing(text) if {
@@ -509,6 +555,76 @@ pushed_later(e, _) if [e.workflow, e.job_id, e.ci] in tool_pushes
 # A build inside a composite action that its caller asks to push (`push: 'true'`), the
 # push itself being assembled at run time (flags written to a file).
 pushed_later(e, _) if lower(trim_space(sprintf("%v", [object.get(object.get(e, "action_inputs", {}), "push", false)]))) == "true"
+
+# A build saved to a file (`docker save`) that a later job of the run loads and pushes
+# (handed over as an artifact): pushed, under tags that the loading job chooses.
+pushed_later(e, _) if handed_off(e)
+
+handed_off(e) if {
+	[e.workflow, e.job_id, e.ci] in image_saves
+	some [w, j, ci] in loading_pushes
+	{"workflow": e.workflow, "job": e.job_id} in job_at[w][j].contexts[ci].upstream
+}
+
+# The job contexts that load and push what a build saved.
+handoff_pushers(e) := {[w, j, ci] |
+	[e.workflow, e.job_id, e.ci] in image_saves
+	some [w, j, ci] in loading_pushes
+	{"workflow": e.workflow, "job": e.job_id} in job_at[w][j].contexts[ci].upstream
+}
+
+# The build's own job pushes (a reference, or with the builder's push command).
+pushes_in_job(e) if job_pushes(e.workflow, e.job_id, e.ci)
+
+pushes_in_job(e) if [e.workflow, e.job_id, e.ci] in tool_pushes
+
+# Job contexts that save an image to a file.
+image_saves contains [e.workflow, e.job_id, e.ci] if {
+	some [e, c] in with_tools({"docker", "podman"})
+	contains(c.text, "save")
+	regex.match(`(docker|podman)\s+(image\s+)?save\b`, c.text)
+}
+
+# Job contexts that load an image from a file and push: [workflow, job, ci].
+loading_pushes contains [w, j, ci] if {
+	some [w, j, ci] in image_loads
+	job_pushes(w, j, ci)
+}
+
+image_loads contains [e.workflow, e.job_id, e.ci] if {
+	some [e, c] in with_tools({"docker", "podman"})
+	contains(c.text, "load")
+	regex.match(`(docker|podman)\s+(image\s+)?load\b`, c.text)
+}
+
+job_pushes(w, j, ci) if {
+	some p in pushes
+	[p[0], p[1], p[2]] == [w, j, ci]
+}
+
+job_pushes(w, j, ci) if {
+	some e in using(object.keys(push_actions))
+	[e.workflow, e.job_id, e.ci] == [w, j, ci]
+}
+
+# Actions that push a local image under a repository and tag given as inputs:
+# action → [repository input, tag input].
+push_actions := {"mozilla/deploy-actions/docker-push": ["image_repo_path", "image_tag"]}
+
+# Pushes of an image loaded from a file (built by an earlier job): the pushing job
+# chooses the tags. {entry, refs, at, match}, in releasing contexts (for tag rules).
+loaded_pushes contains p if {
+	some e in using(object.keys(push_actions))
+	[e.workflow, e.job_id, e.ci] in image_loads
+	[repo_in, tag_in] := push_actions[e.step.action]
+	repo := trim_space(object.get(e.with, repo_in, ""))
+	repo != ""
+	tags := [trim_space(t) | some t in regex.split(`[\n,]`, object.get(e.with, tag_in, "")); trim_space(t) != ""]
+	count(tags) > 0
+	releasing(e)
+	not test_only(e)
+	p := {"entry": e, "refs": [concat(":", [repo, t]) | some t in tags], "at": array.concat(e.path, ["with", tag_in]), "match": null}
+}
 
 # Job contexts that push a reference known only at run time.
 unknown_pushes contains [w, j, ci] if {
@@ -837,6 +953,19 @@ testing_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
 	some [candidates, pattern] in [[test_candidates, test_command], [more_test_candidates, more_test_command]]
 	some [e, c] in matching(candidates, pattern)
 	not skips_tests(c.text)
+	not validates_what_it_applies(e, c)
+}
+
+# `terraform validate` in a job that then applies the configuration is a step of the
+# apply (infrastructure code checked on its way out), not a test of the application.
+validates_what_it_applies(e, c) if {
+	contains(c.text, "terraform")
+	regex.match(`terraform\s+validate\b`, c.text)
+	some [e2, c2] in with_tools({"terraform"})
+	e2.workflow == e.workflow
+	e2.job_id == e.job_id
+	contains(c2.text, "apply")
+	regex.match(`terraform\s+([^;&|\n]*\s)?apply\b`, c2.text)
 }
 
 testing_jobs contains {"workflow": e.workflow, "job": e.job_id} if {

@@ -30,10 +30,22 @@ sites contains [image, t, site] if {
 	site := {
 		"workflow": b.entry.workflow, "job": b.entry.job_id, "ci": b.entry.ci,
 		"file": b.entry.file, "path": b.at, "match": b.match,
+		"rank": rank(b.entry.workflow, ctx),
 	}
 }
 
-images(b) := pipeline.built_images(b) | meta_images(b)
+# Builds for tag pushes and releases only come after the branch builds of the same
+# commit (a tag is put on a commit already pushed): they are the rebuilds.
+rank(wf_path, ctx) := 1 if pipeline.tag_release_only(wf_path, ctx)
+else := 0
+
+# Images by name, and by build target: `target: base` and `target: release` of one
+# Dockerfile pushed to one repository are two images, not one built twice.
+images(b) := {concat("#", [i, t]) | some i in named} if {
+	t := trim_space(object.get(b.entry["with"], "target", ""))
+	t != ""
+	named := pipeline.built_images(b) | meta_images(b)
+} else := pipeline.built_images(b) | meta_images(b)
 
 meta_images(b) := {pipeline.image_name(i) | some i in m.images; pipeline.known_image(pipeline.image_name(i))} if {
 	m := pipeline.meta_of(b)
@@ -43,8 +55,14 @@ groups contains [image, t] if {
 	some [image, t, _] in sites
 }
 
-# Locations of a group, sorted (file, path, match): the first is the original build.
-ordered(image, t) := sort({loc(s) | some [i, t2, s] in sites; i == image; t2 == t})
+# Locations of a group, sorted (branch builds first, then file, path, match): the first
+# is the original build.
+ordered(image, t) := [x[1] | some x in ranked] if {
+	locs := {loc(s) | some [i, t2, s] in sites; i == image; t2 == t}
+	ranked := sort({[min_rank(image, t, y), y] | some y in locs})
+}
+
+min_rank(image, t, l) := min({s.rank | some [i, t2, s] in sites; i == image; t2 == t; loc(s) == l})
 
 loc(s) := [s.file, s.path, object.get(s, "match", null)]
 
@@ -87,7 +105,10 @@ findings contains f if {
 	f := located(l, {"message": sprintf("image %s is built once per call of this reusable workflow (for each environment) instead of once per commit", [names(images)])})
 }
 
-names(images) := concat(", ", [sprintf("`%s`", [i]) | some i in images])
+names(images) := concat(", ", [display(i) | some i in images])
+
+display(i) := sprintf("`%s` (target `%s`)", split(i, "#")) if contains(i, "#")
+else := sprintf("`%s`", [i])
 
 located(l, extra) := object.union({"file": l[0], "path": l[1]}, extra) if l[2] == null
 
