@@ -972,12 +972,19 @@ testing_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
 	some e in using(test_actions)
 }
 
-# Steps named for running tests or linters ("Run tests", "Lint"), whole words.
+# Steps named for running tests or linters ("Run tests", "Lint"), whole words — unless
+# the name says the step does something else to or for the tests: "Set up test database",
+# "Install test dependencies", "Build and test" (a build), "Upload test results".
 testing_jobs contains {"workflow": wf.path, "job": job.id} if {
 	some m in regex.find_all_string_submatch_n(named_for("test|tests|lint|linting|linter|unit|spec|specs"), step_names, -1)
+	not m[0] in other_step_names
 	wf := input.workflows[to_number(m[1])]
 	job := wf.jobs[to_number(m[2])]
 }
+
+# Step names (lines of `step_names`) that start with a verb other than running: set-up,
+# build, deploy and artifact steps.
+other_step_names := {l | some l in regex.find_n(`(?m)^\d+ \d+:(set up|setup|set-up|install|prepare|configure|create|start|build|deploy|publish|push|upload|download|cache|restore)\b[^\n]*$`, step_names, -1)}
 
 # Actions that run tests or linters.
 test_actions := {
