@@ -46,6 +46,27 @@ matching(pairs, pattern) := [] if {
 	some m in regex.find_n(concat("", [`(?m)^\d+:.*?`, pattern]), concat("\n", lines), -1)
 ]
 
+# The command patterns of the classification below, by name: the programs whose commands
+# are candidates, and the pattern (of the form `(^|[\s;&|(])(...)`) they must match.
+# shiplint matches these before evaluation, in Rust, into `input.pipeline.matches`; edit
+# the patterns here (docs/input.md, "Command patterns").
+command_patterns := {
+	"build": {"tools": build_tools, "pattern": build_command},
+	"deploy": {"tools": steps.deploy_tools, "pattern": steps.deploy_command},
+	"scan": {"tools": steps.scan_tools, "pattern": steps.scanner_command},
+	"test": {"tools": test_tools, "pattern": test_command},
+	"more_test": {"tools": more_test_tools, "pattern": more_test_command},
+	"retag": {"tools": retag_tools, "pattern": retag_command},
+	"ssh_deploy": {"tools": {"ssh"}, "pattern": steps.ssh_deploy_command},
+}
+
+# The [entry, command] pairs of a command pattern: `matching(with_tools(tools), pattern)`,
+# as matched before evaluation when `input.pipeline.matches` is there (shiplint's own
+# input), else here (an input written by hand, as in the policies' unit tests).
+matched(name) := [[input.pipeline.steps[i], input.pipeline.steps[i].commands[k]] | some [i, k] in input.pipeline.matches[name]] if {
+	input.pipeline.matches
+} else := matching(with_tools(command_patterns[name].tools), command_patterns[name].pattern)
+
 # The entries that use one of `actions` (`owner/repo` or `owner/repo/path`).
 using(actions) := [input.pipeline.steps[i] |
 	some a in actions
@@ -265,7 +286,7 @@ build_tools := {"docker", "podman", "buildah", "nerdctl", "executor", "kaniko", 
 # a later `docker tag` in the job gives it; see `retags`.)
 # Build commands, and compose and Fly builds with global flags before the subcommand
 # (`docker compose -f prod.yml build`), matched apart on the few commands that have them.
-build_matches := array.concat(matching(with_tools(build_tools), build_command), [[e, c] |
+build_matches := array.concat(matched("build"), [[e, c] |
 	some [e, c] in with_tools({"docker", "docker-compose", "fly", "flyctl"})
 	some w in ["compose -", "docker-compose -", "fly -", "flyctl -"]
 	contains(c.text, w)
@@ -497,8 +518,10 @@ promotion_actions := {"akhilerm/tag-push-action", "shrink/actions-docker-registr
 # followed by `docker tag` (a build job that tags its own image is not a promotion).
 retag_command := `(^|[\s;&|(])(crane\s+(tag|copy|cp)\b|imagetools\s+create\b|skopeo\s+copy\b|aws\s+ecr\s+put-image\b|regctl\s+image\s+copy\b|oras\s+(copy|cp|tag)\b)`
 
+retag_tools := {"crane", "docker", "skopeo", "aws", "regctl", "oras"}
+
 retagging_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
-	some [e, c] in matching(with_tools({"crane", "docker", "skopeo", "aws", "regctl", "oras"}), retag_command)
+	some [e, c] in matched("retag")
 }
 
 retagging_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
@@ -515,7 +538,7 @@ deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
 }
 
 deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
-	some [e, _] in matching(with_tools({"ssh"}), steps.ssh_deploy_command)
+	some [e, _] in matched("ssh_deploy")
 }
 
 deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
@@ -530,7 +553,7 @@ deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
 
 # The deploy and scan commands of the repository, as [entry, command] pairs: values, so
 # that every rule asking shares one match (a function call is evaluated at each call).
-deploy_matches := array.concat(array.concat(matching(with_tools(steps.deploy_tools), steps.deploy_command), flagged_deploys), swarm_deploys)
+deploy_matches := array.concat(array.concat(matched("deploy"), flagged_deploys), swarm_deploys)
 
 flagged_deploys := [[e, c] |
 	some [e, c] in with_tools({"helm", "helmfile", "kubectl", "fly", "flyctl"})
@@ -545,12 +568,14 @@ swarm_deploys := [[e, c] |
 	regex.match(`docker\s+(stack\s+deploy|service\s+update)\b`, c.text)
 ]
 
-scan_matches := matching(with_tools(steps.scan_tools), steps.scanner_command)
+scan_matches := matched("scan")
 
 test_candidates := with_tools(test_tools)
 
 # The programs `more_test_command` can match (fewer lines to match it against).
-more_test_candidates := with_tools({"mvn", "mvnw", "gradle", "gradlew", "npm", "pnpm", "yarn", "bundle", "rails", "shellcheck", "hadolint", "stylelint", "prettier", "black", "isort", "pylint", "tsc", "playwright", "cypress", "swift", "bats", "helm", "terraform", "pre-commit", "php", "pest"})
+more_test_tools := {"mvn", "mvnw", "gradle", "gradlew", "npm", "pnpm", "yarn", "bundle", "rails", "shellcheck", "hadolint", "stylelint", "prettier", "black", "isort", "pylint", "tsc", "playwright", "cypress", "swift", "bats", "helm", "terraform", "pre-commit", "php", "pest"}
+
+more_test_candidates := with_tools(more_test_tools)
 
 # (The action index holds both `owner/repo` and `owner/repo/path`: either may be listed.)
 scanning_steps contains {"workflow": e.workflow, "job": e.job_id} if {
@@ -699,8 +724,8 @@ runs_something(job) if {
 
 # (Two patterns: one would exceed the regex engine's size limit.)
 testing_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
-	some [candidates, pattern] in [[test_candidates, test_command], [more_test_candidates, more_test_command]]
-	some [e, c] in matching(candidates, pattern)
+	some name in ["test", "more_test"]
+	some [e, c] in matched(name)
 	not skips_tests(c.text)
 }
 
