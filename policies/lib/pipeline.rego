@@ -108,6 +108,20 @@ raw_line_with(e, c, needle) := l if {
 	l := found[0]
 } else := raw_line(e, c)
 
+# The index of the script line that `raw_line_with(e, c, needle)` picks.
+line_with(e, c, needle) := i if {
+	lines := split(e.step.run, "\n")
+	found := [k | some k in numbers.range(c.line, object.get(c, "last_line", c.line)); contains(lines[k], needle)]
+	count(found) > 0
+	i := found[0]
+} else := c.line
+
+# Which occurrence of `m` (a trimmed line of the script, as `raw_line` gives it) line `i`
+# holds, for a finding's `occurrence`: the same text may stand on an earlier line too (two
+# `helm upgrade \` lines in an if/else), and a finding with `match` alone points at the
+# first.
+occurrence(e, i, m) := count(indexof_n(concat("", [concat("\n", array.slice(split(e.step.run, "\n"), 0, i)), "\n"]), m))
+
 # ---------------------------------------------------------------------------------------
 # Images and tags
 
@@ -550,6 +564,31 @@ deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
 	some [e, c] in deploy_matches
 	not contains(c.text, "--build-only")
 }
+
+deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
+	some e in ecs_script_deploys
+}
+
+# Steps that hand a script of the repository an ECS deploy target in `env:`: the cluster
+# (`ECS_CLUSTER`), the service or task family (`SERVICE_NAME`, `ECS_SERVICE`,
+# `TASK_FAMILY`, `TASK_DEFINITION`) and the image or tag to put there (`IMAGE`,
+# `NEW_IMAGE_TAG`, ...). Such a script registers a task definition with that image and
+# rolls the service (or runs the task) on it: an ECS deploy whose commands are not in the
+# workflow.
+ecs_script_deploys contains e if {
+	some k in ["ECS_CLUSTER", "ECS_CLUSTER_NAME", "AWS_ECS_CLUSTER", "AWS_ECS_CLUSTER_NAME"]
+	some i in object.get(input.pipeline.index.env, k, [])
+	e := input.pipeline.steps[i]
+	keys := concat(" ", object.keys(e.env))
+	contains(keys, "IMAGE")
+	regex.match(`(^|\s)(ECS_)?(SERVICE|SERVICE_NAME|TASK_FAMILY|TASK_DEFINITION|TASK_DEFINITION_FAMILY|TASK_DEFINITION_NAME)(\s|$)`, keys)
+	some c in e.commands
+	runs_script(c.text)
+}
+
+# A command that runs a script file of the repository (`./scripts/deploy.sh`,
+# `bash deploy.sh`, `python deploy.py`).
+runs_script(text) if regex.match(`(^|[\s;&|(=])(\./[A-Za-z0-9_./-]+|[A-Za-z0-9_./-]+\.(sh|py|rb|js|ts|ps1))([\s;&|)"']|$)`, text)
 
 # The deploy and scan commands of the repository, as [entry, command] pairs: values, so
 # that every rule asking shares one match (a function call is evaluated at each call).
