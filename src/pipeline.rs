@@ -104,10 +104,10 @@ pub fn tools(text: &str) -> Vec<String> {
         };
         push(t);
         // A runner that starts another program (`bundle exec kamal`, `npx eslint`,
-        // `poetry run pytest`): that program runs too.
+        // `poetry run pytest`, `eval helm upgrade ...`): that program runs too.
         let runner = t.rsplit('/').next().unwrap_or(t);
         let inner = match runner {
-            "npx" | "bunx" => words.next(),
+            "npx" | "bunx" | "eval" => words.next(),
             "bundle" | "pnpm" | "pipenv" | "poetry" | "uv" => match words.next() {
                 Some("exec" | "run") => words.next(),
                 _ => None,
@@ -324,6 +324,10 @@ fn written_values(script: &str) -> Vec<(String, String, String)> {
         let Some(rest) = t.strip_prefix("echo ") else {
             continue;
         };
+        if let Some((name, value)) = set_output(rest) {
+            out.push(("GITHUB_OUTPUT".to_string(), name, value));
+            continue;
+        }
         let Some((arg, target)) = rest.rsplit_once(">>") else {
             continue;
         };
@@ -347,11 +351,37 @@ fn written_values(script: &str) -> Vec<(String, String, String)> {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
         let value = plain_echo(value);
-        if ok && !value.contains("$(") && !value.contains('`') {
+        if ok && known_value(value) {
             out.push((file.to_string(), name.to_string(), value.to_string()));
         }
     }
     out
+}
+
+/// The deprecated workflow command `echo "::set-output name=NAME::value"` (still run by
+/// older workflows): `(name, value)`, unless the value is computed.
+fn set_output(arg: &str) -> Option<(String, String)> {
+    let arg = arg.trim();
+    let arg = arg
+        .strip_prefix('"')
+        .and_then(|a| a.strip_suffix('"'))
+        .or_else(|| arg.strip_prefix('\'').and_then(|a| a.strip_suffix('\'')))
+        .unwrap_or(arg);
+    let (name, value) = arg.strip_prefix("::set-output name=")?.split_once("::")?;
+    let ok = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    let value = plain_echo(value);
+    (ok && known_value(value) && !value.contains('>'))
+        .then(|| (name.to_string(), value.to_string()))
+}
+
+/// A written value known before the run: nothing computed (`$(...)`, backticks) and no
+/// shell variable left unexpanded (`$HASH` from `HASH=$(git rev-parse ...)`); `${{ … }}`
+/// expressions are kept.
+fn known_value(value: &str) -> bool {
+    !value.contains("$(") && !value.contains('`') && !value.replace("${{", "").contains('$')
 }
 
 /// A command substitution that only echoes a word (`` `echo x:$TAG` ``, `$(echo x:$TAG)`)
@@ -916,6 +946,18 @@ mod tests {
                 ("GITHUB_ENV".into(), "TAG".into(), "v1".into()),
             ]
         );
+        assert_eq!(
+            written_values("echo \"::set-output name=image::reg/app:latest\"\necho ::set-output name=t::$(date)\necho \"::set-output name=h::$HASH\""),
+            vec![(
+                "GITHUB_OUTPUT".into(),
+                "image".into(),
+                "reg/app:latest".into()
+            )]
+        );
+        assert_eq!(
+            tools("eval helm upgrade --install x ."),
+            vec!["eval", "helm"]
+        );
     }
 
     #[test]
@@ -960,6 +1002,9 @@ pub struct StepIndex {
     /// Each local composite action's file → the entries of its steps as callers run them:
     /// an action absent here is called by no local workflow (only from other repositories).
     pub action_files: BTreeMap<String, Vec<usize>>,
+    /// Each `env:` key of a step (as written, e.g. `ECS_CLUSTER`) → entry positions: finds
+    /// the steps a script is handed a deploy target in, without visiting every step.
+    pub env: BTreeMap<String, Vec<usize>>,
 }
 
 impl StepIndex {
@@ -989,6 +1034,9 @@ impl StepIndex {
                     .entry(e.file.clone())
                     .or_default()
                     .push(i);
+            }
+            for key in e.step.env.keys() {
+                index.env.entry(key.clone()).or_default().push(i);
             }
             if !e.step.action_repo.is_empty() {
                 for key in e.with.keys() {

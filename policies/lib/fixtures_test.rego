@@ -47,6 +47,10 @@ index(entries) := {
 		e.step.action_repo != ""
 		some k, _ in e["with"]
 	},
+	"env": {k: sort({i | some i, x in entries; x.step.env[k]}) |
+		some e in entries
+		some k, _ in e.step.env
+	},
 }
 
 # One workflow with one job `j` whose steps are given as (action, with, run) triples.

@@ -46,6 +46,27 @@ matching(pairs, pattern) := [] if {
 	some m in regex.find_n(concat("", [`(?m)^\d+:.*?`, pattern]), concat("\n", lines), -1)
 ]
 
+# The command patterns of the classification below, by name: the programs whose commands
+# are candidates, and the pattern (of the form `(^|[\s;&|(])(...)`) they must match.
+# shiplint matches these before evaluation, in Rust, into `input.pipeline.matches`; edit
+# the patterns here (docs/input.md, "Command patterns").
+command_patterns := {
+	"build": {"tools": build_tools, "pattern": build_command},
+	"deploy": {"tools": steps.deploy_tools, "pattern": steps.deploy_command},
+	"scan": {"tools": steps.scan_tools, "pattern": steps.scanner_command},
+	"test": {"tools": test_tools, "pattern": test_command},
+	"more_test": {"tools": more_test_tools, "pattern": more_test_command},
+	"retag": {"tools": retag_tools, "pattern": retag_command},
+	"ssh_deploy": {"tools": {"ssh"}, "pattern": steps.ssh_deploy_command},
+}
+
+# The [entry, command] pairs of a command pattern: `matching(with_tools(tools), pattern)`,
+# as matched before evaluation when `input.pipeline.matches` is there (shiplint's own
+# input), else here (an input written by hand, as in the policies' unit tests).
+matched(name) := [[input.pipeline.steps[i], input.pipeline.steps[i].commands[k]] | some [i, k] in input.pipeline.matches[name]] if {
+	input.pipeline.matches
+} else := matching(with_tools(command_patterns[name].tools), command_patterns[name].pattern)
+
 # The entries that use one of `actions` (`owner/repo` or `owner/repo/path`).
 using(actions) := [input.pipeline.steps[i] |
 	some a in actions
@@ -101,6 +122,20 @@ raw_line_with(e, c, needle) := l if {
 	count(found) > 0
 	l := found[0]
 } else := raw_line(e, c)
+
+# The index of the script line that `raw_line_with(e, c, needle)` picks.
+line_with(e, c, needle) := i if {
+	lines := split(e.step.run, "\n")
+	found := [k | some k in numbers.range(c.line, object.get(c, "last_line", c.line)); contains(lines[k], needle)]
+	count(found) > 0
+	i := found[0]
+} else := c.line
+
+# Which occurrence of `m` (a trimmed line of the script, as `raw_line` gives it) line `i`
+# holds, for a finding's `occurrence`: the same text may stand on an earlier line too (two
+# `helm upgrade \` lines in an if/else), and a finding with `match` alone points at the
+# first.
+occurrence(e, i, m) := count(indexof_n(concat("", [concat("\n", array.slice(split(e.step.run, "\n"), 0, i)), "\n"]), m))
 
 # ---------------------------------------------------------------------------------------
 # Images and tags
@@ -291,7 +326,7 @@ build_tools := {"docker", "podman", "buildah", "nerdctl", "executor", "kaniko", 
 # a later `docker tag` in the job gives it; see `retags`.)
 # Build commands, and compose and Fly builds with global flags before the subcommand
 # (`docker compose -f prod.yml build`), matched apart on the few commands that have them.
-build_matches := array.concat(matching(with_tools(build_tools), build_command), [[e, c] |
+build_matches := array.concat(matched("build"), [[e, c] |
 	some [e, c] in with_tools({"docker", "docker-compose", "fly", "flyctl"})
 	some w in ["compose -", "docker-compose -", "fly -", "flyctl -"]
 	contains(c.text, w)
@@ -739,8 +774,10 @@ promotion_actions := {"akhilerm/tag-push-action", "shrink/actions-docker-registr
 # followed by `docker tag` (a build job that tags its own image is not a promotion).
 retag_command := `(^|[\s;&|(])(crane\s+(tag|copy|cp)\b|imagetools\s+create\b|skopeo\s+copy\b|aws\s+ecr\s+put-image\b|regctl\s+image\s+copy\b|oras\s+(copy|cp|tag)\b)`
 
+retag_tools := {"crane", "docker", "skopeo", "aws", "regctl", "oras"}
+
 retagging_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
-	some [e, c] in matching(with_tools({"crane", "docker", "skopeo", "aws", "regctl", "oras"}), retag_command)
+	some [e, c] in matched("retag")
 }
 
 retagging_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
@@ -757,7 +794,7 @@ deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
 }
 
 deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
-	some [e, _] in matching(with_tools({"ssh"}), steps.ssh_deploy_command)
+	some [e, _] in matched("ssh_deploy")
 }
 
 deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
@@ -770,9 +807,34 @@ deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
 	not contains(c.text, "--build-only")
 }
 
+deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
+	some e in ecs_script_deploys
+}
+
+# Steps that hand a script of the repository an ECS deploy target in `env:`: the cluster
+# (`ECS_CLUSTER`), the service or task family (`SERVICE_NAME`, `ECS_SERVICE`,
+# `TASK_FAMILY`, `TASK_DEFINITION`) and the image or tag to put there (`IMAGE`,
+# `NEW_IMAGE_TAG`, ...). Such a script registers a task definition with that image and
+# rolls the service (or runs the task) on it: an ECS deploy whose commands are not in the
+# workflow.
+ecs_script_deploys contains e if {
+	some k in ["ECS_CLUSTER", "ECS_CLUSTER_NAME", "AWS_ECS_CLUSTER", "AWS_ECS_CLUSTER_NAME"]
+	some i in object.get(input.pipeline.index.env, k, [])
+	e := input.pipeline.steps[i]
+	keys := concat(" ", object.keys(e.env))
+	contains(keys, "IMAGE")
+	regex.match(`(^|\s)(ECS_)?(SERVICE|SERVICE_NAME|TASK_FAMILY|TASK_DEFINITION|TASK_DEFINITION_FAMILY|TASK_DEFINITION_NAME)(\s|$)`, keys)
+	some c in e.commands
+	runs_script(c.text)
+}
+
+# A command that runs a script file of the repository (`./scripts/deploy.sh`,
+# `bash deploy.sh`, `python deploy.py`).
+runs_script(text) if regex.match(`(^|[\s;&|(=])(\./[A-Za-z0-9_./-]+|[A-Za-z0-9_./-]+\.(sh|py|rb|js|ts|ps1))([\s;&|)"']|$)`, text)
+
 # The deploy and scan commands of the repository, as [entry, command] pairs: values, so
 # that every rule asking shares one match (a function call is evaluated at each call).
-deploy_matches := array.concat(array.concat(matching(with_tools(steps.deploy_tools), steps.deploy_command), flagged_deploys), swarm_deploys)
+deploy_matches := array.concat(array.concat(matched("deploy"), flagged_deploys), swarm_deploys)
 
 flagged_deploys := [[e, c] |
 	some [e, c] in with_tools({"helm", "helmfile", "kubectl", "fly", "flyctl"})
@@ -787,12 +849,14 @@ swarm_deploys := [[e, c] |
 	regex.match(`docker\s+(stack\s+deploy|service\s+update)\b`, c.text)
 ]
 
-scan_matches := matching(with_tools(steps.scan_tools), steps.scanner_command)
+scan_matches := matched("scan")
 
 test_candidates := with_tools(test_tools)
 
 # The programs `more_test_command` can match (fewer lines to match it against).
-more_test_candidates := with_tools({"mvn", "mvnw", "gradle", "gradlew", "npm", "pnpm", "yarn", "bundle", "rails", "shellcheck", "hadolint", "stylelint", "prettier", "black", "isort", "pylint", "tsc", "playwright", "cypress", "swift", "bats", "helm", "terraform", "pre-commit", "php", "pest"})
+more_test_tools := {"mvn", "mvnw", "gradle", "gradlew", "npm", "pnpm", "yarn", "bundle", "rails", "shellcheck", "hadolint", "stylelint", "prettier", "black", "isort", "pylint", "tsc", "playwright", "cypress", "swift", "bats", "helm", "terraform", "pre-commit", "php", "pest"}
+
+more_test_candidates := with_tools(more_test_tools)
 
 # (The action index holds both `owner/repo` and `owner/repo/path`: either may be listed.)
 scanning_steps contains {"workflow": e.workflow, "job": e.job_id} if {
@@ -950,8 +1014,8 @@ runs_something(job) if {
 
 # (Two patterns: one would exceed the regex engine's size limit.)
 testing_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
-	some [candidates, pattern] in [[test_candidates, test_command], [more_test_candidates, more_test_command]]
-	some [e, c] in matching(candidates, pattern)
+	some name in ["test", "more_test"]
+	some [e, c] in matched(name)
 	not skips_tests(c.text)
 	not validates_what_it_applies(e, c)
 }

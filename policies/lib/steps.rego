@@ -70,8 +70,8 @@ scanner_actions := {
 	"aquasecurity/tfsec-action",
 }
 
-# Scanner invocations in shell scripts.
-scanner_command := `(^|[\s;&|(])(trivy\s+(image|fs|filesystem|repo|repository|config|k8s|sbom|rootfs|conf)\b|grype\s|snyk\s+(test|container|code|iac)\b|docker\s+scout\s+(cves|quickview|recommendations)\b|brakeman\b|semgrep(\s|$)|checkov(\s|$)|audit-ci\b|dependencyCheckAnalyze\b|dependency-check(\.sh)?\s|pipeline-scan\.jar\b)`
+# Scanner invocations in shell scripts (also when run by path: `bin/brakeman`).
+scanner_command := `(^|[\s;&|(/])(trivy\s+(image|fs|filesystem|repo|repository|config|k8s|sbom|rootfs|conf)\b|grype\s|snyk\s+(test|container|code|iac)\b|docker\s+scout\s+(cves|quickview|recommendations)\b|brakeman\b|semgrep(\s|$)|checkov(\s|$)|audit-ci\b|\S*dependencyCheck(Analyze|Aggregate)\b|dependency-check(\.sh)?\s|pipeline-scan\.jar\b)`
 
 # (`uses.action` is `owner/repo[/path]`, `uses.action_repo` is `owner/repo`, lower case.)
 scanner_step(step) if step.uses.action in scanner_actions
@@ -159,8 +159,10 @@ deploy_actions := {
 	"hiberbee/github-action-helm",
 }
 
-# Deploy commands (also when run by path: `bin/kamal deploy`). Global flags before the
-# subcommand (`kubectl --context prod -n web set image ...`) are matched apart, by
+# Deploy commands (also when run by path: `bin/kamal deploy`): deploy CLIs, the Serverless
+# Framework, a package's own `deploy` script (`npm run deploy`), and the deploy hooks of
+# hosting services (Cloud66 `stacks/redeploy`, Render `deploy/srv-…`, Laravel Forge).
+# Global flags before the subcommand (`kubectl --context prod -n web set image ...`) are matched apart, by
 # `flagged_deploy_command`, on the few commands that have them: optional flag groups in
 # this pattern would make every match of it slower.
 deploy_command := concat("", [`(^|[\s;&|(/])(`, concat("|", [
@@ -190,6 +192,9 @@ deploy_command := concat("", [`(^|[\s;&|(/])(`, concat("|", [
 	`docker\s+service\s+update\b`,
 	`skaffold\s+(run|deploy)\b`,
 	`copilot\s+(svc|job)\s+deploy\b`,
+	`(serverless|sls)\s+deploy\b`,
+	`(npm|pnpm|yarn)\s+(run\s+)?deploy([\s;&|)]|$)`,
+	`curl\s.*(hooks\.cloud66\.com/stacks/redeploy/|api\.render\.com/deploy/|forge\.laravel\.com/servers/\S*/deploy)`,
 ]), `)`])
 
 deploy_step(step) if step.uses.action in deploy_actions
@@ -245,7 +250,7 @@ deploy_step(step) if {
 
 # (`docker` is not among them: most of a repository's commands are docker's, and only
 # `docker stack deploy` / `docker service update` deploy; see `swarm_deploys`.)
-deploy_tools := {"helm", "helmfile", "kubectl", "kustomize", "aws", "eb", "ecs-deploy", "gcloud", "az", "argocd", "flux", "fly", "flyctl", "kamal", "skaffold", "copilot"}
+deploy_tools := {"helm", "helmfile", "kubectl", "kustomize", "aws", "eb", "ecs-deploy", "gcloud", "az", "argocd", "flux", "fly", "flyctl", "kamal", "skaffold", "copilot", "serverless", "sls", "npm", "pnpm", "yarn", "curl"}
 
 # A job deploys when it targets an environment or runs a deploy step.
 deploy_job(job) if job.environment.name

@@ -81,3 +81,20 @@ findings contains f if {
 		"path": array.concat(e.path, ["with", "push_options"]),
 	}
 }
+
+# Any action whose input says it force-pushes (`allow_force_push: 'true'` of
+# action-pull-request-another-repo, `force_push`, `force-push`): found by the input's name
+# through the pipeline index, whatever the action is called.
+force_push_inputs := {"force_push", "force-push", "allow_force_push", "allow-force-push", "forcepush", "force_push_branch"}
+
+findings contains f if {
+	some key in force_push_inputs
+	some i in object.get(input.pipeline.index.inputs, key, [])
+	e := input.pipeline.steps[i]
+	lower(trim_space(object.get(e.with, key, "false"))) == "true"
+	f := {
+		"message": sprintf("`%s: true` force-pushes, rewriting history on the remote", [key]),
+		"file": e.file,
+		"path": array.concat(e.path, ["with", key]),
+	}
+}

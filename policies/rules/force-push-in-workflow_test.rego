@@ -28,3 +28,8 @@ test_plain_push_is_fine if {
 test_push_action_force_input_fires if {
 	count(rule.findings) == 1 with input as fx.single([["ad-m/github-push-action", {"force": "true"}, ""]])
 }
+
+test_action_input_allow_force_push_fires if {
+	count(rule.findings) == 1 with input as fx.single([["acme/pr-to-repo", {"allow_force_push": "true"}, ""]])
+	count(rule.findings) == 0 with input as fx.single([["acme/pr-to-repo", {"allow_force_push": "false"}, ""]])
+}

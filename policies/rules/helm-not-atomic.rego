@@ -25,5 +25,6 @@ findings contains f if {
 		"file": e.file,
 		"path": array.concat(e.path, ["run"]),
 		"match": pipeline.raw_line(e, c),
+		"occurrence": pipeline.occurrence(e, c.line, pipeline.raw_line(e, c)),
 	}
 }

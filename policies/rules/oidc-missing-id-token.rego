@@ -17,18 +17,36 @@ metadata := {
 # called, because most steps use none of these actions.)
 oidc_actions := {"aws-actions/configure-aws-credentials", "google-github-actions/auth", "azure/login"}
 
-oidc_input(step) := "role-to-assume" if {
+oidc_input(wf, step) := "role-to-assume" if {
 	step.uses.action_repo == "aws-actions/configure-aws-credentials"
 	step.with["role-to-assume"]
 	not step.with["aws-access-key-id"]
 }
 
-oidc_input(step) := "workload_identity_provider" if {
+# With access keys the action assumes the role with them (no OIDC), unless the keys are
+# secrets that the reusable workflow declares optional (`required: false`): a caller that
+# passes none gets empty keys, and the role is then assumed through OIDC.
+oidc_input(wf, step) := "role-to-assume" if {
+	step.uses.action_repo == "aws-actions/configure-aws-credentials"
+	step.with["role-to-assume"]
+	optional_secret(wf, step.with["aws-access-key-id"])
+}
+
+optional_secret(wf, v) if {
+	is_string(v)
+	some m in regex.find_all_string_submatch_n(`^\$\{\{\s*secrets\.([A-Za-z0-9_-]+)\s*\}\}$`, trim_space(v), 1)
+	decl := wf.triggers.workflow_call.secrets[m[1]]
+	not required(decl)
+}
+
+required(decl) if decl.required == true
+
+oidc_input(_, step) := "workload_identity_provider" if {
 	step.uses.action_repo == "google-github-actions/auth"
 	step.with.workload_identity_provider
 }
 
-oidc_input(step) := "client-id" if {
+oidc_input(_, step) := "client-id" if {
 	step.uses.action_repo == "azure/login"
 	step.with["client-id"]
 	not step.with.creds
@@ -57,7 +75,7 @@ findings contains f if {
 	step.uses.action_repo in names
 	not inherits_token(wf, job)
 	not grants(job.permissions)
-	key := oidc_input(step)
+	key := oidc_input(wf, step)
 	f := {
 		"message": sprintf("job `%s` requests an OIDC token (`%s`) but %s do not grant `id-token: write`", [job.id, key, source_text(job)]),
 		"file": wf.path,
@@ -72,7 +90,7 @@ findings contains f if {
 	some step in job.steps
 	step.uses.action_repo in names
 	inherits_token(wf, job)
-	key := oidc_input(step)
+	key := oidc_input(wf, step)
 	some caller_wf in input.workflows
 	some caller in caller_wf.jobs
 	caller.uses.resolved == wf.path

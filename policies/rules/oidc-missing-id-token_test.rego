@@ -47,3 +47,14 @@ test_reusable_workflow_judged_through_caller if {
 	some f in fs
 	f.related[0].file == ".github/workflows/ci.yml"
 }
+
+keyed_repo(required) := {"workflows": [{
+	"path": ".github/workflows/drift.yml",
+	"triggers": {"workflow_call": {"secrets": {"KEY": {"required": required}}}},
+	"jobs": [{"id": "deploy", "path": ["jobs", "deploy"], "permissions": {"contents": "read"}, "permissions_source": "job", "steps": [object.union(oidc_step, {"with": {"role-to-assume": "${{ secrets.ROLE }}", "aws-access-key-id": "${{ secrets.KEY }}"}})]}],
+}], "actions": [], "config": {}}
+
+test_optional_key_secrets_may_leave_oidc if {
+	count(rule.findings) == 1 with input as keyed_repo(false)
+	count(rule.findings) == 0 with input as keyed_repo(true)
+}

@@ -40,9 +40,30 @@ target_ev(wfp, job) := {sprintf("deploy target `%s`", [v]) |
 	regex.match(prod_pattern, v)
 }
 
+# A target given as `${{ matrix.x }}` stands for each value the job's matrix gives `x`.
+target_values(w, j, v) := {v} if not contains(v, "matrix.")
+
+target_values(w, j, v) := {v} | {x |
+	matrix := object.get(object.get(object.get(object.get(pipeline.workflow_at[w].raw, "jobs", {}), j, {}), "strategy", {}), "matrix", {})
+	is_object(matrix)
+	some m in regex.find_all_string_submatch_n(`\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}`, v, -1)
+	some x in matrix_values(matrix, m[1])
+} if contains(v, "matrix.")
+
+matrix_values(matrix, key) := {x | some x in object.get(matrix, key, []); is_string(x)} | {x |
+	some item in object.get(matrix, "include", [])
+	x := object.get(item, key, null)
+	is_string(x)
+}
+
 target_inputs := {"cluster", "service", "namespace", "environment-name", "environment_name", "app-name", "app_name", "application-name", "resource-group", "slot-name", "context"}
 
-deploy_targets contains [e.workflow, e.job_id, v] if {
+deploy_targets contains [w, j, x] if {
+	some [w, j, v] in written_targets
+	some x in target_values(w, j, v)
+}
+
+written_targets contains [e.workflow, e.job_id, v] if {
 	keys := target_inputs
 	some e in pipeline.using(steps.deploy_actions)
 	some k, v in e["with"]
@@ -50,10 +71,10 @@ deploy_targets contains [e.workflow, e.job_id, v] if {
 	is_string(v)
 }
 
-deploy_targets contains [e.workflow, e.job_id, trim(m[1], "\"'")] if {
+written_targets contains [e.workflow, e.job_id, trim(m[1], "\"'")] if {
 	some [e, c] in pipeline.deploy_matches
 	contains(c.text, " -")
-	some m in regex.find_all_string_submatch_n(`\s(?:--cluster|--service|--namespace|-n|--context|--kube-context|--app|-a|--environment-name|--resource-group|-g|--name)[=\s]+("[^"]+"|'[^']+'|[^\s"']+)`, c.text, -1)
+	some m in regex.find_all_string_submatch_n(`\s(?:--cluster|--service|--namespace|-n|--context|--kube-context|--app|-a|--environment-name|--resource-group|-g|--name)[=\s]+("[^"]+"|'[^']+'|\$\{\{[^}]*\}\}|[^\s"']+)`, c.text, -1)
 }
 
 job_ev(job) := {sprintf("job `%s`", [job.id]) | regex.match(prod_pattern, concat(" ", [job.id, object.get(job, "name", "")]))}

@@ -32,6 +32,24 @@ findings contains f if {
 	}
 }
 
+# A script of the repository named for checking scan results (`check_ecr_findings.sh`,
+# `scan-image.sh`, `check_vulnerabilities.py`): its contents are not in the workflow, its
+# name says it checks the findings of a scan (an ECR image scan, say).
+scan_script := `(^|[\s;&|(/])[A-Za-z0-9_.-]*(scan|vuln|cve|findings)[A-Za-z0-9_.-]*\.(sh|py|rb|js|ps1)([\s;&|)"']|$)`
+
+findings contains f if {
+	some s in steps.all_steps
+	s.step.continue_on_error != false
+	tolerates(s.step.continue_on_error)
+	not steps.scanner_step(s.step)
+	regex.match(scan_script, lower(s.step.run))
+	f := {
+		"message": "the step that checks the scan's findings has `continue-on-error`, so vulnerabilities never stop the pipeline",
+		"file": s.file,
+		"path": array.concat(s.step.path, ["continue-on-error"]),
+	}
+}
+
 findings contains f if {
 	some wf in input.workflows
 	some job in wf.jobs

@@ -122,6 +122,22 @@ findings contains f if {
 	}
 }
 
+# Keys exported to the environment in a script (`export AZURE_CLIENT_SECRET=${{ secrets.X }}`,
+# or written to `$GITHUB_ENV`): the same as an `env:` key.
+findings contains f if {
+	some s in steps.all_steps
+	contains(s.step.run, "secrets.")
+	some name in key_env_names
+	contains(s.step.run, name)
+	some m in regex.find_all_string_submatch_n(concat("", [`(?m)^[ \t]*(?:export[ \t]+|echo[ \t]+["']?)?`, name, `=["']?\$\{\{[ \t]*secrets\.[A-Za-z0-9_]+[ \t]*\}\}`]), s.step.run, -1)
+	f := {
+		"message": sprintf("the script sets `%s` to a long-lived cloud key from a repository secret (%s)", [name, where(s)]),
+		"file": s.file,
+		"path": array.concat(s.step.path, ["run"]),
+		"match": trim_space(m[0]),
+	}
+}
+
 # Keys written into the CLI's configuration or a key file activated in a script.
 key_commands := `aws\s+configure\s+set\s+(aws_access_key_id|aws_secret_access_key|aws_session_token)|gcloud\s+auth\s+activate-service-account[^\n]*--key-file`
 
@@ -147,6 +163,7 @@ login_key_inputs := {
 	"google-github-actions/auth": "credentials_json",
 	"google-github-actions/setup-gcloud": "service_account_key",
 	"azure/login": "creds",
+	"azure/aks-set-context": "creds",
 }
 
 # Steps that use a login action (through the pipeline index), and composite-action steps.

@@ -28,6 +28,9 @@ pub enum RawLocation {
         file: String,
         path: Vec<PathSeg>,
         matched: Option<String>,
+        /// Which occurrence of `matched` in the node (0-based): the same text may appear
+        /// several times in one script.
+        occurrence: usize,
     },
     Setting(String),
 }
@@ -117,10 +120,19 @@ fn raw_location(obj: &serde_json::Map<String, Json>) -> Result<RawLocation, Stri
         Some(Json::String(_)) => None,
         Some(_) => return Err("`match` must be a string".into()),
     };
+    let occurrence = match obj.get("occurrence") {
+        None => 0,
+        Some(Json::Number(n)) => {
+            n.as_u64()
+                .ok_or("`occurrence` must be a non-negative integer")? as usize
+        }
+        Some(_) => return Err("`occurrence` must be a non-negative integer".into()),
+    };
     Ok(RawLocation::File {
         file,
         path,
         matched,
+        occurrence,
     })
 }
 
@@ -133,7 +145,14 @@ pub fn raw_findings(rule: usize, json: &Json) -> Result<Vec<RawFinding>, String>
             .as_object()
             .ok_or_else(|| format!("a finding must be an object, found {item}"))?;
         const KEYS: &[&str] = &[
-            "message", "file", "path", "setting", "related", "match", "severity",
+            "message",
+            "file",
+            "path",
+            "setting",
+            "related",
+            "match",
+            "occurrence",
+            "severity",
         ];
         if let Some(k) = obj.keys().find(|k| !KEYS.contains(&k.as_str())) {
             return Err(format!("unknown key `{k}` in {item}"));
@@ -221,14 +240,61 @@ pub fn resolve_findings(
     (findings, errors)
 }
 
+/// The byte offset of the `n`-th (0-based) occurrence of `m` in `t`, overlapping ones
+/// counted (as Rego's `indexof_n` counts them).
+fn nth_occurrence(t: &str, m: &str, n: usize) -> Option<usize> {
+    if m.is_empty() {
+        return None;
+    }
+    let mut from = 0;
+    let mut seen = 0;
+    while let Some(i) = t.get(from..).and_then(|rest| rest.find(m)) {
+        let at = from + i;
+        if seen == n {
+            return Some(at);
+        }
+        seen += 1;
+        from = at + t[at..].chars().next().map_or(1, char::len_utf8);
+    }
+    None
+}
+
+/// Where `m` stands in `t` with its words spread over several lines: a folded scalar
+/// (`run: >-`) joins its lines with spaces, so the text a policy reads as one line is
+/// written over several. The `n`-th such place (else the first), by its first word.
+fn spread_occurrence(t: &str, m: &str, n: usize) -> Option<usize> {
+    let words: Vec<&str> = m.split_whitespace().collect();
+    let first = *words.first()?;
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = t.get(from..).and_then(|rest| rest.find(first)) {
+        let at = from + i;
+        let mut rest = &t[at + first.len()..];
+        let spread = words[1..].iter().all(|w| {
+            let trimmed = rest.trim_start();
+            if trimmed.len() == rest.len() || !trimmed.starts_with(w) {
+                return false;
+            }
+            rest = &trimmed[w.len()..];
+            true
+        });
+        if spread {
+            found.push(at);
+        }
+        from = at + first.len();
+    }
+    found.get(n).or(found.first()).copied()
+}
+
 fn locate(repo: &Repository, at: &RawLocation) -> Result<Location, String> {
-    let (file, path, matched) = match at {
+    let (file, path, matched, occurrence) = match at {
         RawLocation::Setting(s) => return Ok(Location::Setting(s.clone())),
         RawLocation::File {
             file,
             path,
             matched,
-        } => (file, path, matched),
+            occurrence,
+        } => (file, path, matched, *occurrence),
     };
     let loaded = repo
         .file(file)
@@ -251,10 +317,11 @@ fn locate(repo: &Repository, at: &RawLocation) -> Result<Location, String> {
         None => value,
     };
     if let Some(m) = matched {
-        if let Some(i) = text
-            .get(value.start..value.end)
-            .and_then(|t| t.find(m.as_str()))
-        {
+        if let Some(i) = text.get(value.start..value.end).and_then(|t| {
+            nth_occurrence(t, m, occurrence)
+                .or_else(|| t.find(m.as_str()))
+                .or_else(|| spread_occurrence(t, m, occurrence))
+        }) {
             span = Span {
                 start: value.start + i,
                 end: value.start + i + m.len(),
@@ -280,4 +347,33 @@ fn locate(repo: &Repository, at: &RawLocation) -> Result<Location, String> {
         end_line,
         end_column,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_repeated_match_is_found_at_the_occurrence_asked() {
+        let t = "if x; then\n  helm upgrade \\\n    --install a\nelse\n  helm upgrade \\\n    --install b\nfi\n";
+        assert_eq!(nth_occurrence(t, "helm upgrade \\", 0), Some(13));
+        assert_eq!(
+            nth_occurrence(t, "helm upgrade \\", 1),
+            t.rfind("helm upgrade")
+        );
+        assert_eq!(nth_occurrence(t, "helm upgrade \\", 2), None);
+    }
+
+    #[test]
+    fn a_folded_line_is_found_across_its_written_lines() {
+        let t = "eval helm upgrade --install app .\n  --namespace ns\n  --debug";
+        assert_eq!(
+            spread_occurrence(t, "eval helm upgrade --install app . --namespace ns", 0),
+            Some(0)
+        );
+        assert_eq!(
+            spread_occurrence(t, "helm upgrade --install other", 0),
+            None
+        );
+    }
 }

@@ -7,6 +7,7 @@
 
 mod builtin;
 mod decode;
+mod matches;
 pub mod testing;
 mod value;
 
@@ -98,6 +99,8 @@ pub fn input_value(input: &Input) -> Result<regorus::Value, String> {
 pub struct PolicySet {
     engine: Engine,
     rules: Vec<RuleMeta>,
+    /// The library's command patterns, compiled once (see [`matches`]).
+    command_patterns: Vec<matches::CommandPattern>,
     /// Sources of every module, for the Rego test runner.
     modules: Vec<(String, String)>,
 }
@@ -108,12 +111,14 @@ impl PolicySet {
         let mut set = PolicySet {
             engine: Engine::new(),
             rules: Vec::new(),
+            command_patterns: Vec::new(),
             modules: Vec::new(),
         };
         for (path, text) in builtin::POLICIES {
             set.add_module(path, text)?;
         }
         set.collect_rules(true)?;
+        set.load_command_patterns()?;
         Ok(set)
     }
 
@@ -141,7 +146,41 @@ impl PolicySet {
             }
             self.add_module(path, text)?;
         }
-        self.collect_rules(false)
+        self.collect_rules(false)?;
+        self.load_command_patterns()
+    }
+
+    /// Compiles the library's command patterns (they need no input: constants).
+    fn load_command_patterns(&mut self) -> Result<(), PolicyError> {
+        self.engine.set_input(regorus::Value::new_object());
+        let value = self
+            .engine
+            .eval_rule(matches::PATTERNS_RULE.to_string())
+            .unwrap_or(regorus::Value::Undefined);
+        self.command_patterns = matches::from_value(&value).map_err(|message| PolicyError {
+            source: "policies/lib/pipeline.rego".into(),
+            message,
+        })?;
+        Ok(())
+    }
+
+    /// The input document as the policies of this set see it: the model, plus
+    /// `pipeline.matches` (the command patterns matched in Rust).
+    pub fn prepared_input(&self, input: &Input) -> Result<regorus::Value, String> {
+        let mut value = input_value(input)?;
+        if !self.command_patterns.is_empty() {
+            let matched = matches::compute(&self.command_patterns, &input.pipeline);
+            if let Ok(pipeline) = value
+                .as_object_mut()
+                .ok()
+                .and_then(|o| o.get_mut(&regorus::Value::from("pipeline")))
+                .ok_or(())
+                .and_then(|p| p.as_object_mut().map_err(|_| ()))
+            {
+                pipeline.insert(regorus::Value::from("matches"), matched);
+            }
+        }
+        Ok(value)
     }
 
     /// The user policies of `dir` plus its `*_test.rego` tests, run like `opa test`
@@ -364,7 +403,7 @@ impl PolicySet {
         let mut findings = Vec::new();
         let mut errors = Vec::new();
         let converting = std::time::Instant::now();
-        let value = match input_value(input) {
+        let value = match self.prepared_input(input) {
             Ok(v) => v,
             Err(message) => {
                 errors.push(PolicyError {

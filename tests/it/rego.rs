@@ -49,3 +49,83 @@ fn every_rule_has_a_doc_page_and_valid_metadata() {
         assert!(!rule.remediation.is_empty() && !rule.description.is_empty());
     }
 }
+
+/// `input.pipeline.matches`, computed in Rust before evaluation, holds exactly the pairs
+/// that the Rego definition (`matching(with_tools(tools), pattern)`) gives, for every
+/// command pattern, on every fixture repository and on the shared corpus when present.
+#[test]
+fn command_patterns_matched_in_rust_equal_the_rego_definition() {
+    use shiplint::discover::{discover, DiscoverOptions};
+    use shiplint::model::build_input;
+    use shiplint::source::local;
+
+    let policies = PolicySet::builtin().expect("built-in policies compile");
+    let mut roots = vec![crate::testdata("repos"), crate::testdata("rules")];
+    let corpus = crate::root().join("../shared/corpus/workflows");
+    if corpus.is_dir() {
+        roots.push(corpus);
+    }
+    let (found, _) = discover(&roots, &DiscoverOptions::default());
+    assert!(found.len() > 50, "only {} repositories found", found.len());
+    let query = r#"[[name, count(rust), count(rego)] |
+        some name, p in data.shiplint.lib.pipeline.command_patterns
+        rust := {[i, k] | some [i, k] in input.pipeline.matches[name]}
+        rego := {[e.index, k] |
+            some [e, c] in data.shiplint.lib.pipeline.matching(data.shiplint.lib.pipeline.with_tools(p.tools), p.pattern)
+            some k, c2 in e.commands
+            c2 == c
+        }
+        rust != rego
+    ]"#;
+    let mut engine = policies.engine();
+    let mut compared = 0;
+    let mut matched_any = 0;
+    for files in found {
+        let display = files.display.clone();
+        let input = build_input(&local::load(files)).0;
+        // (Entries carry their position so that the Rego side can be compared by it.)
+        let mut value = policies.prepared_input(&input).expect("input converts");
+        let steps = value
+            .as_object_mut()
+            .unwrap()
+            .get_mut(&regorus::Value::from("pipeline"))
+            .unwrap()
+            .as_object_mut()
+            .unwrap()
+            .get_mut(&regorus::Value::from("steps"))
+            .unwrap()
+            .as_array_mut()
+            .unwrap();
+        for (i, step) in steps.iter_mut().enumerate() {
+            step.as_object_mut()
+                .unwrap()
+                .insert(regorus::Value::from("index"), regorus::Value::from(i));
+        }
+        engine.set_input(value.clone());
+        let result = engine
+            .eval_query(query.to_string(), false)
+            .unwrap_or_else(|e| panic!("{display}: {e}"));
+        let differing = &result.result[0].expressions[0].value;
+        assert_eq!(
+            differing,
+            &regorus::Value::from(Vec::<regorus::Value>::new()),
+            "{display}: [pattern, pairs in Rust, pairs in Rego] differ"
+        );
+        compared += 1;
+        let key = |k: &str| regorus::Value::from(k);
+        let pipeline = value.as_object().unwrap().get(&key("pipeline")).unwrap();
+        let matches = pipeline.as_object().unwrap().get(&key("matches")).unwrap();
+        if matches
+            .as_object()
+            .unwrap()
+            .iter()
+            .any(|(_, v)| !v.as_array().unwrap().is_empty())
+        {
+            matched_any += 1;
+        }
+    }
+    assert!(
+        compared > 50 && matched_any > 20,
+        "{compared} compared, {matched_any} with matches"
+    );
+}
