@@ -628,14 +628,15 @@ handoff_deploys contains [e.workflow, e.job_id] if {
 	regex.match(`(https?://[^\s'"]*(deploy|/dispatches)|\$\{\{\s*(secrets|vars|env)\.[a-z0-9_]*deploy|\$\{?[a-z0-9_]*deploy)`, text)
 	not chat_or_api(text)
 	not own_dispatch(text)
-	regex.match(`\s(-d|-F|--data[a-z-]*|--form|--json)[\s=]`, c.text)
-	regex.match(handoff_tag, payload_of(c.text))
+	parts := regex.split(`\s(-d|-F|--data[a-z-]*|--form|--json)[\s=]`, c.text)
+	count(parts) > 1
+	regex.match(handoff_tag, payload_of(concat(" ", array.slice(parts, 1, count(parts)))))
 }
 
-# Chat notifications ("deployed tag …"), and GitHub API calls other than dispatches
-# (deployment records, releases).
+# Chat notifications ("deployed tag …"), deploy markers of monitoring services, and
+# GitHub API calls other than dispatches (deployment records, releases).
 chat_or_api(text) if {
-	some w in ["slack", "discord", "teams", "mattermost", "telegram", "webhook.office", "chat"]
+	some w in ["slack", "discord", "teams", "mattermost", "telegram", "webhook.office", "chat", "sentry", "newrelic", "datadog", "honeycomb", "grafana", "rollbar", "bugsnag", "launchdarkly"]
 	contains(text, w)
 }
 
@@ -651,7 +652,9 @@ handoff_deploys contains [e.workflow, e.job_id] if {
 	regex.match(`gh\s+(api\s[^;&|\n]*/dispatches|workflow\s+run\s[^;&|\n]*(-R|--repo)[\s=])`, c.text)
 	not own_dispatch(lower(c.text))
 	not own_workflow_run(c.text)
-	regex.match(handoff_tag, payload_of(c.text))
+	parts := regex.split(`\s(-f|-F|--field|--raw-field|--input)[\s=]`, c.text)
+	count(parts) > 1
+	regex.match(handoff_tag, concat(" ", array.slice(parts, 1, count(parts))))
 }
 
 handoff_deploys contains [e.workflow, e.job_id] if {
@@ -662,7 +665,8 @@ handoff_deploys contains [e.workflow, e.job_id] if {
 	regex.match(handoff_tag, concat(" ", [object.get(e.with, k, "") | some k in ["client-payload", "inputs", "client_payload", "workflow_inputs"]]))
 }
 
-# What a request sends: everything after the URL's program name but the headers.
+# What a request sends (the text after its data flag, or a `gh` command's fields), headers
+# dropped.
 payload_of(text) := regex.replace(text, `(-H|--header)\s+("[^"]*"|'[^']*'|\S+)`, "")
 
 own_dispatch(text) if {
@@ -704,11 +708,17 @@ own_or_default(r) := true if own_repository(r)
 # apply with no image reference changes infrastructure only.
 iac_apply := `(^|[\s;&|(/])((terraform|tofu|terragrunt)\s+([^;&|\n]*\s)?apply\b|az\s+deployment\s+(group|sub|mg|tenant)\s+create\b|aws\s+cloudformation\s+(deploy|create-stack|update-stack)\b|pulumi\s+([^;&|\n]*\s)?up\b|cdk\s+([^;&|\n]*\s)?deploy\b)`
 
-iac_tools := {"terraform", "tofu", "terragrunt", "az", "aws", "pulumi", "cdk", "npx"}
+iac_tools := {"terraform", "tofu", "terragrunt", "az", "aws", "pulumi", "cdk"}
+
+# (Most `aws` and `az` commands are no deployment: a substring test first.)
+iac_candidates := [[e, c] |
+	some [e, c] in with_tools(iac_tools)
+	count([w | some w in ["apply", "deployment", "cloudformation", "up", "deploy"]; contains(c.text, w)]) > 0
+]
 
 iac_image_var := `(?i)(image|digest|container[_-]?(version|tag)|docker[_-]?tag)[a-z0-9_-]*\s*=`
 
-iac_matches := matching(with_tools(iac_tools), iac_apply)
+iac_matches := matching(iac_candidates, iac_apply)
 
 # Entries of IaC commands (Terraform plans included) given an image.
 iac_image_steps contains [e.workflow, e.job_id, e.ci] if {

@@ -204,9 +204,10 @@ deploy_platforms := `(argocd|argo-cd|aks|eks|gke|k8s|kube|kubernetes|helm|opensh
 
 deploy_name := concat("", [`(^|[/_-])(`, deploy_platforms, `[a-z0-9_-]*[_-]deploy(er|ment)?|deploy(er)?[a-z0-9_-]*[_-]`, deploy_platforms, `)([/_-]|$)`])
 
-# Of the actions the repository uses, those named for deploying (one regex call).
+# Of the actions the repository uses, those named for deploying (one regex call, on the
+# names that say `deploy`).
 deploy_named_actions := {m |
-	names := object.keys(input.pipeline.index.actions)
+	names := [n | some n, _ in input.pipeline.index.actions; contains(n, "deploy")]
 	count(names) > 0
 	some m in regex.find_n(concat("", [`(?m)^[^\n]*`, deploy_name, `[^\n]*$`]), concat("\n", names), -1)
 }

@@ -103,3 +103,15 @@ test_dispatch_of_tag_to_other_repository_fires if {
 test_dispatch_without_tag_passes if {
 	count(rule.findings) == 0 with input as handing_off([["peter-evans/repository-dispatch", {"repository": "acme/docs", "event-type": "rebuild"}, ""]])
 }
+
+test_workflow_run_of_manifests_repository_with_tag_fires if {
+	count(rule.findings) == 1 with input as handing_off([["", {}, "gh workflow run deploy.yml -R acme/manifests -f tag=${{ github.sha }}"]])
+}
+
+test_deploy_marker_of_a_monitoring_service_passes if {
+	count(rule.findings) == 0 with input as handing_off([["", {}, "curl -sf https://sentry.io/api/0/organizations/acme/releases/${{ github.sha }}/deploys/ -d '{\"environment\": \"staging\", \"name\": \"tag ${{ github.sha }}\"}'"]])
+}
+
+test_deploy_hook_with_tag_only_in_its_url_passes if {
+	count(rule.findings) == 0 with input as handing_off([["", {}, "curl -sf https://deploy.acme.dev/hooks/tag-api -d '{\"ref\": \"main\"}'"]])
+}
