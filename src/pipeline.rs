@@ -87,7 +87,10 @@ pub fn tools(text: &str) -> Vec<String> {
         let tool = loop {
             match words.next() {
                 None => break None,
-                Some("sudo" | "env" | "time" | "exec" | "then" | "do" | "else" | "!" | "-E") => {}
+                Some(
+                    "sudo" | "env" | "time" | "exec" | "if" | "elif" | "while" | "until" | "then"
+                    | "do" | "else" | "!" | "-E",
+                ) => {}
                 Some(w) if w.contains('=') && !w.starts_with('-') => {}
                 Some(w) => break Some(w),
             }
@@ -868,6 +871,9 @@ mod tests {
         assert_eq!(tools("sudo bin/kamal deploy"), ["kamal"]);
         assert_eq!(tools("bundle install"), ["bundle"]);
         assert_eq!(tools("npx --yes cowsay"), ["npx"]);
+        // Compound-command keywords are not programs: the command after them runs.
+        assert_eq!(tools("if git push origin main; then"), ["git"]);
+        assert_eq!(tools("until helm upgrade x ./chart; do"), ["helm"]);
     }
 
     #[test]

@@ -638,20 +638,20 @@ job_pushes(w, j, ci) if {
 }
 
 job_pushes(w, j, ci) if {
-	some e in using(object.keys(push_actions))
+	some e in using(object.keys(image_push_actions))
 	[e.workflow, e.job_id, e.ci] == [w, j, ci]
 }
 
 # Actions that push a local image under a repository and tag given as inputs:
 # action → [repository input, tag input].
-push_actions := {"mozilla/deploy-actions/docker-push": ["image_repo_path", "image_tag"]}
+image_push_actions := {"mozilla/deploy-actions/docker-push": ["image_repo_path", "image_tag"]}
 
 # Pushes of an image loaded from a file (built by an earlier job): the pushing job
 # chooses the tags. {entry, refs, at, match}, in releasing contexts (for tag rules).
 loaded_pushes contains p if {
-	some e in using(object.keys(push_actions))
+	some e in using(object.keys(image_push_actions))
 	[e.workflow, e.job_id, e.ci] in image_loads
-	[repo_in, tag_in] := push_actions[e.step.action]
+	[repo_in, tag_in] := image_push_actions[e.step.action]
 	repo := trim_space(object.get(e.with, repo_in, ""))
 	repo != ""
 	tags := [trim_space(t) | some t in regex.split(`[\n,]`, object.get(e.with, tag_in, "")); trim_space(t) != ""]
@@ -831,6 +831,227 @@ ecs_script_deploys contains e if {
 # A command that runs a script file of the repository (`./scripts/deploy.sh`,
 # `bash deploy.sh`, `python deploy.py`).
 runs_script(text) if regex.match(`(^|[\s;&|(=])(\./[A-Za-z0-9_./-]+|[A-Za-z0-9_./-]+\.(sh|py|rb|js|ts|ps1))([\s;&|)"']|$)`, text)
+
+# Deploy actions named for the platform they deploy to (see `steps.deploy_name`).
+deploying_jobs contains {"workflow": e.workflow, "job": e.job_id} if {
+	some e in using(steps.deploy_named_actions)
+}
+
+deploying_jobs contains {"workflow": w, "job": j} if some [w, j] in gitops_deploys
+
+deploying_jobs contains {"workflow": w, "job": j} if some [w, j] in handoff_deploys
+
+deploying_jobs contains {"workflow": w, "job": j} if some [w, j] in iac_deploys
+
+# ---------------------------------------------------------------------------------------
+# GitOps deploys: the job writes the new image tag into a manifests repository (Helm
+# values, kustomization, Terraform variables) that Argo CD, Flux or an apply pipeline
+# deploys from. It checks out another repository, edits an image tag, and pushes commits.
+# A push of other files (docs, a Homebrew formula) names no image tag; a checkout of this
+# repository is a release commit, not a deploy.
+
+# The repository a value names is this one.
+own_repository(r) if contains(lower(r), "github.repository")
+
+own_repository(r) if contains(lower(r), "github.event.repository")
+
+own_repository(r) if {
+	input.repository.owner != ""
+	lower(trim(r, "\"' ")) == lower(concat("/", [input.repository.owner, input.repository.name]))
+}
+
+own_repository(r) if lower(replace(trim(r, "\"' "), "/", "__")) == lower(input.repository.name)
+
+foreign_checkouts contains [e.workflow, e.job_id, e.ci] if {
+	some e in using({"actions/checkout"})
+	repo := trim_space(object.get(e.with, "repository", ""))
+	repo != ""
+	not own_repository(repo)
+}
+
+# Actions that commit and push (or push) the working tree.
+git_push_actions := {"ad-m/github-push-action", "stefanzweifel/git-auto-commit-action", "endbug/add-and-commit", "actions-js/push", "github-actions-x/commit", "cpina/github-action-push-to-another-repository"}
+
+git_pushes contains [e.workflow, e.job_id, e.ci] if {
+	some e in using(git_push_actions)
+}
+
+git_pushes contains [e.workflow, e.job_id, e.ci] if {
+	some [e, _] in matching(push_candidates, `git\s+([^;&|\n]*\s)?push\b`)
+}
+
+push_candidates := [[e, c] |
+	count(foreign_checkouts) > 0
+	some [e, c] in with_tools({"git"})
+	contains(c.text, "push")
+	[e.workflow, e.job_id, e.ci] in foreign_checkouts
+]
+
+# An image tag edited in the job: a file editor (`yq`, `sed`, `kustomize`) or a YAML
+# update action given an image or tag key, or a job variable bound to an image tag.
+tag_edit_pattern := `(?i)(image|\.tag\b|\btag\s*[:=]|newtag|docker[_-]?tag)`
+
+tag_edits contains [e.workflow, e.job_id, e.ci] if {
+	count(foreign_checkouts) > 0
+	some [e, c] in with_tools({"yq", "sed", "kustomize", "envsubst", "jq"})
+	[e.workflow, e.job_id, e.ci] in foreign_checkouts
+	regex.match(tag_edit_pattern, c.text)
+}
+
+tag_edits contains [e.workflow, e.job_id, e.ci] if {
+	some e in using({"mikefarah/yq", "fjogeleit/yaml-update-action"})
+	[e.workflow, e.job_id, e.ci] in foreign_checkouts
+	regex.match(tag_edit_pattern, json.marshal(e["with"]))
+}
+
+tag_edits contains [w, j, ci] if {
+	some [w, j, ci] in foreign_checkouts
+	vars := [concat("=", [k, v]) | some k, v in object.get(job_at[w][j], "env", {})]
+	count(vars) > 0
+	regex.match(`(?i)(image|docker|container)[_-]?(tag|version|digest)`, concat("\n", vars))
+}
+
+gitops_deploys contains [w, j] if {
+	some [w, j, ci] in foreign_checkouts
+	[w, j, ci] in git_pushes
+	[w, j, ci] in tag_edits
+}
+
+# ---------------------------------------------------------------------------------------
+# Hand-offs: the job sends the new image tag to what deploys it, a `repository_dispatch`
+# or `workflow_dispatch` of another repository (its manifests repository) or a deploy
+# hook, in the request's payload. (A dispatch of this repository starts one of its own
+# workflows, judged where that workflow deploys; a deploy hook with no tag redeploys
+# whatever it is configured with.)
+handoff_tag := `(?i)(image|tag|digest)`
+
+handoff_deploys contains [e.workflow, e.job_id] if {
+	some [e, c] in with_tools({"curl", "wget", "http"})
+	text := lower(c.text)
+	count([w | some w in ["dispatches", "deploy"]; contains(text, w)]) > 0
+	regex.match(`(https?://[^\s'"]*(deploy|/dispatches)|\$\{\{\s*(secrets|vars|env)\.[a-z0-9_]*deploy|\$\{?[a-z0-9_]*deploy)`, text)
+	not chat_or_api(text)
+	not own_dispatch(text)
+	parts := regex.split(`\s(-d|-F|--data[a-z-]*|--form|--json)[\s=]`, c.text)
+	count(parts) > 1
+	regex.match(handoff_tag, payload_of(concat(" ", array.slice(parts, 1, count(parts)))))
+}
+
+# Chat notifications ("deployed tag …"), deploy markers of monitoring services, and
+# GitHub API calls other than dispatches (deployment records, releases).
+chat_or_api(text) if {
+	some w in ["slack", "discord", "teams", "mattermost", "telegram", "webhook.office", "chat", "sentry", "newrelic", "datadog", "honeycomb", "grafana", "rollbar", "bugsnag", "launchdarkly"]
+	contains(text, w)
+}
+
+chat_or_api(text) if {
+	contains(text, "api.github.com")
+	not contains(text, "/dispatches")
+}
+
+handoff_deploys contains [e.workflow, e.job_id] if {
+	some [e, c] in with_tools({"gh"})
+	some word in ["dispatches", "workflow run"]
+	contains(c.text, word)
+	regex.match(`gh\s+(api\s[^;&|\n]*/dispatches|workflow\s+run\s[^;&|\n]*(-R|--repo)[\s=])`, c.text)
+	not own_dispatch(lower(c.text))
+	not own_workflow_run(c.text)
+	parts := regex.split(`\s(-f|-F|--field|--raw-field|--input)[\s=]`, c.text)
+	count(parts) > 1
+	regex.match(handoff_tag, concat(" ", array.slice(parts, 1, count(parts))))
+}
+
+handoff_deploys contains [e.workflow, e.job_id] if {
+	some e in using({"peter-evans/repository-dispatch", "benc-uk/workflow-dispatch", "convictional/trigger-workflow-and-wait", "aurelien-baudet/workflow-dispatch", "the-actions-org/workflow-dispatch"})
+	repo := object.get(e.with, "repository", object.get(e.with, "repo", object.get(e.with, "owner", "")))
+	repo != ""
+	not own_repository(repo)
+	regex.match(handoff_tag, concat(" ", [object.get(e.with, k, "") | some k in ["client-payload", "inputs", "client_payload", "workflow_inputs"]]))
+}
+
+# What a request sends (the text after its data flag, or a `gh` command's fields), headers
+# dropped.
+payload_of(text) := regex.replace(text, `(-H|--header)\s+("[^"]*"|'[^']*'|\S+)`, "")
+
+own_dispatch(text) if {
+	some m in regex.find_all_string_submatch_n(`repos/([^/\s'"]+/[^/\s'"]+)/dispatches`, text, -1)
+	own_repository(m[1])
+}
+
+own_workflow_run(text) if {
+	some m in regex.find_all_string_submatch_n(`(?:-R|--repo)[\s=]+("[^"]+"|'[^']+'|\S+)`, text, -1)
+	own_repository(m[1])
+}
+
+# Dispatches of this repository's own `repository_dispatch` event, as [workflow, job,
+# event type]: they start the local workflows that listen for that type.
+own_dispatches contains [e.workflow, e.job_id, lower(t)] if {
+	some e in using({"peter-evans/repository-dispatch"})
+	repo := object.get(e.with, "repository", "")
+	own_or_default(repo)
+	t := trim_space(object.get(e.with, "event-type", ""))
+	t != ""
+}
+
+own_dispatches contains [e.workflow, e.job_id, lower(m[1])] if {
+	some [e, c] in with_tools({"curl", "gh"})
+	contains(c.text, "dispatches")
+	own_dispatch(lower(c.text))
+	some m in regex.find_all_string_submatch_n(`event_type["']?\s*[:=]\s*["']?([A-Za-z0-9_.-]+)`, c.text, -1)
+}
+
+own_or_default("") := true
+
+own_or_default(r) := true if own_repository(r)
+
+# ---------------------------------------------------------------------------------------
+# Infrastructure as code that deploys the built image: `terraform apply`, `az deployment
+# … create`, `aws cloudformation deploy`, `pulumi up`, `cdk deploy`, given an image (a
+# variable, parameter or `TF_VAR_` named for an image, container version or digest), or
+# applying a saved plan that a job it needs (or an earlier step) planned with one. An
+# apply with no image reference changes infrastructure only.
+iac_apply := `(^|[\s;&|(/])((terraform|tofu|terragrunt)\s+([^;&|\n]*\s)?apply\b|az\s+deployment\s+(group|sub|mg|tenant)\s+create\b|aws\s+cloudformation\s+(deploy|create-stack|update-stack)\b|pulumi\s+([^;&|\n]*\s)?up\b|cdk\s+([^;&|\n]*\s)?deploy\b)`
+
+iac_tools := {"terraform", "tofu", "terragrunt", "az", "aws", "pulumi", "cdk"}
+
+# (Most `aws` and `az` commands are no deployment: a substring test first.)
+iac_candidates := [[e, c] |
+	some [e, c] in with_tools(iac_tools)
+	count([w | some w in ["apply", "deployment", "cloudformation", "up", "deploy"]; contains(c.text, w)]) > 0
+]
+
+iac_image_var := `(?i)(image|digest|container[_-]?(version|tag)|docker[_-]?tag)[a-z0-9_-]*\s*=`
+
+iac_matches := matching(iac_candidates, iac_apply)
+
+# Entries of IaC commands (Terraform plans included) given an image.
+iac_image_steps contains [e.workflow, e.job_id, e.ci] if {
+	some [e, c] in array.concat(with_tools({"terraform", "tofu", "terragrunt", "pulumi", "cdk"}), iac_matches)
+	text := lower(c.text)
+	count([w | some w in ["image", "digest", "container", "docker"]; contains(text, w)]) > 0
+	regex.match(iac_image_var, c.text)
+}
+
+iac_image_steps contains [e.workflow, e.job_id, e.ci] if {
+	some [e, c] in with_tools({"terraform", "tofu", "terragrunt"})
+	job := job_at[e.workflow][e.job_id]
+	env := object.union(object.union(object.get(workflow_at[e.workflow], "env", {}), object.get(job, "env", {})), e.env)
+	vars := [concat("", [k, "="]) | some k, _ in env; startswith(lower(k), "tf_var_")]
+	count(vars) > 0
+	regex.match(iac_image_var, concat("\n", vars))
+}
+
+iac_deploys contains [e.workflow, e.job_id] if {
+	some [e, _] in iac_matches
+	[e.workflow, e.job_id, e.ci] in iac_image_steps
+}
+
+iac_deploys contains [e.workflow, e.job_id] if {
+	some [e, c] in iac_matches
+	some u in context(e).upstream
+	some [w, j, _] in iac_image_steps
+	u == {"workflow": w, "job": j}
+}
 
 # The deploy and scan commands of the repository, as [entry, command] pairs: values, so
 # that every rule asking shares one match (a function call is evaluated at each call).

@@ -195,6 +195,7 @@ deploy_command := concat("", [`(^|[\s;&|(/])(`, concat("|", [
 	`(serverless|sls)\s+deploy\b`,
 	`(npm|pnpm|yarn)\s+(run\s+)?deploy([\s;&|)]|$)`,
 	`curl\s.*(hooks\.cloud66\.com/stacks/redeploy/|api\.render\.com/deploy/|forge\.laravel\.com/servers/\S*/deploy)`,
+	`aws\s+lightsail\s+create-container-service-deployment\b`,
 ]), `)`])
 
 deploy_step(step) if step.uses.action in deploy_actions
@@ -202,6 +203,23 @@ deploy_step(step) if step.uses.action in deploy_actions
 deploy_step(step) if step.uses.action_repo in deploy_actions
 
 deploy_step(step) if regex.match(deploy_command, step.run)
+
+# Actions named for deploying to a platform (wrappers in other repositories:
+# `org/actions/aks-deploy`, `org/argocd-deploy`, `org/action-deployer-openshift`): a
+# platform word joined to `deploy` in one segment of the name.
+deploy_platforms := `(argocd|argo-cd|aks|eks|gke|k8s|kube|kubernetes|helm|openshift|ecs|cloud-?run|container-?apps?)`
+
+deploy_name := concat("", [`(^|[/_-])(`, deploy_platforms, `[a-z0-9_-]*[_-]deploy(er|ment)?|deploy(er)?[a-z0-9_-]*[_-]`, deploy_platforms, `)([/_-]|$)`])
+
+# Of the actions the repository uses, those named for deploying (one regex call, on the
+# names that say `deploy`).
+deploy_named_actions := {m |
+	names := [n | some n, _ in input.pipeline.index.actions; contains(n, "deploy")]
+	count(names) > 0
+	some m in regex.find_n(concat("", [`(?m)^[^\n]*`, deploy_name, `[^\n]*$`]), concat("\n", names), -1)
+}
+
+deploy_step(step) if step.uses.action in deploy_named_actions
 
 # Deploys over SSH: an SSH action's script, or an `ssh host '…'` command, that pulls and
 # runs containers on the host (`docker pull|run`, `docker compose up`, `make up`).

@@ -164,6 +164,43 @@ findings contains f if {
 	f := object.union(pipeline.chain_anchor(wfp, job, job.contexts[0]), {"message": sprintf("deploy job `%s` is started by `workflow_run` after a build, but is not gated by a scan: %s", [jid, reason])})
 }
 
+# A workflow started by `repository_dispatch` deploys, and a workflow of this repository
+# sends that event (of a type it listens for) after building the image: like
+# `workflow_run`, the deploy continues the build's run, not a redeploy by hand. It is gated
+# only when the dispatching job waits for a scan.
+dispatch_triggered contains [d.workflow, d.job, sw] if {
+	some d in pipeline.deploying_jobs
+	wf := pipeline.workflow_at[d.workflow]
+	wf.triggers.repository_dispatch
+	job := pipeline.job_at[d.workflow][d.job]
+	some ctx in job.contexts
+	"repository_dispatch" in ctx.triggers
+	not deploys_before(ctx)
+	not builds_before(d.workflow, job, ctx)
+	not scanned_before(d.workflow, job, ctx)
+	types := dispatch_types(wf.triggers.repository_dispatch)
+	some [sw, sj, t] in pipeline.own_dispatches
+	listens(types, t)
+	sender := pipeline.job_at[sw][sj]
+	some sctx in sender.contexts
+	not pipeline.external(sctx)
+	builds_before(sw, sender, sctx)
+	not scanned_before(sw, sender, sctx)
+}
+
+dispatch_types(trigger) := {lower(t) | some t in object.get(trigger, "types", [])}
+
+listens(types, _) if count(types) == 0
+
+listens(types, t) if t in types
+
+findings contains f if {
+	some [wfp, jid] in {[w, j] | some [w, j, _] in dispatch_triggered}
+	senders := sort({s | some [w, j, s] in dispatch_triggered; w == wfp; j == jid})
+	job := pipeline.job_at[wfp][jid]
+	f := object.union(pipeline.chain_anchor(wfp, job, job.contexts[0]), {"message": sprintf("deploy job `%s` is started by a `repository_dispatch` that %s sends after building the image, but no scan runs before the dispatch", [jid, concat(", ", [sprintf("`%s`", [s]) | some s in senders])])})
+}
+
 # A workflow started by `push` deploys the commit's image (`github.sha`), which another
 # workflow builds on the same push: the two runs race, and the deploy waits for neither the
 # build nor a scan.
