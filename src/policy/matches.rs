@@ -17,14 +17,11 @@ use std::collections::BTreeSet;
 use regex::{Regex, RegexBuilder};
 use regorus::Value;
 
+use super::regex_ext::REGEX_SIZE_LIMIT;
 use crate::pipeline::Pipeline;
 
 /// Where the policies declare their command patterns.
 pub const PATTERNS_RULE: &str = "data.shiplint.lib.pipeline.command_patterns";
-
-/// regorus' limit on a compiled regex (`regex.*` builtins), so that a pattern that
-/// regorus would refuse is refused here too.
-const REGEX_SIZE_LIMIT: usize = 100 * 1024;
 
 /// One named pattern: the programs whose commands are candidates, and the regex a
 /// candidate line (`<position>: <command>`) must match.

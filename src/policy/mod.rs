@@ -8,6 +8,7 @@
 mod builtin;
 mod decode;
 mod matches;
+mod regex_ext;
 pub mod testing;
 mod value;
 
@@ -108,8 +109,13 @@ pub struct PolicySet {
 impl PolicySet {
     /// The built-in policies, embedded in the binary.
     pub fn builtin() -> Result<PolicySet, PolicyError> {
+        let mut engine = Engine::new();
+        regex_ext::register(&mut engine).map_err(|e| PolicyError {
+            source: "policies".into(),
+            message: e.to_string(),
+        })?;
         let mut set = PolicySet {
-            engine: Engine::new(),
+            engine,
             rules: Vec::new(),
             command_patterns: Vec::new(),
             modules: Vec::new(),
