@@ -1008,6 +1008,13 @@ pub struct StepIndex {
     /// Each local composite action's file → the entries of its steps as callers run them:
     /// an action absent here is called by no local workflow (only from other repositories).
     pub action_files: BTreeMap<String, Vec<usize>>,
+    /// The names of every job, one line each: `<workflow position> <job position>:<id>
+    /// <name>`, lower-cased. Rules match words of names in one regex call per repository
+    /// instead of one per job (`pipeline.job_names`).
+    pub job_names: String,
+    /// The names of every named step of the workflows, one line each: `<workflow
+    /// position> <job position>:<name>`, lower-cased (`pipeline.step_names`).
+    pub step_names: String,
     /// Each `env:` key of a step (as written, e.g. `ECS_CLUSTER`) → entry positions: finds
     /// the steps a script is handed a deploy target in, without visiting every step.
     pub env: BTreeMap<String, Vec<usize>>,
@@ -1118,6 +1125,27 @@ fn action_name(u: Option<&UsesRef>, with_path: bool) -> String {
     }
 }
 
+/// The job and step name lines of [`StepIndex`], in the order of `input.workflows`.
+fn name_lines(workflows: &[Workflow]) -> (String, String) {
+    let mut jobs = Vec::new();
+    let mut steps = Vec::new();
+    for (i, wf) in workflows.iter().enumerate() {
+        for (j, job) in wf.jobs.iter().enumerate() {
+            jobs.push(format!(
+                "{i} {j}:{} {}",
+                job.id.to_lowercase(),
+                job.name.as_deref().unwrap_or("").to_lowercase()
+            ));
+            for step in &job.steps {
+                if let Some(name) = &step.name {
+                    steps.push(format!("{i} {j}:{}", name.to_lowercase()));
+                }
+            }
+        }
+    }
+    (jobs.join("\n"), steps.join("\n"))
+}
+
 pub fn flatten(workflows: &[Workflow], actions: &[Action]) -> Pipeline {
     let by_path: BTreeMap<&str, &Action> = actions.iter().map(|a| (a.path.as_str(), a)).collect();
     let mut steps = Vec::new();
@@ -1189,6 +1217,7 @@ pub fn flatten(workflows: &[Workflow], actions: &[Action]) -> Pipeline {
             }
         }
     }
-    let index = StepIndex::build(&steps);
+    let mut index = StepIndex::build(&steps);
+    (index.job_names, index.step_names) = name_lines(workflows);
     Pipeline { steps, index }
 }

@@ -52,7 +52,8 @@ fn every_rule_has_a_doc_page_and_valid_metadata() {
 
 /// `input.pipeline.matches`, computed in Rust before evaluation, holds exactly the pairs
 /// that the Rego definition (`matching(with_tools(tools), pattern)`) gives, for every
-/// command pattern, on every fixture repository and on the shared corpus when present.
+/// command pattern, on every fixture repository and on the shared corpus when present;
+/// and `pipeline.index.job_names` / `.step_names` the text the Rego definitions build.
 #[test]
 fn command_patterns_matched_in_rust_equal_the_rego_definition() {
     use shiplint::discover::{discover, DiscoverOptions};
@@ -76,6 +77,20 @@ fn command_patterns_matched_in_rust_equal_the_rego_definition() {
             c2 == c
         }
         rust != rego
+    ]"#;
+    // The job and step name lines, the same way.
+    let names_query = r#"[x |
+        jobs := concat("\n", [concat("", [format_int(i, 10), " ", format_int(j, 10), ":", lower(job.id), " ", lower(object.get(job, "name", ""))]) |
+            some i, wf in input.workflows
+            some j, job in wf.jobs
+        ])
+        steps := concat("\n", [concat("", [format_int(i, 10), " ", format_int(j, 10), ":", lower(step.name)]) |
+            some i, wf in input.workflows
+            some j, job in wf.jobs
+            some step in job.steps
+        ])
+        some [x, a, b] in [["job_names", jobs, input.pipeline.index.job_names], ["step_names", steps, input.pipeline.index.step_names]]
+        a != b
     ]"#;
     let mut engine = policies.engine();
     let mut compared = 0;
@@ -110,6 +125,14 @@ fn command_patterns_matched_in_rust_equal_the_rego_definition() {
             differing,
             &regorus::Value::from(Vec::<regorus::Value>::new()),
             "{display}: [pattern, pairs in Rust, pairs in Rego] differ"
+        );
+        let result = engine
+            .eval_query(names_query.to_string(), false)
+            .unwrap_or_else(|e| panic!("{display}: {e}"));
+        assert_eq!(
+            &result.result[0].expressions[0].value,
+            &regorus::Value::from(Vec::<regorus::Value>::new()),
+            "{display}: name lines differ"
         );
         compared += 1;
         let key = |k: &str| regorus::Value::from(k);
