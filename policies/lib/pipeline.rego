@@ -58,6 +58,8 @@ command_patterns := {
 	"more_test": {"tools": more_test_tools, "pattern": more_test_command},
 	"retag": {"tools": retag_tools, "pattern": retag_command},
 	"ssh_deploy": {"tools": {"ssh"}, "pattern": steps.ssh_deploy_command},
+	"iac_apply": {"tools": iac_tools, "pattern": iac_apply},
+	"make_image": {"tools": {"make"}, "pattern": make_image_target},
 }
 
 # The [entry, command] pairs of a command pattern: `matching(with_tools(tools), pattern)`,
@@ -395,7 +397,7 @@ make_image_target := `(^|[\s;&|(/])make\s+(?:[^;&|\n]*\s)?([A-Za-z0-9_.-]*(?:(?:
 
 # [entry, command, target words] of the make commands naming an image target.
 make_image_commands := [[e, c, words] |
-	some [e, c] in matching(with_tools({"make"}), make_image_target)
+	some [e, c] in matched("make_image")
 	some m in regex.find_all_string_submatch_n(make_image_target, c.text, -1)
 	words := {w | some w in regex.split(`[-_./]`, lower(m[2]))}
 	image_target(e, words)
@@ -1014,15 +1016,9 @@ iac_apply := `(^|[\s;&|(/])((terraform|tofu|terragrunt)\s+([^;&|\n]*\s)?apply\b|
 
 iac_tools := {"terraform", "tofu", "terragrunt", "az", "aws", "pulumi", "cdk"}
 
-# (Most `aws` and `az` commands are no deployment: a substring test first.)
-iac_candidates := [[e, c] |
-	some [e, c] in with_tools(iac_tools)
-	count([w | some w in ["apply", "deployment", "cloudformation", "up", "deploy"]; contains(c.text, w)]) > 0
-]
-
 iac_image_var := `(?i)(image|digest|container[_-]?(version|tag)|docker[_-]?tag)[a-z0-9_-]*\s*=`
 
-iac_matches := matching(iac_candidates, iac_apply)
+iac_matches := matched("iac_apply")
 
 # Entries of IaC commands (Terraform plans included) given an image.
 iac_image_steps contains [e.workflow, e.job_id, e.ci] if {

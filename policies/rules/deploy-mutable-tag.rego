@@ -123,7 +123,7 @@ remote_runs(text) := {[img, tag] |
 run_message(img, tag) := sprintf("the deploy starts `%s`, which runs the mutable tag `%s`; what runs can change without a deploy, and you cannot tell which commit it is", [img, tag])
 
 findings contains f if {
-	some [e, c] in pipeline.matching(pipeline.with_tools({"ssh"}), steps.ssh_deploy_command)
+	some [e, c] in pipeline.matched("ssh_deploy")
 	some [img, tag] in remote_runs(c.text)
 	f := {
 		"message": run_message(img, tag),
