@@ -341,18 +341,11 @@ fn written_values(script: &str) -> Vec<(String, String, String)> {
             _ => continue,
         };
         let arg = arg.trim();
-        let arg = arg
-            .strip_prefix('"')
-            .and_then(|a| a.strip_suffix('"'))
-            .or_else(|| arg.strip_prefix('\'').and_then(|a| a.strip_suffix('\'')))
-            .unwrap_or(arg);
+        let arg = unquote(arg);
         let Some((name, value)) = arg.split_once('=') else {
             continue;
         };
-        let ok = !name.is_empty()
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        let ok = is_output_name(name);
         let value = plain_echo(value);
         if ok && known_value(value) {
             out.push((file.to_string(), name.to_string(), value.to_string()));
@@ -361,20 +354,29 @@ fn written_values(script: &str) -> Vec<(String, String, String)> {
     out
 }
 
+/// `arg` without one pair of surrounding double or single quotes.
+fn unquote(arg: &str) -> &str {
+    arg.strip_prefix('"')
+        .and_then(|a| a.strip_suffix('"'))
+        .or_else(|| arg.strip_prefix('\'').and_then(|a| a.strip_suffix('\'')))
+        .unwrap_or(arg)
+}
+
+/// A variable or output name as `GITHUB_ENV`/`GITHUB_OUTPUT` lines write them.
+fn is_output_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
 /// The deprecated workflow command `echo "::set-output name=NAME::value"` (still run by
 /// older workflows): `(name, value)`, unless the value is computed.
 fn set_output(arg: &str) -> Option<(String, String)> {
     let arg = arg.trim();
-    let arg = arg
-        .strip_prefix('"')
-        .and_then(|a| a.strip_suffix('"'))
-        .or_else(|| arg.strip_prefix('\'').and_then(|a| a.strip_suffix('\'')))
-        .unwrap_or(arg);
+    let arg = unquote(arg);
     let (name, value) = arg.strip_prefix("::set-output name=")?.split_once("::")?;
-    let ok = !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    let ok = is_output_name(name);
     let value = plain_echo(value);
     (ok && known_value(value) && !value.contains('>'))
         .then(|| (name.to_string(), value.to_string()))
