@@ -4,10 +4,10 @@
 
 use std::fmt::Write as _;
 
+use super::matrix::{matrix, matrix_rules};
 use super::Counts;
 use crate::audit::AuditReport;
 use crate::finding::{Location, Severity};
-use crate::sweep::{matrix, matrix_rules};
 
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -8,6 +8,7 @@ pub mod human;
 pub mod json;
 pub mod load;
 pub mod markdown;
+pub mod matrix;
 pub mod sarif;
 pub mod table;
 

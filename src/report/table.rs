@@ -1,8 +1,8 @@
 //! The org summary table that ends the human output of a sweep (and of `merge`):
 //! repository × rule counts, worst repository first.
 
+use super::matrix::{matrix, matrix_rules};
 use crate::audit::AuditReport;
-use crate::sweep::{matrix, matrix_rules};
 
 /// Rules are columns `R1`, `R2`, … with a legend under the table (rule ids are long).
 pub fn render(report: &AuditReport) -> String {
