@@ -4,10 +4,10 @@
 
 use std::fmt::Write as _;
 
-use super::matrix::{matrix, matrix_rules};
+use super::matrix::{matrix, matrix_rules, RepoRow};
 use super::Counts;
 use crate::audit::AuditReport;
-use crate::finding::{Location, Severity};
+use crate::finding::{Finding, Location, Severity};
 
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -78,10 +78,23 @@ document.querySelectorAll('table.m th').forEach(function(th,col){
 });
 "#;
 
-/// The whole page.
+/// The whole page: summary cards, the compliance matrix, then each repository's findings.
 pub fn render(report: &AuditReport) -> String {
     let rows = matrix(report);
     let rules = matrix_rules(&rows);
+    let mut h = head(report, &rows);
+    matrix_table(&mut h, &rows, &rules);
+    h.push_str("<h2>Findings by repository</h2>\n");
+    for row in &rows {
+        repository_section(&mut h, report, row);
+    }
+    let _ = write!(h, "<script>{SCRIPT}</script>\n</body></html>\n");
+    h
+}
+
+/// The document head, title and the summary cards (repositories, clean, errors, warnings,
+/// not audited).
+fn head(report: &AuditReport, rows: &[RepoRow]) -> String {
     let c = Counts::of(report);
     let failed = rows.iter().filter(|r| r.failure.is_some()).count();
     let clean = rows
@@ -102,96 +115,118 @@ pub fn render(report: &AuditReport) -> String {
         c.errors,
         c.warnings
     );
+    h
+}
+
+/// The legend and the sortable matrix: a row per repository, a column per rule.
+fn matrix_table(h: &mut String, rows: &[RepoRow], rules: &[String]) {
     h.push_str("<div class=\"legend\"><span class=\"sev error\">error</span><span class=\"sev warning\">warning</span><span class=\"sev note\">note</span> worst severity of the rule's findings in the repository · click a header to sort</div>\n");
     h.push_str("<h2>Compliance matrix</h2>\n<table class=\"m\"><thead><tr><th>repository</th><th>errors</th><th>warnings</th>");
-    for rule in &rules {
+    for rule in rules {
         let _ = write!(h, "<th class=\"rot\" title=\"{0}\">{0}</th>", esc(rule));
     }
     h.push_str("</tr></thead><tbody>\n");
-    for row in &rows {
-        let _ = write!(
-            h,
-            "<tr><td class=\"name\" data-v=\"{0}\"><a href=\"#{1}\">{0}</a></td>",
-            esc(&row.repository),
-            anchor(&row.repository)
-        );
-        if let Some(err) = &row.failure {
-            let _ = writeln!(
-                h,
-                "<td data-v=\"-1\">–</td><td data-v=\"-1\">–</td><td class=\"fail\" colspan=\"{}\" data-v=\"\">not audited: {}</td></tr>",
-                rules.len().max(1),
-                esc(err)
-            );
-            continue;
-        }
-        let _ = write!(
-            h,
-            "<td data-v=\"{0}\">{0}</td><td data-v=\"{1}\">{1}</td>",
-            row.errors, row.warnings
-        );
-        for rule in &rules {
-            match row.rules.get(rule) {
-                Some((n, sev)) => {
-                    // Sort by severity first, then count.
-                    let weight = match sev {
-                        Severity::Error => 2000,
-                        Severity::Warning => 1000,
-                        Severity::Note => 0,
-                    } + n;
-                    let _ = write!(
-                        h,
-                        "<td class=\"{}\" data-v=\"{weight}\" title=\"{} {}\">{n}</td>",
-                        sev.as_str(),
-                        esc(rule),
-                        sev.as_str()
-                    );
-                }
-                None => h.push_str("<td class=\"ok\" data-v=\"0\">✓</td>"),
-            }
-        }
-        h.push_str("</tr>\n");
+    for row in rows {
+        matrix_row(h, row, rules);
     }
-    h.push_str("</tbody></table>\n<h2>Findings by repository</h2>\n");
-    for row in &rows {
+    h.push_str("</tbody></table>\n");
+}
+
+/// One repository's row of the matrix; a repository not audited spans the rule columns
+/// with its error.
+fn matrix_row(h: &mut String, row: &RepoRow, rules: &[String]) {
+    let _ = write!(
+        h,
+        "<tr><td class=\"name\" data-v=\"{0}\"><a href=\"#{1}\">{0}</a></td>",
+        esc(&row.repository),
+        anchor(&row.repository)
+    );
+    if let Some(err) = &row.failure {
         let _ = writeln!(
             h,
-            "<h3 id=\"{}\">{}</h3>",
-            anchor(&row.repository),
-            esc(&row.repository)
+            "<td data-v=\"-1\">–</td><td data-v=\"-1\">–</td><td class=\"fail\" colspan=\"{}\" data-v=\"\">not audited: {}</td></tr>",
+            rules.len().max(1),
+            esc(err)
         );
-        if let Some(err) = &row.failure {
-            let _ = writeln!(h, "<p><em>Not audited:</em> {}</p>", esc(err));
-            continue;
-        }
-        let findings: Vec<_> = report
-            .findings
-            .iter()
-            .filter(|f| f.repository == row.repository)
-            .collect();
-        if findings.is_empty() {
-            h.push_str("<p>No findings.</p>\n");
-            continue;
-        }
-        h.push_str("<ul class=\"f\">\n");
-        for f in findings {
-            let at = match &f.location {
-                Location::File(l) => format!("{}:{}:{}", l.file, l.line, l.column),
-                Location::Setting(s) => format!("setting {s}"),
-            };
-            let _ = writeln!(
+        return;
+    }
+    let _ = write!(
+        h,
+        "<td data-v=\"{0}\">{0}</td><td data-v=\"{1}\">{1}</td>",
+        row.errors, row.warnings
+    );
+    for rule in rules {
+        rule_cell(h, row, rule);
+    }
+    h.push_str("</tr>\n");
+}
+
+/// A matrix cell: the rule's count in the repository, coloured by its worst severity, or a
+/// check mark.
+fn rule_cell(h: &mut String, row: &RepoRow, rule: &str) {
+    match row.rules.get(rule) {
+        Some((n, sev)) => {
+            // Sort by severity first, then count.
+            let weight = match sev {
+                Severity::Error => 2000,
+                Severity::Warning => 1000,
+                Severity::Note => 0,
+            } + n;
+            let _ = write!(
                 h,
-                "<li><span class=\"sev {0}\">{0}</span>{1} <span class=\"rule\">[<a href=\"{2}\">{3}</a>]</span><br><code>{4}</code></li>",
-                f.severity.as_str(),
-                esc(&f.message),
-                esc(&f.doc_url),
-                esc(&f.rule),
-                esc(&at)
+                "<td class=\"{}\" data-v=\"{weight}\" title=\"{} {}\">{n}</td>",
+                sev.as_str(),
+                esc(rule),
+                sev.as_str()
             );
         }
-        h.push_str("</ul>\n");
+        None => h.push_str("<td class=\"ok\" data-v=\"0\">✓</td>"),
     }
-    let _ = write!(h, "<script>{SCRIPT}</script>\n</body></html>\n");
-    h
+}
+
+/// A repository's section: its findings, why it was not audited, or that it has none.
+fn repository_section(h: &mut String, report: &AuditReport, row: &RepoRow) {
+    let _ = writeln!(
+        h,
+        "<h3 id=\"{}\">{}</h3>",
+        anchor(&row.repository),
+        esc(&row.repository)
+    );
+    if let Some(err) = &row.failure {
+        let _ = writeln!(h, "<p><em>Not audited:</em> {}</p>", esc(err));
+        return;
+    }
+    let findings: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.repository == row.repository)
+        .collect();
+    if findings.is_empty() {
+        h.push_str("<p>No findings.</p>\n");
+        return;
+    }
+    h.push_str("<ul class=\"f\">\n");
+    for f in findings {
+        finding_item(h, f);
+    }
+    h.push_str("</ul>\n");
+}
+
+/// One finding: severity badge, message, rule link and where it is.
+fn finding_item(h: &mut String, f: &Finding) {
+    let at = match &f.location {
+        Location::File(l) => format!("{}:{}:{}", l.file, l.line, l.column),
+        Location::Setting(s) => format!("setting {s}"),
+    };
+    let _ = writeln!(
+        h,
+        "<li><span class=\"sev {0}\">{0}</span>{1} <span class=\"rule\">[<a href=\"{2}\">{3}</a>]</span><br><code>{4}</code></li>",
+        f.severity.as_str(),
+        esc(&f.message),
+        esc(&f.doc_url),
+        esc(&f.rule),
+        esc(&at)
+    );
 }
 
 #[cfg(test)]

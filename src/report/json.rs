@@ -7,6 +7,7 @@ use super::Counts;
 use crate::audit::AuditReport;
 use crate::finding::{Finding, InputError, Location};
 
+/// The document's `version`: raised only when a field is renamed or removed.
 pub const FORMAT_VERSION: u32 = 1;
 
 #[derive(Serialize)]
@@ -173,8 +174,9 @@ fn placed<'a>(e: &'a InputError, kind: Option<&'static str>) -> JsonError<'a> {
     }
 }
 
-pub fn render(report: &AuditReport) -> String {
-    let c = Counts::of(report);
+/// Everything that could not be audited, in one list: input errors, then policy errors,
+/// then config errors, each with its `kind`.
+fn errors(report: &AuditReport) -> Vec<JsonError<'_>> {
     let mut errors: Vec<JsonError> = report
         .errors
         .iter()
@@ -196,6 +198,13 @@ pub fn render(report: &AuditReport) -> String {
         message: &e.message,
         kind: Some("config"),
     }));
+    errors
+}
+
+/// The report as one pretty-printed JSON document (`docs/output.md`).
+pub fn render(report: &AuditReport) -> String {
+    let c = Counts::of(report);
+    let errors = errors(report);
     let doc = Document {
         version: FORMAT_VERSION,
         tool: Tool {
