@@ -5,8 +5,10 @@
 use crate::audit::AuditReport;
 use crate::finding::Location;
 
+/// The first row: the column names.
 pub const HEADER: &str = "repository,rule,severity,file,line,column,setting,message,title,doc_url";
 
+/// A field, quoted when it holds a separator, a quote or a line break.
 fn field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -15,6 +17,7 @@ fn field(s: &str) -> String {
     }
 }
 
+/// The header, a row per finding, then a row per input error and notice (CRLF line ends).
 pub fn render(report: &AuditReport) -> String {
     let mut out = String::from(HEADER);
     out.push_str("\r\n");

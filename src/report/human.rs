@@ -14,7 +14,9 @@ use crate::finding::{Finding, InputError, Location, Severity};
 
 #[derive(Debug, Clone, Copy)]
 pub struct HumanOptions {
+    /// ANSI colours in the snippets.
     pub color: bool,
+    /// Columns to wrap diagnostics at.
     pub width: usize,
     /// List the findings that ignores silenced (`--show-ignored`).
     pub show_ignored: bool,

@@ -1,5 +1,12 @@
-//! Rendering an audit for people and machines. Every format renders the same
-//! [`AuditReport`](crate::audit::AuditReport); none of them changes what was found.
+//! Rendering an audit for people and machines. This layer only presents: every format
+//! renders the same finished [`AuditReport`](crate::audit::AuditReport) and never
+//! recomputes or re-judges what the audit found — it orders, groups, counts and, where a
+//! consumer has limits (GitHub's per-run caps), cuts with a warning, so that the terminal,
+//! JSON, SARIF and the other formats always agree. What several formats show (the severity
+//! [`Counts`], the org [`matrix`]) is derived once, from the report alone.
+//!
+//! One module per format, plus [`load`], which reads JSON reports back and combines them
+//! (for `merge` and `--resume`) into a report every format renders.
 
 pub mod csv;
 pub mod github;
@@ -18,12 +25,14 @@ use crate::finding::Severity;
 /// Counts of findings by severity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
+    /// Findings of each severity.
     pub errors: usize,
     pub warnings: usize,
     pub notes: usize,
 }
 
 impl Counts {
+    /// The counts of a report's findings (not of the ignored ones).
     pub fn of(report: &AuditReport) -> Counts {
         let mut c = Counts::default();
         for f in &report.findings {
@@ -60,6 +69,7 @@ pub fn workspace_path(repository: &str, file: &str) -> String {
     }
 }
 
+/// `1 file`, `2 files`: a count with the noun that agrees with it.
 pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
