@@ -27,8 +27,7 @@ use crate::finding::Severity;
 use crate::policy::PolicySet;
 use crate::yaml::{self, Node, Span, Value};
 
-/// Where configs are looked for, relative to the audited repository root, in order.
-pub const CONFIG_FILES: &[&str] = &[".github/shiplint.yml", "shiplint.yml"];
+pub use crate::discover::CONFIG_FILES;
 
 /// How the configuration is chosen.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -12,6 +12,10 @@ use walkdir::WalkDir;
 
 use crate::finding::{InputError, Notice};
 
+/// Where a repository's config is looked for, relative to its root, in order (on disk
+/// for clones, through the API for remote repositories).
+pub const CONFIG_FILES: &[&str] = &[".github/shiplint.yml", "shiplint.yml"];
+
 /// What a file is to the auditor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {

@@ -9,6 +9,8 @@ pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod discover;
+pub mod error;
+pub mod exit;
 pub mod finding;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -17,9 +19,7 @@ pub mod model;
 pub mod pipeline;
 pub mod policy;
 pub mod report;
-pub mod run;
 pub mod settings;
 pub mod source;
 pub mod suppress;
-pub mod sweep;
 pub mod yaml;

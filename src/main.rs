@@ -11,12 +11,21 @@ fn main() -> ExitCode {
     // regorus makes and discards `anyhow` errors on some hot paths (resolving the path of
     // a call to an extension, as our `regex.*` functions are, goes through one); with
     // `RUST_BACKTRACE=1` in the environment, as many developers and CI images have it,
-    // each captures a backtrace, which took a third of an audit's instructions. Library backtraces are off unless asked for by
-    // name; panics still print theirs under `RUST_BACKTRACE`. (Set before any thread
-    // starts: the standard library reads the variable once.)
+    // each captures a backtrace, which took a third of an audit's instructions. Library
+    // backtraces are off unless asked for by name; panics still print theirs under
+    // `RUST_BACKTRACE`. (Set before any thread starts: the standard library reads the
+    // variable once.)
     if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
         std::env::set_var("RUST_LIB_BACKTRACE", "0");
     }
     let cli = shiplint::cli::Cli::parse();
-    ExitCode::from(shiplint::run::run(cli))
+    match shiplint::cli::run(cli) {
+        Ok(status) => status.into(),
+        Err(e) => {
+            if e.is_reported() {
+                eprintln!("error: {e}");
+            }
+            e.exit_status().into()
+        }
+    }
 }

@@ -14,6 +14,9 @@
 pub mod cache;
 pub mod org;
 pub mod settings;
+mod spec;
+
+pub use spec::RemoteSpec;
 
 use std::fmt;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};

@@ -3,8 +3,8 @@
 
 use serde_json::Value as Json;
 
+use super::RemoteSpec;
 use super::{Client, GithubError};
-use crate::source::github::RemoteSpec;
 
 /// One repository of an organization's listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,6 +12,9 @@ pub struct OrgRepo {
     pub spec: RemoteSpec,
     pub archived: bool,
     pub fork: bool,
+    /// The listing's item: the same repository object `GET /repos/{slug}` returns
+    /// (owner, name, default branch, visibility), so the audit need not ask again.
+    pub listing: Json,
 }
 
 /// At most this many pages of 100 repositories are listed (100,000 repositories).
@@ -29,6 +32,7 @@ fn org_repo(item: &Json) -> Option<OrgRepo> {
         spec: RemoteSpec::parse(full)?,
         archived: item["archived"].as_bool().unwrap_or(false),
         fork: item["fork"].as_bool().unwrap_or(false),
+        listing: item.clone(),
     })
 }
 

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::Counts;
+use crate::audit::graph::PipelineGraph;
 use crate::audit::AuditReport;
 use crate::finding::{Finding, InputError, Location};
 
@@ -33,6 +34,9 @@ struct JsonRepository<'a> {
     slug: Option<&'a str>,
     files: usize,
     settings_evaluated: bool,
+    /// The pipeline graph (JSON reports carry it so that merged reports can draw it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    graph: Option<&'a PipelineGraph>,
 }
 
 #[derive(Serialize)]
@@ -229,6 +233,7 @@ pub fn render(report: &AuditReport) -> String {
                 slug: r.slug.as_deref(),
                 files: r.files,
                 settings_evaluated: r.settings_evaluated,
+                graph: r.graph.as_deref(),
             })
             .collect(),
         summary: Summary {

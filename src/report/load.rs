@@ -3,6 +3,8 @@
 //! JSON does not carry (file texts for snippets, byte spans) stays empty; every format
 //! renders such a report, the human one without snippets.
 
+use std::sync::Arc;
+
 use serde_json::Value as Json;
 
 use crate::audit::{AuditReport, RepoSummary};
@@ -124,48 +126,14 @@ pub fn from_json(doc: &Json) -> Result<AuditReport, String> {
             files: num(r, "files").unwrap_or(0),
             settings_evaluated: r["settings_evaluated"].as_bool().unwrap_or(false),
             slug: r["slug"].as_str().map(str::to_string),
+            // A graph that does not read is left out: the report draws no pipeline.
+            graph: serde_json::from_value(r["graph"].clone())
+                .ok()
+                .map(Arc::new),
         });
     }
     report.baseline_suppressed = num(&doc["summary"], "baseline_suppressed").unwrap_or(0);
     Ok(report)
-}
-
-/// Puts a combined report in the order every report uses: findings by repository, file
-/// and position; repositories and errors by repository.
-pub fn sort(report: &mut AuditReport) {
-    report.findings.sort_by_key(Finding::sort_key);
-    report.ignored.sort_by_key(|i| i.finding.sort_key());
-    report.repos.sort_by(|a, b| a.display.cmp(&b.display));
-    let by_place = |a: &InputError, b: &InputError| {
-        (&a.repository, &a.file, a.line, &a.message).cmp(&(
-            &b.repository,
-            &b.file,
-            b.line,
-            &b.message,
-        ))
-    };
-    report.errors.sort_by(by_place);
-    report.notices.sort_by(by_place);
-}
-
-/// Adds `other` to `report` (repositories already in `report` are not added twice).
-pub fn combine(report: &mut AuditReport, other: AuditReport) {
-    let known: std::collections::BTreeSet<String> =
-        report.repos.iter().map(|r| r.display.clone()).collect();
-    report.findings.extend(other.findings);
-    report.errors.extend(other.errors);
-    report.notices.extend(other.notices);
-    report.policy_errors.extend(other.policy_errors);
-    report.config_errors.extend(other.config_errors);
-    report.ignored.extend(other.ignored);
-    report.sources.extend(other.sources);
-    report.baseline_suppressed += other.baseline_suppressed;
-    report.repos.extend(
-        other
-            .repos
-            .into_iter()
-            .filter(|r| !known.contains(&r.display)),
-    );
 }
 
 #[cfg(test)]

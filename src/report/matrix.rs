@@ -125,6 +125,7 @@ mod tests {
             files: 1,
             settings_evaluated: true,
             slug: Some(name.into()),
+            graph: None,
         }
     }
 

@@ -16,8 +16,11 @@ pub mod json;
 pub mod load;
 pub mod markdown;
 pub mod matrix;
+mod render;
 pub mod sarif;
 pub mod table;
+
+pub use render::{render, Format, RenderOptions, Rendered};
 
 use crate::audit::AuditReport;
 use crate::finding::Severity;

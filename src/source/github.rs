@@ -4,62 +4,18 @@
 //! contents API when the tree is truncated), the settings through the settings endpoints.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use base64::Engine as _;
 use serde_json::Value as Json;
 
-use crate::discover::FileKind;
+use crate::discover::{FileKind, CONFIG_FILES};
 use crate::finding::{InputError, Notice};
 use crate::github::settings::{self, encode_path};
+pub use crate::github::RemoteSpec;
 use crate::github::{Client, GithubError};
 use crate::model::RepositoryInfo;
 use crate::source::{follow_own_uses, parse_file, Fetched, LoadedFile, Repository};
-
-/// `OWNER/NAME[@REF]` as typed on the command line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RemoteSpec {
-    pub owner: String,
-    pub name: String,
-    /// A branch, tag or commit SHA (default: the default branch).
-    pub git_ref: Option<String>,
-}
-
-impl RemoteSpec {
-    /// `owner/name[@ref]` with GitHub's allowed characters; anything else is not a
-    /// remote spec.
-    pub fn parse(s: &str) -> Option<RemoteSpec> {
-        let (s, git_ref) = match s.split_once('@') {
-            Some((s, r)) => {
-                let bad = r.is_empty()
-                    || r.starts_with(['-', '/'])
-                    || r.contains("..")
-                    || r.chars()
-                        .any(|c| c.is_whitespace() || c.is_control() || "~^:?*[\\".contains(c));
-                if bad {
-                    return None;
-                }
-                (s, Some(r.to_string()))
-            }
-            None => (s, None),
-        };
-        let (owner, name) = s.split_once('/')?;
-        let ok = |p: &str, extra: &[u8]| {
-            !p.is_empty()
-                && !p.starts_with('.')
-                && p.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || extra.contains(&b))
-        };
-        (ok(owner, b"") && ok(name, b"._")).then(|| RemoteSpec {
-            owner: owner.to_string(),
-            name: name.trim_end_matches(".git").to_string(),
-            git_ref,
-        })
-    }
-
-    pub fn slug(&self) -> String {
-        format!("{}/{}", self.owner, self.name)
-    }
-}
 
 fn is_workflow_file(name: &str) -> bool {
     name.ends_with(".yml") || name.ends_with(".yaml")
@@ -185,12 +141,48 @@ enum Files {
 }
 
 impl Files {
+    /// The repository's own config file, the first of [`CONFIG_FILES`] that exists. One
+    /// that cannot be decoded is an input error of the repository (and none applies).
+    fn config(
+        &self,
+        client: &Client,
+        slug: &str,
+        errors: &mut Vec<InputError>,
+    ) -> Result<Option<ConfigText>, GithubError> {
+        for rel in CONFIG_FILES {
+            let Some(body) = self.body(client, slug, rel)? else {
+                continue;
+            };
+            match file_bytes(&body).and_then(|b| String::from_utf8(b).map_err(|e| e.to_string())) {
+                Ok(text) => {
+                    return Ok(Some(ConfigText {
+                        rel: rel.to_string(),
+                        text: Arc::from(text),
+                    }))
+                }
+                Err(m) => {
+                    errors.push(InputError::new(Some(rel.to_string()), m));
+                    return Ok(None);
+                }
+            }
+        }
+        Ok(None)
+    }
+
     /// One file named by a `uses:` (an action), or `Missing`.
     fn fetch(&self, client: &Client, slug: &str, path: &str) -> Result<Fetched, GithubError> {
+        Ok(match self.body(client, slug, path)? {
+            Some(body) => parsed(path, FileKind::Action, &body),
+            None => Fetched::Missing,
+        })
+    }
+
+    /// The blob or contents body of one file, or `None` when there is no such file.
+    fn body(&self, client: &Client, slug: &str, path: &str) -> Result<Option<Json>, GithubError> {
         let r = match self {
             Files::Tree(blobs) => {
                 let Some(sha) = blobs.get(path) else {
-                    return Ok(Fetched::Missing);
+                    return Ok(None);
                 };
                 client.get(&format!("/repos/{slug}/git/blobs/{}", encode_path(sha)))?
             }
@@ -203,7 +195,7 @@ impl Files {
                     encode_path(path)
                 ))?;
                 if r.status == 404 {
-                    return Ok(Fetched::Missing);
+                    return Ok(None);
                 }
                 r
             }
@@ -213,10 +205,7 @@ impl Files {
         }
         let body = r.json()?;
         // A folder (contents API listing) is not a file.
-        if body.is_array() {
-            return Ok(Fetched::Missing);
-        }
-        Ok(parsed(path, FileKind::Action, &body))
+        Ok((!body.is_array()).then_some(body))
     }
 }
 
@@ -359,18 +348,52 @@ pub fn fetch_settings_for_clone(
     fetch_settings(client, slug, repo, default_branch)
 }
 
-/// Fetches one repository: metadata, workflow files, and (unless given) its settings.
+/// A repository's own config file (`.github/shiplint.yml` or `shiplint.yml`), as fetched.
+#[derive(Debug, Clone)]
+pub struct ConfigText {
+    /// Repository-relative path.
+    pub rel: String,
+    pub text: Arc<str>,
+}
+
+/// A repository fetched through the API, with its config file when it has one.
+pub struct RemoteRepository {
+    pub repo: Repository,
+    pub config: Option<ConfigText>,
+}
+
+/// What to fetch besides the workflow files.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// `--settings FILE`: these settings for the repository (no settings requests).
+    pub settings: Option<Json>,
+    /// Fetch the repository's own config file (not under `--config FILE`/`--no-config`).
+    pub config: bool,
+}
+
+/// Fetches one repository: metadata (`GET /repos/{slug}`), workflow files, config and
+/// (unless given) settings.
 pub fn load(
     client: &Client,
     spec: &RemoteSpec,
-    settings: Option<Json>,
-) -> Result<Repository, GithubError> {
-    let slug = spec.slug();
-    let r = client.get(&format!("/repos/{slug}"))?;
+    opts: &LoadOptions,
+) -> Result<RemoteRepository, GithubError> {
+    let r = client.get(&format!("/repos/{}", spec.slug()))?;
     if r.status != 200 {
         return Err(r.unexpected());
     }
-    let meta = r.json()?;
+    load_described(client, spec, &r.json()?, opts)
+}
+
+/// Fetches one repository whose metadata `meta` (the repository object of
+/// `GET /repos/{slug}` or of an organization's listing) is already known.
+pub fn load_described(
+    client: &Client,
+    spec: &RemoteSpec,
+    meta: &Json,
+    opts: &LoadOptions,
+) -> Result<RemoteRepository, GithubError> {
+    let slug = spec.slug();
     let default_branch = meta["default_branch"].as_str().map(str::to_string);
     let info = RepositoryInfo {
         owner: meta["owner"]["login"]
@@ -382,7 +405,6 @@ pub fn load(
         source: "github".into(),
         visibility: meta["visibility"].as_str().map(str::to_string),
     };
-
     let git_ref = spec.git_ref.clone().or_else(|| default_branch.clone());
     let (mut loaded, source) = match &git_ref {
         Some(r) => match files_from_tree(client, &slug, r)? {
@@ -395,6 +417,7 @@ pub fn load(
         // An empty repository has no default branch and no files.
         None => (Loaded::default(), None),
     };
+    let mut config = None;
     if let Some(source) = source {
         let Loaded {
             files,
@@ -404,6 +427,9 @@ pub fn load(
         follow_own_uses(&info, files, errors, notices, |path| {
             source.fetch(client, &slug, path)
         })?;
+        if opts.config {
+            config = source.config(client, &slug, errors)?;
+        }
     }
     let Loaded {
         mut files,
@@ -411,7 +437,6 @@ pub fn load(
         notices,
     } = loaded;
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
-
     let mut repo = Repository {
         root: None,
         display: slug.clone(),
@@ -421,11 +446,11 @@ pub fn load(
         notices,
         settings: None,
     };
-    repo.settings = match settings {
-        Some(s) => Some(s),
+    repo.settings = match &opts.settings {
+        Some(s) => Some(s.clone()),
         None => Some(fetch_settings(client, &slug, &repo, default_branch)?),
     };
-    Ok(repo)
+    Ok(RemoteRepository { repo, config })
 }
 
 #[cfg(test)]

@@ -7,9 +7,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use shiplint::audit::{audit_paths, AuditOptions};
+use shiplint::audit::{audit, Session};
+use shiplint::discover::DiscoverOptions;
 use shiplint::finding::Location;
 use shiplint::policy::PolicySet;
+use shiplint::source::target::plan_paths;
 
 type Tally = BTreeMap<(String, usize, String), i64>;
 
@@ -52,14 +54,9 @@ fn scenarios() -> Vec<PathBuf> {
     out
 }
 
-fn check(policies: &PolicySet, repo: &Path) -> Result<usize, String> {
-    let report = audit_paths(
-        policies,
-        &AuditOptions {
-            paths: vec![repo.to_path_buf()],
-            ..AuditOptions::default()
-        },
-    );
+fn check(session: &Session, repo: &Path) -> Result<usize, String> {
+    let plan = plan_paths(&[repo.to_path_buf()], &DiscoverOptions::default());
+    let report = audit(session, plan).report;
     let mut problems = Vec::new();
     if !report.errors.is_empty() || !report.policy_errors.is_empty() {
         problems.push(format!(
@@ -116,12 +113,12 @@ fn check(policies: &PolicySet, repo: &Path) -> Result<usize, String> {
 
 #[test]
 fn rule_fixtures_fire_exactly_where_expected() {
-    let policies = PolicySet::builtin().unwrap();
+    let session = Session::offline(PolicySet::builtin().unwrap());
     let scenarios = scenarios();
     assert!(scenarios.len() >= 12, "only {} scenarios", scenarios.len());
     let failures: Vec<String> = scenarios
         .iter()
-        .filter_map(|s| check(&policies, s).err())
+        .filter_map(|s| check(&session, s).err())
         .collect();
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
@@ -150,7 +147,7 @@ fn every_rule_has_firing_and_passing_fixtures() {
 
 #[test]
 fn exemplary_repository_is_clean() {
-    let policies = PolicySet::builtin().unwrap();
+    let session = Session::offline(PolicySet::builtin().unwrap());
     let repo = crate::testdata("repos/exemplary");
-    assert_eq!(check(&policies, &repo), Ok(0));
+    assert_eq!(check(&session, &repo), Ok(0));
 }

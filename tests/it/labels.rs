@@ -7,9 +7,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use shiplint::audit::{audit_paths, AuditOptions};
+use shiplint::audit::{audit, Session};
+use shiplint::discover::DiscoverOptions;
 use shiplint::finding::Location;
 use shiplint::policy::PolicySet;
+use shiplint::source::target::plan_paths;
 
 /// What a label says of a place.
 #[derive(PartialEq)]
@@ -109,15 +111,8 @@ fn labelled_real_pipelines_are_judged_as_labelled() {
             "labels name `{repo}`, not in the corpus"
         );
     }
-    let policies = PolicySet::builtin().unwrap();
-    let report = audit_paths(
-        &policies,
-        &AuditOptions {
-            paths: vec![corpus],
-            offline: true,
-            ..AuditOptions::default()
-        },
-    );
+    let session = Session::offline(PolicySet::builtin().unwrap());
+    let report = audit(&session, plan_paths(&[corpus], &DiscoverOptions::default())).report;
     // (repository, rule, file) → [(first line, last line)] of the findings.
     let mut found: BTreeMap<(String, String, String), Vec<(usize, usize)>> = BTreeMap::new();
     for f in &report.findings {

@@ -475,6 +475,7 @@ mod tests {
             files: 1,
             settings_evaluated: settings,
             slug: None,
+            graph: None,
         }
     }
 

@@ -1,8 +1,11 @@
-//! Command-line definitions (clap derive). Behaviour lives in the library.
+//! Command-line definitions (clap derive): what can be typed. [`super`] resolves them
+//! into a session and targets.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use crate::report::Format;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -34,24 +37,6 @@ pub enum Command {
     Baseline(BaselineArgs),
     /// Combine `--format json` reports (e.g. the shards of an org sweep) into one report.
     Merge(MergeArgs),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Diagnostics with snippets (miette).
-    Human,
-    /// One stable JSON object (docs/output.md).
-    Json,
-    /// SARIF 2.1.0 for GitHub code scanning (docs/ci.md).
-    Sarif,
-    /// GitHub Actions workflow commands: annotations on the changed files.
-    Github,
-    /// A job summary: counts, a findings table and the pipeline graph (Mermaid).
-    Markdown,
-    /// One row per finding, for spreadsheets.
-    Csv,
-    /// One self-contained HTML page: the compliance matrix and every finding.
-    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

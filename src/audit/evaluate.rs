@@ -1,0 +1,108 @@
+//! One loaded repository through the rest of the pipeline: model → evaluate → findings,
+//! under its config (parameters, disabled rules, severities, ignores).
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::model;
+use crate::model::RepositoryInfo;
+use crate::policy::{resolve_findings, PolicySet};
+use crate::source::Repository;
+use crate::suppress;
+
+use super::graph;
+use super::outcome::{RepoOutcome, RepoSummary};
+
+/// What the evaluation of one repository produces besides its findings.
+#[derive(Debug, Clone, Copy)]
+pub struct Evaluation {
+    /// Apply inline and configured ignores (not under `--no-ignores`).
+    pub ignores: bool,
+    /// Compute the pipeline graph (for the reports that draw or carry it).
+    pub graph: bool,
+}
+
+/// Models and evaluates one loaded repository, with no configuration.
+pub fn audit_repository(
+    policies: &PolicySet,
+    engine: &mut regorus::Engine,
+    repo: Repository,
+) -> RepoOutcome {
+    let plain = Evaluation {
+        ignores: true,
+        graph: false,
+    };
+    evaluate(policies, engine, repo, &Config::default(), plain)
+}
+
+/// Models and evaluates one loaded repository under `config`: its parameters become
+/// `input.config`, disabled rules are not evaluated, severities are overridden, and
+/// (unless `--no-ignores`) inline and configured ignores apply.
+pub fn evaluate(
+    policies: &PolicySet,
+    engine: &mut regorus::Engine,
+    repo: Repository,
+    config: &Config,
+    what: Evaluation,
+) -> RepoOutcome {
+    let (mut input, model_errors) = model::build_input(&repo);
+    input.config = config.input_json();
+    let with_settings = input.settings.is_some();
+    let (raw, mut policy_errors) =
+        policies.evaluate_selected(engine, &input, with_settings, &|rule| {
+            !config.is_disabled(&rule.id)
+        });
+    let (mut findings, locate_errors) = resolve_findings(raw, policies.rules(), &repo);
+    policy_errors.extend(locate_errors);
+    for f in &mut findings {
+        if let Some(severity) = config.severity(&f.rule) {
+            f.severity = severity;
+        }
+    }
+    // The engine still holds this repository's input: the library classifies its jobs.
+    let graph = what.graph.then(|| {
+        let roles = engine
+            .eval_rule(graph::ROLES_RULE.to_string())
+            .map_err(|e| e.to_string())
+            .and_then(|v| serde_json::to_value(&v).map_err(|e| e.to_string()));
+        Arc::new(graph::build(&repo, &input, roles))
+    });
+    let (findings, ignored) = if what.ignores {
+        suppress::apply_ignores(findings, config, |file| repo.file(file).map(|f| &*f.text))
+    } else {
+        (findings, Vec::new())
+    };
+    let mut errors = repo.errors;
+    errors.extend(model_errors);
+    let mut notices = repo.notices;
+    for e in errors.iter_mut().chain(notices.iter_mut()) {
+        e.repository = Some(repo.display.clone());
+    }
+    let sources = repo
+        .files
+        .iter()
+        .map(|f| ((repo.display.clone(), f.rel.clone()), f.text.clone()))
+        .collect();
+    RepoOutcome {
+        summary: RepoSummary {
+            display: repo.display.clone(),
+            files: repo.files.len(),
+            settings_evaluated: with_settings,
+            slug: slug(&repo.info),
+            graph,
+        },
+        findings,
+        errors,
+        notices,
+        policy_errors,
+        config_errors: Vec::new(),
+        sources,
+        ignored,
+    }
+}
+
+/// `OWNER/NAME` of a repository, when both are known.
+fn slug(info: &RepositoryInfo) -> Option<String> {
+    (!info.owner.is_empty() && !info.name.is_empty())
+        .then(|| format!("{}/{}", info.owner, info.name))
+}

@@ -1,0 +1,125 @@
+//! Arguments resolved once into what a run holds: the policies, the config choice, the
+//! settings, the baseline and the GitHub client's options. Every subcommand that audits
+//! goes through here, so every flag means the same in each (and `--org` honours the
+//! client flags as `OWNER/NAME` does).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::audit::{Online, Session};
+use crate::config::ConfigChoice;
+use crate::error::Error;
+use crate::github::{self, ClientOptions, RemoteSpec};
+use crate::policy::PolicySet;
+use crate::suppress::Baseline;
+
+use super::{AuditArgs, SetupArgs};
+
+/// The built-in policies.
+pub fn builtin_policies() -> Result<PolicySet, Error> {
+    PolicySet::builtin().map_err(Error::BuiltinPolicy)
+}
+
+/// The built-in policies plus the user policies of `dirs` (`--policy`).
+pub fn policies(dirs: &[PathBuf]) -> Result<PolicySet, Error> {
+    let mut set = builtin_policies()?;
+    for dir in dirs {
+        set.add_user_policies(dir).map_err(Error::Policy)?;
+    }
+    Ok(set)
+}
+
+/// `--config FILE` / `--no-config` / each repository's own.
+pub fn config_choice(setup: &SetupArgs) -> ConfigChoice {
+    match (&setup.config, setup.no_config) {
+        (Some(file), _) => ConfigChoice::File(file.clone()),
+        (None, true) => ConfigChoice::None,
+        (None, false) => ConfigChoice::Discover,
+    }
+}
+
+/// An offline session of the setup flags (what `baseline` and local audits start from).
+pub fn session(setup: &SetupArgs) -> Result<Session, Error> {
+    let mut session = Session::new(policies(&setup.policy)?, config_choice(setup));
+    session.no_ignores = setup.no_ignores;
+    Ok(session)
+}
+
+/// `--settings FILE`, validated; a bad file is a usage error.
+pub fn settings(path: Option<&Path>) -> Result<Option<serde_json::Value>, Error> {
+    Ok(path.map(crate::settings::load).transpose()?)
+}
+
+/// The session of `audit`: setup flags, settings, baseline, and the API unless offline.
+pub fn audit_session(args: &AuditArgs) -> Result<Session, Error> {
+    let mut session = session(&args.setup)?;
+    session.settings = settings(args.settings.as_deref())?;
+    session.baseline = match &args.baseline {
+        Some(path) => Some(Baseline::load(path).map_err(Error::Usage)?),
+        None => None,
+    };
+    session.github = online(args)?;
+    session.jobs = args.sweep.jobs.max(1);
+    session.graphs = args.format.uses_graph();
+    // A sweep keeps file texts only for the human format's snippets.
+    session.keep_sources = !args.sweep.is_sweep() || args.format.shows_snippets();
+    Ok(session)
+}
+
+/// How the run reaches GitHub, or `None` under `--offline`.
+fn online(args: &AuditArgs) -> Result<Option<Online>, Error> {
+    if args.offline {
+        return Ok(None);
+    }
+    let clone_slug = match &args.repo {
+        Some(r) => match RemoteSpec::parse(r) {
+            Some(spec) => Some(spec.slug()),
+            None => return Err(Error::Usage(format!("--repo {r}: expected OWNER/NAME"))),
+        },
+        None => None,
+    };
+    Ok(Some(Online {
+        client: client_options(args)?,
+        clone_slug,
+        enterprise_host: enterprise_host(args),
+    }))
+}
+
+/// With `GH_HOST` naming a GitHub Enterprise Server (and no `--github-url`), clones are
+/// recognised by an `origin` on that host; otherwise by an `origin` on github.com.
+fn enterprise_host(args: &AuditArgs) -> Option<String> {
+    let host = std::env::var("GH_HOST").ok()?;
+    let host = host.trim();
+    let host = host
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_end_matches('/');
+    (!host.is_empty() && host != "github.com" && args.github_url.is_none())
+        .then(|| host.to_string())
+}
+
+/// The client options of every request of the run: base URL, the token of
+/// `--token-env` (else GH_TOKEN/GITHUB_TOKEN), waits and the cache of the flags.
+pub fn client_options(args: &AuditArgs) -> Result<ClientOptions, Error> {
+    let base = github::base_url(
+        args.github_url.as_deref(),
+        std::env::var("GH_HOST").ok().as_deref(),
+    );
+    let token = github::Token::from_env_named(args.token_env.as_deref()).map_err(Error::Usage)?;
+    let mut opts = ClientOptions::new(base, token);
+    opts.wait_for_reset = !args.no_wait;
+    opts.cache_dir = match (&args.cache_dir, args.no_cache) {
+        (_, true) => None,
+        (Some(dir), false) => Some(dir.clone()),
+        (None, false) => github::cache::default_dir(),
+    };
+    if let Some(ms) = std::env::var("SHIPLINT_TEST_BACKOFF_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        // Tests and benchmarks: no real waiting on 5xx and rate limits.
+        opts.backoff = Duration::from_millis(ms);
+        opts.max_wait = Duration::from_millis(ms);
+    }
+    Ok(opts)
+}
