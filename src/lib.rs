@@ -22,4 +22,5 @@ pub mod settings;
 pub mod source;
 pub mod suppress;
 pub mod sweep;
+pub mod uses;
 pub mod yaml;

@@ -11,7 +11,9 @@ use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
 use crate::finding::InputError;
+pub use crate::source::RepositoryInfo;
 use crate::source::{LoadedFile, Repository};
+pub use crate::uses::{normalize_rel, parse_uses, RefKind, UsesRef};
 use crate::yaml::{Node, PathSeg, Value};
 
 /// Every permission scope of the `GITHUB_TOKEN`, for expanding `read-all`/`write-all`.
@@ -43,62 +45,6 @@ pub struct Input {
     pub config: Json,
     /// The pipeline model's flat views (see `docs/input.md`, "Pipeline model").
     pub pipeline: crate::pipeline::Pipeline,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct RepositoryInfo {
-    pub owner: String,
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_branch: Option<String>,
-    pub source: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub visibility: Option<String>,
-}
-
-impl RepositoryInfo {
-    /// True when `owner/repo` (as a `uses:` writes it) names this repository. GitHub names
-    /// are case-insensitive. Without a known owner (a local folder with no GitHub `origin`
-    /// remote), `name` is the folder's: a folder named `NAME` or `OWNER__NAME` (the layout
-    /// of corpora and sweeps) matches.
-    pub fn is_named(&self, owner: &str, repo: &str) -> bool {
-        if owner.is_empty() || repo.is_empty() || self.name.is_empty() {
-            return false;
-        }
-        if !self.owner.is_empty() {
-            return owner.eq_ignore_ascii_case(&self.owner)
-                && repo.eq_ignore_ascii_case(&self.name);
-        }
-        self.name.eq_ignore_ascii_case(repo)
-            || self.name.eq_ignore_ascii_case(&format!("{owner}__{repo}"))
-    }
-
-    /// The repo-relative path a `uses:` names inside this repository: `./x` (normalised),
-    /// or `owner/repo[/path]@ref` when `owner/repo` is this repository. `None` for other
-    /// references and for local paths that leave the repository.
-    pub fn own_path(&self, u: &UsesRef) -> Option<String> {
-        match u.ref_kind.as_str() {
-            "local" => normalize_rel(&u.path),
-            "sha" | "tag" | "branch" if self.is_named(&u.owner, &u.repo) => normalize_rel(&u.path),
-            _ => None,
-        }
-    }
-}
-
-/// A relative path with `.`, empty segments and `..` resolved, `/`-separated; `None` when
-/// it climbs out of its root.
-pub fn normalize_rel(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in path.trim().split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -206,27 +152,6 @@ pub struct JobRef {
     pub job: String,
 }
 
-/// A parsed `uses:` reference.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct UsesRef {
-    pub raw: String,
-    pub owner: String,
-    pub repo: String,
-    pub path: String,
-    #[serde(rename = "ref")]
-    pub ref_: String,
-    /// `sha`, `tag`, `branch`, `local` or `docker`.
-    pub ref_kind: String,
-    /// Lower-cased `owner/repo[/path]` of a remote reference, else `""`: policies compare
-    /// names with `==` or `in` instead of calling a function per step.
-    pub action: String,
-    /// Lower-cased `owner/repo` of a remote reference (sub-path dropped), else `""`.
-    pub action_repo: String,
-    /// For local references: the repo-relative file it names, when that file was loaded.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resolved: Option<String>,
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct Action {
     /// Repo-relative path of the `action.yml`.
@@ -295,7 +220,7 @@ fn resolve_local_uses(info: &RepositoryInfo, workflows: &mut [Workflow], actions
         };
         let workflow = || workflow_paths.get(&p).cloned();
         let action = || action_files.get(&p).cloned();
-        let file = if u.ref_kind == "local" {
+        let file = if u.ref_kind == RefKind::Local {
             workflow().or_else(action)
         } else if job {
             workflow()
@@ -305,8 +230,8 @@ fn resolve_local_uses(info: &RepositoryInfo, workflows: &mut [Workflow], actions
         let Some(file) = file else {
             return;
         };
-        if u.ref_kind != "local" {
-            u.ref_kind = "local".into();
+        if u.ref_kind != RefKind::Local {
+            u.ref_kind = RefKind::Local;
             u.action.clear();
             u.action_repo.clear();
         }
@@ -788,181 +713,5 @@ fn compute_needs_all(jobs: &mut [Job]) {
     }
     for (job, needs_all) in jobs.iter_mut().zip(all) {
         job.needs_all = needs_all;
-    }
-}
-
-fn is_hex(s: &str, len: usize) -> bool {
-    s.len() == len && s.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-/// A ref that names a release (`v4`, `v4.1.0`, `1.2`, `v2-beta`) rather than a branch.
-fn looks_like_version(r: &str) -> bool {
-    let r = r
-        .strip_prefix('v')
-        .or_else(|| r.strip_prefix('V'))
-        .unwrap_or(r);
-    r.chars().next().is_some_and(|c| c.is_ascii_digit())
-}
-
-/// Parses `owner/repo[/path]@ref`, `./local/path` and `docker://image[:tag|@digest]`.
-pub fn parse_uses(raw: &str) -> UsesRef {
-    let raw_trimmed = raw.trim();
-    let mut u = UsesRef {
-        raw: raw.to_string(),
-        owner: String::new(),
-        repo: String::new(),
-        path: String::new(),
-        ref_: String::new(),
-        ref_kind: String::new(),
-        action: String::new(),
-        action_repo: String::new(),
-        resolved: None,
-    };
-    if raw_trimmed.starts_with("./") || raw_trimmed.starts_with("../") {
-        u.path = raw_trimmed.to_string();
-        u.ref_kind = "local".into();
-        return u;
-    }
-    if let Some(image) = raw_trimmed.strip_prefix("docker://") {
-        u.ref_kind = "docker".into();
-        if let Some((name, digest)) = image.split_once('@') {
-            u.path = name.to_string();
-            u.ref_ = digest.to_string();
-        } else {
-            // A colon after the last slash separates the tag (not a registry port).
-            let last_slash = image.rfind('/').map_or(0, |i| i + 1);
-            match image[last_slash..].rfind(':') {
-                Some(i) => {
-                    u.path = image[..last_slash + i].to_string();
-                    u.ref_ = image[last_slash + i + 1..].to_string();
-                }
-                None => u.path = image.to_string(),
-            }
-        }
-        return u;
-    }
-    let (name, r) = match raw_trimmed.rsplit_once('@') {
-        Some((n, r)) => (n, r),
-        None => (raw_trimmed, ""),
-    };
-    let mut parts = name.splitn(3, '/');
-    u.owner = parts.next().unwrap_or_default().to_string();
-    u.repo = parts.next().unwrap_or_default().to_string();
-    u.path = parts.next().unwrap_or_default().to_string();
-    u.ref_ = r.to_string();
-    u.ref_kind = if is_hex(r, 40) {
-        "sha"
-    } else if looks_like_version(r) {
-        "tag"
-    } else {
-        "branch"
-    }
-    .into();
-    u.action_repo = format!("{}/{}", u.owner, u.repo).to_lowercase();
-    u.action = if u.path.is_empty() {
-        u.action_repo.clone()
-    } else {
-        format!("{}/{}", u.action_repo, u.path.to_lowercase())
-    };
-    u
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uses_references_are_classified() {
-        let u = parse_uses("actions/checkout@v4");
-        assert_eq!(
-            (u.owner.as_str(), u.repo.as_str(), u.ref_kind.as_str()),
-            ("actions", "checkout", "tag")
-        );
-        let u = parse_uses("github/codeql-action/analyze@0123456789abcdef0123456789abcdef01234567");
-        assert_eq!((u.path.as_str(), u.ref_kind.as_str()), ("analyze", "sha"));
-        let u = parse_uses("org/repo/.github/workflows/build.yml@main");
-        assert_eq!(
-            (u.path.as_str(), u.ref_.as_str(), u.ref_kind.as_str()),
-            (".github/workflows/build.yml", "main", "branch")
-        );
-        let u = parse_uses("./.github/actions/setup");
-        assert_eq!(u.ref_kind, "local");
-        let u = parse_uses("docker://ghcr.io:443/org/img:1.2");
-        assert_eq!(
-            (u.path.as_str(), u.ref_.as_str(), u.ref_kind.as_str()),
-            ("ghcr.io:443/org/img", "1.2", "docker")
-        );
-        let u = parse_uses("docker://alpine@sha256:abc");
-        assert_eq!((u.path.as_str(), u.ref_.as_str()), ("alpine", "sha256:abc"));
-        let u = parse_uses("actions/checkout@abc1234");
-        assert_eq!(u.ref_kind, "branch", "a short SHA is not a pin");
-        let u = parse_uses("actions/checkout");
-        assert_eq!((u.ref_.as_str(), u.ref_kind.as_str()), ("", "branch"));
-    }
-
-    #[test]
-    fn remote_references_carry_their_lower_cased_action_names() {
-        let u = parse_uses("GitHub/CodeQL-Action/Analyze@v3");
-        assert_eq!(
-            (u.action.as_str(), u.action_repo.as_str()),
-            ("github/codeql-action/analyze", "github/codeql-action")
-        );
-        let u = parse_uses("actions/checkout@v4");
-        assert_eq!(
-            (u.action.as_str(), u.action_repo.as_str()),
-            ("actions/checkout", "actions/checkout")
-        );
-        for local_or_image in ["./.github/actions/setup", "docker://alpine:3"] {
-            let u = parse_uses(local_or_image);
-            assert_eq!(
-                (u.action.as_str(), u.action_repo.as_str()),
-                ("", ""),
-                "{local_or_image}"
-            );
-        }
-    }
-
-    fn info(owner: &str, name: &str) -> RepositoryInfo {
-        RepositoryInfo {
-            owner: owner.into(),
-            name: name.into(),
-            default_branch: None,
-            source: "local".into(),
-            visibility: None,
-        }
-    }
-
-    #[test]
-    fn the_audited_repository_is_recognised_by_its_full_name() {
-        let known = info("Acme", "Shop");
-        assert!(known.is_named("acme", "shop"));
-        assert!(!known.is_named("other", "shop"));
-        assert!(!known.is_named("acme", "shop-infra"));
-        // No GitHub remote: the folder is `NAME` or `OWNER__NAME`.
-        assert!(info("", "shop").is_named("anyone", "Shop"));
-        assert!(info("", "acme__shop").is_named("ACME", "shop"));
-        assert!(!info("", "acme__shop").is_named("other", "shop"));
-        assert!(!info("", "shop").is_named("", "shop"));
-    }
-
-    #[test]
-    fn own_paths_of_uses_references() {
-        let me = info("acme", "shop");
-        let own = |raw: &str| me.own_path(&parse_uses(raw));
-        assert_eq!(
-            own("acme/shop/.github/workflows/deploy.yml@main").as_deref(),
-            Some(".github/workflows/deploy.yml")
-        );
-        assert_eq!(
-            own("ACME/Shop/ci/actions/x@v1").as_deref(),
-            Some("ci/actions/x")
-        );
-        assert_eq!(own("acme/shop@v1").as_deref(), Some(""));
-        assert_eq!(own("acme/platform/.github/workflows/deploy.yml@main"), None);
-        assert_eq!(own("docker://acme/shop:1"), None);
-        assert_eq!(own("./ci//actions/./x/").as_deref(), Some("ci/actions/x"));
-        assert_eq!(own("./ci/../tools/x").as_deref(), Some("tools/x"));
-        assert_eq!(own("./"), Some(String::new()));
-        assert_eq!(own("../elsewhere/x"), None);
     }
 }

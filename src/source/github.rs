@@ -12,8 +12,7 @@ use crate::discover::FileKind;
 use crate::finding::{InputError, Notice};
 use crate::github::settings::{self, encode_path};
 use crate::github::{Client, GithubError};
-use crate::model::RepositoryInfo;
-use crate::source::{follow_own_uses, parse_file, Fetched, LoadedFile, Repository};
+use crate::source::{follow_own_uses, parse_file, Fetched, LoadedFile, Repository, RepositoryInfo};
 
 /// `OWNER/NAME[@REF]` as typed on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
