@@ -258,6 +258,19 @@ pub fn follow_own_uses<E>(
             }
         }
     }
+    notices.extend(unaudited(info, files, errors, &refs));
+    Ok(())
+}
+
+/// A notice for each reference in `refs` that names no audited file (see
+/// [`follow_own_uses`]).
+fn unaudited(
+    info: &RepositoryInfo,
+    files: &[LoadedFile],
+    errors: &[InputError],
+    refs: &[OwnUses],
+) -> Vec<Notice> {
+    let mut notices = Vec::new();
     let workflows: BTreeSet<&str> = files
         .iter()
         .filter(|f| f.kind == FileKind::Workflow)
@@ -274,7 +287,7 @@ pub fn follow_own_uses<E>(
         .flat_map(|f| [Some(f), action_dir(f)])
         .flatten()
         .collect();
-    for r in &refs {
+    for r in refs {
         let message = match r.target.as_deref() {
             None => format!(
                 "`uses: {}` names a path outside the repository: not audited",
@@ -298,7 +311,7 @@ pub fn follow_own_uses<E>(
         };
         notices.push(Notice::at(&r.file, r.line, r.column, message));
     }
-    Ok(())
+    notices
 }
 
 #[cfg(test)]
