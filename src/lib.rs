@@ -14,7 +14,6 @@ pub mod finding;
 pub mod fuzzing;
 pub mod github;
 pub mod model;
-pub mod pipeline;
 pub mod policy;
 pub mod report;
 pub mod run;

@@ -1,19 +1,18 @@
-//! The Rego input document (`docs/input.md`), built from parsed workflows.
-//!
-//! Policies never meet `null` where a collection is expected: every collection is present
-//! (empty when the YAML has none, or has the wrong type — which is reported as an input
-//! error), because regorus raises an error on `some x in null` and one malformed workflow
-//! must not abort a rule for the whole repository.
+//! Reading one loaded file into the typed document: a workflow or a local action as
+//! written, and everything that file alone determines (`needs_all`). Type errors become
+//! input errors with positions, and the offending part is left empty (see [`super`]).
+//! What the files determine together (the call graph, expansion) comes later, in
+//! [`super::build`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
+use super::types::{Action, Environment, Job, PermissionsSource, Step, Workflow};
+use crate::discover::FileKind;
 use crate::finding::InputError;
-pub use crate::source::RepositoryInfo;
-use crate::source::{LoadedFile, Repository};
-pub use crate::uses::{normalize_rel, parse_uses, RefKind, UsesRef};
+use crate::source::LoadedFile;
+use crate::uses::parse_uses;
 use crate::yaml::{Node, PathSeg, Value};
 
 /// Every permission scope of the `GITHUB_TOKEN`, for expanding `read-all`/`write-all`.
@@ -35,226 +34,27 @@ pub const PERMISSION_SCOPES: &[&str] = &[
     "statuses",
 ];
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Input {
-    pub repository: RepositoryInfo,
-    pub workflows: Vec<Workflow>,
-    pub actions: Vec<Action>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<Json>,
-    pub config: Json,
-    /// The pipeline model's flat views (see `docs/input.md`, "Pipeline model").
-    pub pipeline: crate::pipeline::Pipeline,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Workflow {
-    pub path: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Event name → its configuration (an object; `schedule` keeps its list).
-    pub triggers: Map<String, Json>,
-    /// Declared top-level permissions, expanded to scope → level (`{}` when undeclared).
-    pub permissions: BTreeMap<String, String>,
-    /// `"workflow"` when the workflow declares `permissions:`, else `"default"`.
-    pub permissions_source: String,
-    pub env: Map<String, Json>,
-    /// The whole document as JSON, for anything the typed fields do not cover.
-    pub raw: Json,
-    pub jobs: Vec<Job>,
-    /// Jobs of other workflows that call this one with a local `uses:` (pipeline model).
-    pub callers: Vec<JobRef>,
-    /// Events that start this workflow, directly or through a caller (pipeline model).
-    pub reached_by: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Job {
-    pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    pub path: Vec<Json>,
-    pub needs: Vec<String>,
-    pub needs_all: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uses: Option<UsesRef>,
-    pub with: Map<String, Json>,
-    /// `secrets:` of a reusable-workflow call; `secrets_inherit` for `secrets: inherit`.
-    pub secrets: Map<String, Json>,
-    pub secrets_inherit: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub environment: Option<Environment>,
-    /// Effective permissions: the job's own block if it has one (it replaces the
-    /// workflow's), else the workflow's; `{}` when neither declares any.
-    pub permissions: BTreeMap<String, String>,
-    /// `"job"`, `"workflow"` or `"default"` (the repository's default token permissions,
-    /// unknown from files; they never include `id-token: write`).
-    pub permissions_source: String,
-    #[serde(rename = "if", skip_serializing_if = "Option::is_none")]
-    pub if_: Option<String>,
-    /// `false`, `true`, or the expression string.
-    pub continue_on_error: Json,
-    pub strategy: Json,
-    pub runs_on: Json,
-    pub env: Map<String, Json>,
-    pub outputs: Map<String, Json>,
-    pub steps: Vec<Step>,
-    /// The local reusable workflow this job calls, with its `with:` (pipeline model).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub calls: Option<crate::pipeline::Call>,
-    /// Each way this job runs: directly, or through a chain of callers (pipeline model).
-    pub contexts: Vec<crate::pipeline::Context>,
-    /// Union of the events of `contexts` (pipeline model).
-    pub triggers: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Environment {
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    pub path: Vec<Json>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Step {
-    pub index: usize,
-    pub path: Vec<Json>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uses: Option<UsesRef>,
-    /// Inputs, every scalar as a string (GitHub passes them as strings).
-    pub with: Map<String, Json>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub run: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shell: Option<String>,
-    pub env: Map<String, Json>,
-    #[serde(rename = "if", skip_serializing_if = "Option::is_none")]
-    pub if_: Option<String>,
-    pub continue_on_error: Json,
-    /// The local composite action this step runs, with its `with:` (pipeline model).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<crate::pipeline::ActionCall>,
-    /// `run` and `with` as seen in each of the job's `contexts` (same order); not
-    /// serialized: policies read it from `input.pipeline.steps`.
-    #[serde(skip)]
-    pub expanded: Vec<crate::pipeline::Expanded>,
-}
-
-/// A job of a workflow, named by file and id.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
-pub struct JobRef {
-    pub workflow: String,
-    pub job: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Action {
-    /// Repo-relative path of the `action.yml`.
-    pub path: String,
-    /// The folder a workflow names in `uses: ./<dir>`.
-    pub dir: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    pub using: String,
-    pub inputs: Map<String, Json>,
-    pub steps: Vec<Step>,
-}
-
-/// Builds the input document of one repository. Type errors become input errors (with
-/// positions) and the offending part is left empty.
-pub fn build_input(repo: &Repository) -> (Input, Vec<InputError>) {
+/// The workflows and actions of `files` as written, in file order, and the type errors
+/// met on the way.
+pub(super) fn files(files: &[LoadedFile]) -> (Vec<Workflow>, Vec<Action>, Vec<InputError>) {
     let mut errors = Vec::new();
     let mut workflows = Vec::new();
     let mut actions = Vec::new();
-    for file in &repo.files {
-        let mut b = Builder {
+    for file in files {
+        let mut b = Reader {
             file,
             errors: &mut errors,
         };
         match file.kind {
-            crate::discover::FileKind::Workflow => {
-                if let Some(w) = b.workflow() {
-                    workflows.push(w);
-                }
-            }
-            crate::discover::FileKind::Action => {
-                if let Some(a) = b.action() {
-                    actions.push(a);
-                }
-            }
+            FileKind::Workflow => workflows.extend(b.workflow()),
+            FileKind::Action => actions.extend(b.action()),
         }
     }
-    resolve_local_uses(&repo.info, &mut workflows, &mut actions);
-    crate::pipeline::build(&mut workflows, &actions);
-    let pipeline = crate::pipeline::flatten(&workflows, &actions);
-    let input = Input {
-        repository: repo.info.clone(),
-        workflows,
-        actions,
-        settings: repo.settings.clone(),
-        config: Json::Object(Map::new()),
-        pipeline,
-    };
-    (input, errors)
-}
-
-/// Points `uses:` references to this repository's own files at the files they name:
-/// `./path`, and `owner/repo/path@ref` when `owner/repo` is the audited repository. A
-/// job's reference names a workflow, a step's an action's folder. An own full-name
-/// reference that resolves becomes `ref_kind: "local"` (it runs this repository's code,
-/// not a third party's; `ref` keeps the ref it names); one that does not stays as parsed.
-fn resolve_local_uses(info: &RepositoryInfo, workflows: &mut [Workflow], actions: &mut [Action]) {
-    let workflow_paths: BTreeSet<String> = workflows.iter().map(|w| w.path.clone()).collect();
-    let action_files: BTreeMap<String, String> = actions
-        .iter()
-        .map(|a| (a.dir.clone(), a.path.clone()))
-        .collect();
-    let resolve = |u: &mut UsesRef, job: bool| {
-        let Some(p) = info.own_path(u) else {
-            return;
-        };
-        let workflow = || workflow_paths.get(&p).cloned();
-        let action = || action_files.get(&p).cloned();
-        let file = if u.ref_kind == RefKind::Local {
-            workflow().or_else(action)
-        } else if job {
-            workflow()
-        } else {
-            action()
-        };
-        let Some(file) = file else {
-            return;
-        };
-        if u.ref_kind != RefKind::Local {
-            u.ref_kind = RefKind::Local;
-            u.action.clear();
-            u.action_repo.clear();
-        }
-        u.resolved = Some(file);
-    };
-    for job in workflows.iter_mut().flat_map(|w| w.jobs.iter_mut()) {
-        if let Some(u) = job.uses.as_mut() {
-            resolve(u, true);
-        }
-        for u in job.steps.iter_mut().filter_map(|s| s.uses.as_mut()) {
-            resolve(u, false);
-        }
-    }
-    for u in actions
-        .iter_mut()
-        .flat_map(|a| a.steps.iter_mut().filter_map(|s| s.uses.as_mut()))
-    {
-        resolve(u, false);
-    }
+    (workflows, actions, errors)
 }
 
 /// Walks one file's YAML tree into typed input, recording type errors as it goes.
-struct Builder<'a> {
+struct Reader<'a> {
     file: &'a LoadedFile,
     errors: &'a mut Vec<InputError>,
 }
@@ -284,7 +84,7 @@ fn article(type_name: &str) -> &'static str {
     }
 }
 
-impl Builder<'_> {
+impl Reader<'_> {
     fn error_at(&mut self, node: &Node, message: String) {
         let (line, column) = self.file.doc.line_col(node.span.start);
         self.errors
@@ -296,6 +96,7 @@ impl Builder<'_> {
         self.error_at(node, format!("{what} must be {expected}, found {found}"));
     }
 
+    /// A workflow file: its top-level fields, then its jobs.
     fn workflow(&mut self) -> Option<Workflow> {
         let root = &self.file.doc.root;
         match &root.value {
@@ -319,41 +120,45 @@ impl Builder<'_> {
                 Map::new()
             }
         };
-        let (permissions, declared) = match root.get("permissions") {
-            Some(p) => (self.permissions(p, "`permissions`"), true),
-            None => (BTreeMap::new(), false),
-        };
+        let declared = root
+            .get("permissions")
+            .map(|p| self.permissions(p, "`permissions`"));
         let env = self.string_map(root.get("env"), "`env`");
-        let jobs_path = vec![key("jobs")];
-        let mut jobs = Vec::new();
-        match root.get("jobs") {
-            None => self.error_at(root, "workflow has no `jobs:`".into()),
-            Some(node) => match node.as_map() {
-                Some(entries) => {
-                    for e in entries {
-                        let mut path = jobs_path.clone();
-                        path.push(key(&e.key));
-                        if let Some(j) = self.job(&e.key, &e.value, path, &permissions, declared) {
-                            jobs.push(j);
-                        }
-                    }
-                }
-                None => self.wrong_type(node, "`jobs`", "a mapping of job ids to jobs"),
-            },
-        }
+        let mut jobs = self.jobs(root, declared.as_ref());
         compute_needs_all(&mut jobs);
         Some(Workflow {
             path: self.file.rel.clone(),
             name: root.get("name").and_then(Node::scalar_text),
             triggers,
-            permissions,
-            permissions_source: if declared { "workflow" } else { "default" }.into(),
+            permissions_source: match declared {
+                Some(_) => PermissionsSource::Workflow,
+                None => PermissionsSource::Default,
+            },
+            permissions: declared.unwrap_or_default(),
             env,
             raw: self.file.doc.to_json(),
             jobs,
             callers: Vec::new(),
             reached_by: Vec::new(),
         })
+    }
+
+    /// The jobs of a workflow (`root`), which inherit its declared permissions.
+    fn jobs(&mut self, root: &Node, inherited: Option<&BTreeMap<String, String>>) -> Vec<Job> {
+        let mut jobs = Vec::new();
+        match root.get("jobs") {
+            None => self.error_at(root, "workflow has no `jobs:`".into()),
+            Some(node) => match node.as_map() {
+                Some(entries) => {
+                    for e in entries {
+                        let path = vec![key("jobs"), key(&e.key)];
+                        jobs.extend(self.job(&e.key, &e.value, path, inherited));
+                    }
+                }
+                None => self.wrong_type(node, "`jobs`", "a mapping of job ids to jobs"),
+            },
+        }
+        jobs
     }
 
     /// `on:` as a string, a list of events, or a mapping → event → configuration.
@@ -463,35 +268,23 @@ impl Builder<'_> {
         }
     }
 
+    /// One job; `inherited` is the workflow's permissions when it declares any.
     fn job(
         &mut self,
         id: &str,
         node: &Node,
         path: Vec<PathSeg>,
-        workflow_permissions: &BTreeMap<String, String>,
-        workflow_declared: bool,
+        inherited: Option<&BTreeMap<String, String>>,
     ) -> Option<Job> {
         if node.as_map().is_none() {
             self.wrong_type(node, &format!("job `{id}`"), "a mapping");
             return None;
         }
-        let needs = match node.get("needs") {
-            None => Vec::new(),
-            Some(n) => match &n.value {
-                Value::Seq(items) => items.iter().filter_map(Node::scalar_text).collect(),
-                _ => match n.scalar_text() {
-                    Some(s) => vec![s],
-                    None => {
-                        self.wrong_type(n, "`needs`", "a job id or a list of job ids");
-                        Vec::new()
-                    }
-                },
-            },
-        };
-        let (permissions, source) = match node.get("permissions") {
-            Some(p) => (self.permissions(p, "`permissions`"), "job"),
-            None if workflow_declared => (workflow_permissions.clone(), "workflow"),
-            None => (BTreeMap::new(), "default"),
+        let needs = self.needs(node.get("needs"));
+        let (permissions, permissions_source) = match (node.get("permissions"), inherited) {
+            (Some(p), _) => (self.permissions(p, "`permissions`"), PermissionsSource::Job),
+            (None, Some(w)) => (w.clone(), PermissionsSource::Workflow),
+            (None, None) => (BTreeMap::new(), PermissionsSource::Default),
         };
         let environment = node
             .get_entry("environment")
@@ -503,17 +296,14 @@ impl Builder<'_> {
             Some(n) if n.as_str() == Some("inherit") => (Map::new(), true),
             other => (self.string_map(other, "`secrets`"), false),
         };
-        let mut steps = Vec::new();
-        if let Some(s) = node.get("steps") {
-            let mut steps_path = path.clone();
-            steps_path.push(key("steps"));
-            steps = self.steps(s, &steps_path);
-        }
-        let with = self.string_map(node.get("with"), "`with`");
-        let env = self.string_map(node.get("env"), "`env`");
-        let outputs = self.string_map(node.get("outputs"), "`outputs`");
-        let if_ = self.opt_string(node.get("if"), "`if`");
-        let continue_on_error = self.continue_on_error(node.get("continue-on-error"));
+        let steps = match node.get("steps") {
+            Some(s) => {
+                let mut steps_path = path.clone();
+                steps_path.push(key("steps"));
+                self.steps(s, &steps_path)
+            }
+            None => Vec::new(),
+        };
         Some(Job {
             id: id.to_string(),
             name: node.get("name").and_then(Node::scalar_text),
@@ -521,14 +311,16 @@ impl Builder<'_> {
             needs,
             needs_all: Vec::new(),
             uses,
-            with,
+            with: self.string_map(node.get("with"), "`with`"),
             secrets,
             secrets_inherit,
             environment,
             permissions,
-            permissions_source: source.into(),
-            if_,
-            continue_on_error,
+            permissions_source,
+            env: self.string_map(node.get("env"), "`env`"),
+            outputs: self.string_map(node.get("outputs"), "`outputs`"),
+            if_: self.opt_string(node.get("if"), "`if`"),
+            continue_on_error: self.continue_on_error(node.get("continue-on-error")),
             strategy: node
                 .get("strategy")
                 .map(Node::to_json)
@@ -537,13 +329,28 @@ impl Builder<'_> {
                 .get("runs-on")
                 .map(Node::to_json)
                 .unwrap_or(Json::String(String::new())),
-            env,
-            outputs,
             steps,
             calls: None,
             contexts: Vec::new(),
             triggers: Vec::new(),
         })
+    }
+
+    /// `needs:`: one job id or a list of them.
+    fn needs(&mut self, node: Option<&Node>) -> Vec<String> {
+        let Some(n) = node else {
+            return Vec::new();
+        };
+        match &n.value {
+            Value::Seq(items) => items.iter().filter_map(Node::scalar_text).collect(),
+            _ => match n.scalar_text() {
+                Some(s) => vec![s],
+                None => {
+                    self.wrong_type(n, "`needs`", "a job id or a list of job ids");
+                    Vec::new()
+                }
+            },
+        }
     }
 
     fn environment(&mut self, node: &Node, job_path: &[PathSeg]) -> Option<Environment> {
