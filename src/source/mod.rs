@@ -68,17 +68,25 @@ impl RepositoryInfo {
 pub struct LoadedFile {
     /// Repo-relative path with forward slashes.
     pub rel: String,
+    /// A workflow or an action.
     pub kind: FileKind,
+    /// The file's text, shared with the diagnostics that quote it.
     pub text: Arc<str>,
+    /// The parsed YAML, with spans into `text`.
     pub doc: yaml::Document,
 }
 
 /// A repository ready to be modelled: its parsed files and what could not be loaded.
 pub struct Repository {
+    /// The folder on disk; `None` for a repository read through the API.
     pub root: Option<PathBuf>,
+    /// How reports name the repository (a path, or `owner/name`).
     pub display: String,
+    /// Name and origin (`input.repository`).
     pub info: RepositoryInfo,
+    /// The loaded workflows and actions.
     pub files: Vec<LoadedFile>,
+    /// The files that could not be read or parsed.
     pub errors: Vec<InputError>,
     /// What is not audited, and why (never changes the exit code).
     pub notices: Vec<Notice>,
@@ -132,6 +140,7 @@ pub fn parse_file(rel: &str, kind: FileKind, bytes: Vec<u8>) -> Result<LoadedFil
 pub enum Fetched {
     /// No such file (or not a file).
     Missing,
+    /// The file, loaded and parsed.
     File(LoadedFile),
     /// It is there but cannot be audited (too big, a symlink out, not YAML…).
     Failed(InputError),
