@@ -18,7 +18,7 @@ use regex::{Regex, RegexBuilder};
 use regorus::Value;
 
 use super::regex_ext::REGEX_SIZE_LIMIT;
-use crate::pipeline::Pipeline;
+use crate::model::Pipeline;
 
 /// Where the policies declare their command patterns.
 pub const PATTERNS_RULE: &str = "data.shiplint.lib.pipeline.command_patterns";

@@ -14,8 +14,7 @@ use crate::finding::{InputError, Notice};
 use crate::github::settings::{self, encode_path};
 pub use crate::github::RemoteSpec;
 use crate::github::{Client, GithubError};
-use crate::model::RepositoryInfo;
-use crate::source::{follow_own_uses, parse_file, Fetched, LoadedFile, Repository};
+use crate::source::{follow_own_uses, parse_file, Fetched, LoadedFile, Repository, RepositoryInfo};
 
 fn is_workflow_file(name: &str) -> bool {
     name.ends_with(".yml") || name.ends_with(".yaml")
@@ -48,23 +47,27 @@ fn file_bytes(body: &Json) -> Result<Vec<u8>, String> {
 
 /// Branch names and patterns that `push:` triggers name: their settings are fetched as
 /// possible release branches, besides the default branch's. Policies decide which ones
-/// are release branches (those whose pushes deploy).
+/// are release branches (those whose pushes deploy). Read from the workflows' YAML:
+/// `on.push.branches`, one name or a list; negations (`!name`) and other types skipped.
 fn push_branches(repo: &Repository) -> (BTreeSet<String>, Vec<String>) {
-    let (input, _) = crate::model::build_input(repo);
     let mut names = BTreeSet::new();
     let mut patterns = Vec::new();
-    for wf in &input.workflows {
-        let Some(push) = wf.triggers.get("push") else {
+    let workflows = repo.files.iter().filter(|f| f.kind == FileKind::Workflow);
+    for file in workflows {
+        let Some(push) = file.doc.root.get("on").and_then(|on| on.get("push")) else {
             continue;
         };
-        for b in push["branches"].as_array().into_iter().flatten() {
-            match b.as_str() {
-                Some(b) if b.starts_with('!') => {}
-                Some(b) if b.contains(['*', '?', '[', '+']) => patterns.push(b.to_string()),
-                Some(b) => {
+        let branches = match push.get("branches") {
+            Some(b) => b.as_seq().unwrap_or(std::slice::from_ref(b)),
+            None => &[],
+        };
+        for b in branches.iter().filter_map(crate::yaml::Node::as_str) {
+            match b {
+                b if b.starts_with('!') => {}
+                b if b.contains(['*', '?', '[', '+']) => patterns.push(b.to_string()),
+                b => {
                     names.insert(b.to_string());
                 }
-                None => {}
             }
         }
     }

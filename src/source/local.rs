@@ -7,8 +7,7 @@ use rayon::prelude::*;
 
 use crate::discover::{self, DiscoverOptions, FileKind, RepoFiles};
 use crate::finding::InputError;
-use crate::model::RepositoryInfo;
-use crate::source::{follow_own_uses, parse_file, Fetched, LoadedFile, Repository};
+use crate::source::{follow_own_uses, parse_file, Fetched, LoadedFile, Repository, RepositoryInfo};
 
 /// Reads and parses the discovered files of one repository (in parallel).
 pub fn load(found: RepoFiles) -> Repository {

@@ -9,26 +9,85 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use serde::Serialize;
+
 use crate::discover::FileKind;
 use crate::finding::{InputError, Notice};
-use crate::model::RepositoryInfo;
+use crate::uses::{normalize_rel, parse_uses, RefKind, UsesRef};
 use crate::yaml;
+
+/// What is known of a repository besides its files (`input.repository`): its GitHub
+/// name, where it was read from, and what the API told (a local clone knows less).
+#[derive(Debug, Clone, Serialize)]
+pub struct RepositoryInfo {
+    /// The GitHub owner; `""` for a local folder with no GitHub `origin` remote.
+    pub owner: String,
+    /// The GitHub name, else the folder's name.
+    pub name: String,
+    /// The default branch, when the clone recorded it or the API gave it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_branch: Option<String>,
+    /// `"local"` or `"github"`.
+    pub source: String,
+    /// `public`, `private` or `internal`, from the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<String>,
+}
+
+impl RepositoryInfo {
+    /// True when `owner/repo` (as a `uses:` writes it) names this repository. GitHub names
+    /// are case-insensitive. Without a known owner (a local folder with no GitHub `origin`
+    /// remote), `name` is the folder's: a folder named `NAME` or `OWNER__NAME` (the layout
+    /// of corpora and sweeps) matches.
+    pub fn is_named(&self, owner: &str, repo: &str) -> bool {
+        if owner.is_empty() || repo.is_empty() || self.name.is_empty() {
+            return false;
+        }
+        if !self.owner.is_empty() {
+            return owner.eq_ignore_ascii_case(&self.owner)
+                && repo.eq_ignore_ascii_case(&self.name);
+        }
+        self.name.eq_ignore_ascii_case(repo)
+            || self.name.eq_ignore_ascii_case(&format!("{owner}__{repo}"))
+    }
+
+    /// The repo-relative path a `uses:` names inside this repository: `./x` (normalised),
+    /// or `owner/repo[/path]@ref` when `owner/repo` is this repository. `None` for other
+    /// references and for local paths that leave the repository.
+    pub fn own_path(&self, u: &UsesRef) -> Option<String> {
+        match u.ref_kind {
+            RefKind::Local => normalize_rel(&u.path),
+            RefKind::Sha | RefKind::Tag | RefKind::Branch if self.is_named(&u.owner, &u.repo) => {
+                normalize_rel(&u.path)
+            }
+            _ => None,
+        }
+    }
+}
 
 /// One parsed YAML file of a repository.
 pub struct LoadedFile {
     /// Repo-relative path with forward slashes.
     pub rel: String,
+    /// A workflow or an action.
     pub kind: FileKind,
+    /// The file's text, shared with the diagnostics that quote it.
     pub text: Arc<str>,
+    /// The parsed YAML, with spans into `text`.
     pub doc: yaml::Document,
 }
 
 /// A repository ready to be modelled: its parsed files and what could not be loaded.
 pub struct Repository {
+    /// The folder on disk; `None` for a repository read through the API.
     pub root: Option<PathBuf>,
+    /// How reports name the repository (a path, or `owner/name`).
     pub display: String,
+    /// Name and origin (`input.repository`).
     pub info: RepositoryInfo,
+    /// The loaded workflows and actions.
     pub files: Vec<LoadedFile>,
+    /// The files that could not be read or parsed.
     pub errors: Vec<InputError>,
     /// What is not audited, and why (never changes the exit code).
     pub notices: Vec<Notice>,
@@ -37,6 +96,7 @@ pub struct Repository {
 }
 
 impl Repository {
+    /// The loaded file at a repo-relative path.
     pub fn file(&self, rel: &str) -> Option<&LoadedFile> {
         self.files.iter().find(|f| f.rel == rel)
     }
@@ -81,6 +141,7 @@ pub fn parse_file(rel: &str, kind: FileKind, bytes: Vec<u8>) -> Result<LoadedFil
 pub enum Fetched {
     /// No such file (or not a file).
     Missing,
+    /// The file, loaded and parsed.
     File(LoadedFile),
     /// It is there but cannot be audited (too big, a symlink out, not YAML…).
     Failed(InputError),
@@ -108,8 +169,8 @@ fn own_uses(file: &LoadedFile, info: &RepositoryInfo, out: &mut Vec<OwnUses>) {
         let Some(raw) = node.as_str() else {
             return;
         };
-        let u = crate::model::parse_uses(raw);
-        let local = u.ref_kind == "local";
+        let u = parse_uses(raw);
+        let local = u.ref_kind == RefKind::Local;
         let target = info.own_path(&u);
         if !local && target.is_none() {
             return;
@@ -207,6 +268,19 @@ pub fn follow_own_uses<E>(
             }
         }
     }
+    notices.extend(unaudited(info, files, errors, &refs));
+    Ok(())
+}
+
+/// A notice for each reference in `refs` that names no audited file (see
+/// [`follow_own_uses`]).
+fn unaudited(
+    info: &RepositoryInfo,
+    files: &[LoadedFile],
+    errors: &[InputError],
+    refs: &[OwnUses],
+) -> Vec<Notice> {
+    let mut notices = Vec::new();
     let workflows: BTreeSet<&str> = files
         .iter()
         .filter(|f| f.kind == FileKind::Workflow)
@@ -223,7 +297,7 @@ pub fn follow_own_uses<E>(
         .flat_map(|f| [Some(f), action_dir(f)])
         .flatten()
         .collect();
-    for r in &refs {
+    for r in refs {
         let message = match r.target.as_deref() {
             None => format!(
                 "`uses: {}` names a path outside the repository: not audited",
@@ -247,5 +321,54 @@ pub fn follow_own_uses<E>(
         };
         notices.push(Notice::at(&r.file, r.line, r.column, message));
     }
-    Ok(())
+    notices
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(owner: &str, name: &str) -> RepositoryInfo {
+        RepositoryInfo {
+            owner: owner.into(),
+            name: name.into(),
+            default_branch: None,
+            source: "local".into(),
+            visibility: None,
+        }
+    }
+
+    #[test]
+    fn the_audited_repository_is_recognised_by_its_full_name() {
+        let known = info("Acme", "Shop");
+        assert!(known.is_named("acme", "shop"));
+        assert!(!known.is_named("other", "shop"));
+        assert!(!known.is_named("acme", "shop-infra"));
+        // No GitHub remote: the folder is `NAME` or `OWNER__NAME`.
+        assert!(info("", "shop").is_named("anyone", "Shop"));
+        assert!(info("", "acme__shop").is_named("ACME", "shop"));
+        assert!(!info("", "acme__shop").is_named("other", "shop"));
+        assert!(!info("", "shop").is_named("", "shop"));
+    }
+
+    #[test]
+    fn own_paths_of_uses_references() {
+        let me = info("acme", "shop");
+        let own = |raw: &str| me.own_path(&parse_uses(raw));
+        assert_eq!(
+            own("acme/shop/.github/workflows/deploy.yml@main").as_deref(),
+            Some(".github/workflows/deploy.yml")
+        );
+        assert_eq!(
+            own("ACME/Shop/ci/actions/x@v1").as_deref(),
+            Some("ci/actions/x")
+        );
+        assert_eq!(own("acme/shop@v1").as_deref(), Some(""));
+        assert_eq!(own("acme/platform/.github/workflows/deploy.yml@main"), None);
+        assert_eq!(own("docker://acme/shop:1"), None);
+        assert_eq!(own("./ci//actions/./x/").as_deref(), Some("ci/actions/x"));
+        assert_eq!(own("./ci/../tools/x").as_deref(), Some("tools/x"));
+        assert_eq!(own("./"), Some(String::new()));
+        assert_eq!(own("../elsewhere/x"), None);
+    }
 }
