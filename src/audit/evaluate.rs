@@ -48,10 +48,15 @@ pub fn evaluate(
     let (mut input, model_errors) = model::build_input(&repo);
     input.config = config.input_json();
     let with_settings = input.settings.is_some();
-    let (raw, mut policy_errors) =
-        policies.evaluate_selected(engine, &input, with_settings, &|rule| {
-            !config.is_disabled(&rule.id)
-        });
+    let roles_rule = what.graph.then_some(graph::ROLES_RULE);
+    let evaluated = policies.evaluate_selected(
+        engine,
+        &input,
+        with_settings,
+        &|rule| !config.is_disabled(&rule.id),
+        roles_rule,
+    );
+    let (raw, mut policy_errors) = (evaluated.findings, evaluated.errors);
     let (mut findings, locate_errors) = resolve_findings(raw, policies.rules(), &repo);
     policy_errors.extend(locate_errors);
     for f in &mut findings {
@@ -59,12 +64,9 @@ pub fn evaluate(
             f.severity = severity;
         }
     }
-    // The engine still holds this repository's input: the library classifies its jobs.
-    let graph = what.graph.then(|| {
-        let roles = engine
-            .eval_rule(graph::ROLES_RULE.to_string())
-            .map_err(|e| e.to_string())
-            .and_then(|v| serde_json::to_value(&v).map_err(|e| e.to_string()));
+    // The policy library classified the jobs in the same query as the rules ran.
+    let graph = evaluated.extra.map(|roles| {
+        let roles = roles.and_then(|v| serde_json::to_value(&v).map_err(|e| e.to_string()));
         Arc::new(graph::build(&repo, &input, roles))
     });
     let (findings, ignored) = if what.ignores {

@@ -355,28 +355,37 @@ impl PolicySet {
         Ok(testing::run(&mut engine, &tests))
     }
 
-    /// Evaluates the `findings` of the rules `selected` in one query; `None` when the
-    /// query fails (a rule raised an error), so that the caller evaluates them one by one.
+    /// Evaluates the `findings` of the rules `selected` in one query, with the rule
+    /// `extra` (a library rule some report wants) beside them so that the library parts
+    /// they share are computed once; `None` when the query fails (a rule raised an
+    /// error), so that the caller evaluates them one by one.
     fn evaluate_combined(
         &self,
         engine: &mut Engine,
         selected: &[usize],
-    ) -> Option<std::collections::HashMap<usize, regorus::Value>> {
-        if selected.is_empty() {
-            return Some(std::collections::HashMap::new());
+        extra: Option<&str>,
+    ) -> Option<Combined> {
+        if selected.is_empty() && extra.is_none() {
+            return Some(Combined::default());
         }
-        let fields: Vec<String> = selected
+        let mut fields: Vec<String> = selected
             .iter()
             .map(|&i| format!("\"{i}\": {}.findings", self.rules[i].package))
             .collect();
+        if let Some(rule) = extra {
+            fields.push(format!("\"extra\": {rule}"));
+        }
         let query = format!("{{{}}}", fields.join(", "));
         let results = engine.eval_query(query, false).ok()?;
         let value = results.result.first()?.expressions.first()?.value.clone();
         let object = value.as_object().ok()?;
-        let mut out = std::collections::HashMap::new();
+        let mut out = Combined::default();
         for &i in selected {
             let v = object.get(&regorus::Value::from(i.to_string()))?;
-            out.insert(i, v.clone());
+            out.findings.insert(i, v.clone());
+        }
+        if extra.is_some() {
+            out.extra = Some(object.get(&regorus::Value::from("extra"))?.clone());
         }
         Some(out)
     }
@@ -394,29 +403,31 @@ impl PolicySet {
         input: &Input,
         with_settings: bool,
     ) -> (Vec<RawFinding>, Vec<PolicyError>) {
-        self.evaluate_selected(engine, input, with_settings, &|_| true)
+        let out = self.evaluate_selected(engine, input, with_settings, &|_| true, None);
+        (out.findings, out.errors)
     }
 
     /// [`evaluate`](Self::evaluate), for the rules `selected` accepts only (the config
-    /// can disable rules).
+    /// can disable rules), and the value of the rule `extra` when one is named.
     pub fn evaluate_selected(
         &self,
         engine: &mut Engine,
         input: &Input,
         with_settings: bool,
         selected: &dyn Fn(&RuleMeta) -> bool,
-    ) -> (Vec<RawFinding>, Vec<PolicyError>) {
-        let mut findings = Vec::new();
-        let mut errors = Vec::new();
+        extra: Option<&str>,
+    ) -> Evaluated {
+        let mut out = Evaluated::default();
         let converting = std::time::Instant::now();
         let value = match self.prepared_input(input) {
             Ok(v) => v,
             Err(message) => {
-                errors.push(PolicyError {
+                out.errors.push(PolicyError {
                     source: "input".into(),
-                    message,
+                    message: message.clone(),
                 });
-                return (findings, errors);
+                out.extra = extra.map(|_| Err(message));
+                return out;
             }
         };
         engine.set_input(value);
@@ -438,53 +449,81 @@ impl PolicySet {
         let mut combined = if timing_var == "rules" {
             None
         } else {
-            self.evaluate_combined(engine, &chosen)
+            self.evaluate_combined(engine, &chosen, extra)
         };
         if timing {
             eprintln!("timing: all rules in one query {:?}", started.elapsed());
         }
-        for (index, rule) in self.rules.iter().enumerate() {
-            if !chosen.contains(&index) {
-                continue;
-            }
+        for index in chosen {
+            let rule = &self.rules[index];
             let started = std::time::Instant::now();
-            let result = match combined.as_mut().and_then(|c| c.remove(&index)) {
+            let result = match combined.as_mut().and_then(|c| c.findings.remove(&index)) {
                 Some(value) => Ok(value),
                 None => engine.eval_rule(format!("{}.findings", rule.package)),
             };
             if timing {
                 eprintln!("timing: {} {:?}", rule.id, started.elapsed());
             }
-            match result {
-                Ok(regorus::Value::Undefined) => {}
-                Ok(value) => match serde_json::to_value(&value) {
-                    Ok(json) => match decode::raw_findings(index, &json) {
-                        Ok(mut f) => findings.append(&mut f),
-                        Err(message) => errors.push(PolicyError {
-                            source: self.position(&rule.source, "findings"),
-                            message: format!(
-                                "rule `{}` returned a malformed finding: {message}",
-                                rule.id
-                            ),
-                        }),
-                    },
-                    Err(e) => errors.push(PolicyError {
-                        source: rule.source.clone(),
-                        message: e.to_string(),
+            self.decode_result(index, result, &mut out);
+        }
+        out.extra = extra.map(|rule| match combined.and_then(|c| c.extra) {
+            Some(value) => Ok(value),
+            None => engine
+                .eval_rule(rule.to_string())
+                .map_err(|e| tidy_engine_error(&e.to_string())),
+        });
+        out
+    }
+
+    /// Adds one rule's `findings` value (or its error) to `out`.
+    fn decode_result(&self, index: usize, result: anyhow::Result<regorus::Value>, out: &mut Evaluated) {
+        let rule = &self.rules[index];
+        match result {
+            Ok(regorus::Value::Undefined) => {}
+            Ok(value) => match serde_json::to_value(&value) {
+                Ok(json) => match decode::raw_findings(index, &json) {
+                    Ok(mut f) => out.findings.append(&mut f),
+                    Err(message) => out.errors.push(PolicyError {
+                        source: self.position(&rule.source, "findings"),
+                        message: format!(
+                            "rule `{}` returned a malformed finding: {message}",
+                            rule.id
+                        ),
                     }),
                 },
-                Err(e) => errors.push(PolicyError {
-                    source: self.position(&rule.source, "findings"),
-                    message: format!(
-                        "rule `{}` failed: {}",
-                        rule.id,
-                        tidy_engine_error(&e.to_string())
-                    ),
+                Err(e) => out.errors.push(PolicyError {
+                    source: rule.source.clone(),
+                    message: e.to_string(),
                 }),
-            }
+            },
+            Err(e) => out.errors.push(PolicyError {
+                source: self.position(&rule.source, "findings"),
+                message: format!(
+                    "rule `{}` failed: {}",
+                    rule.id,
+                    tidy_engine_error(&e.to_string())
+                ),
+            }),
         }
-        (findings, errors)
     }
+}
+
+/// What one query of [`PolicySet::evaluate_combined`] gave.
+#[derive(Default)]
+struct Combined {
+    findings: std::collections::HashMap<usize, regorus::Value>,
+    extra: Option<regorus::Value>,
+}
+
+/// What the evaluation of one repository gave.
+#[derive(Debug, Default)]
+pub struct Evaluated {
+    /// Raw findings (rule index into [`PolicySet::rules`]).
+    pub findings: Vec<RawFinding>,
+    /// Per-rule errors (the other rules still report).
+    pub errors: Vec<PolicyError>,
+    /// The value of the `extra` rule asked for, or why it failed.
+    pub extra: Option<Result<regorus::Value, String>>,
 }
 
 /// 1-based line and column of the first line starting with `word` (a rule head).
