@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Org-sweep benchmark (docs/org-sweeps.md holds the last run): a fake GitHub
-# (bench/fake_github.py) serving a generated organization of REPOS repositories with
+# Org-sweep benchmark (docs/org-sweeps.md holds the last run): the tests' fake GitHub
+# (examples/fake_github.rs) serving a generated organization of REPOS repositories with
 # LATENCY_MS per request; `shiplint audit --org bench-org` with --jobs 1 and the default,
 # reporting wall time, requests per repository and peak memory (max RSS).
 #
@@ -13,9 +13,10 @@ LATENCY_MS=${LATENCY_MS:-20}
 JOBS=${JOBS:-"1 8"}
 BIN=${BIN:-target/release/shiplint}
 [ -x "$BIN" ] || cargo build --release
+cargo build --release --example fake_github
 work=$(mktemp -d)
 trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-python3 bench/fake_github.py --repos "$REPOS" --latency-ms "$LATENCY_MS" > "$work/url" &
+target/release/examples/fake_github --org bench-org --repos "$REPOS" --latency-ms "$LATENCY_MS" > "$work/url" &
 server_pid=$!
 for _ in $(seq 50); do [ -s "$work/url" ] && break; sleep 0.1; done
 url=$(cat "$work/url")

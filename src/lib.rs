@@ -22,4 +22,6 @@ pub mod settings;
 pub mod source;
 pub mod suppress;
 pub mod uses;
-pub mod yaml;
+/// The spanned YAML loader, a crate of its own (`crates/shiplint-yaml`): every
+/// `crate::yaml::…` path names it.
+pub use shiplint_yaml as yaml;

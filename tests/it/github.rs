@@ -1,186 +1,50 @@
-//! The GitHub client and `shiplint audit OWNER/NAME` against a local HTTP server that
-//! serves recorded API bodies (`testdata/github/`) with their real status codes and
-//! headers. Nothing reaches github.com; no test sleeps (backoff and waits are zero).
+//! The GitHub client and `shiplint audit OWNER/NAME` against the fake GitHub
+//! (`support::fake_github`), which serves recorded API bodies (`testdata/github/`) with their
+//! real status codes and headers. Nothing reaches github.com; no test sleeps (backoff and
+//! waits are zero).
 
-use std::collections::{BTreeMap, VecDeque};
-use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::process::{Command, Output};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use shiplint::github::{Client, ClientOptions, GithubError, Token};
 
+use crate::support::fake_github::{FakeGithub, Reply};
 use crate::{stderr, stdout, testdata};
 
 const TOKEN: &str = "ghp_shiplintTestToken0123456789abcdefABCD";
 
-#[derive(Clone)]
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-fn rate_headers(remaining: &str) -> Vec<(String, String)> {
-    vec![
-        ("x-ratelimit-limit".into(), "5000".into()),
-        ("x-ratelimit-remaining".into(), remaining.into()),
-        ("x-ratelimit-used".into(), "10".into()),
-        ("x-ratelimit-reset".into(), "4102444800".into()),
-        ("x-ratelimit-resource".into(), "core".into()),
-    ]
-}
-
-fn reply(status: u16, file: &str) -> Reply {
-    let body = std::fs::read_to_string(testdata(&format!("github/{file}")))
-        .unwrap_or_else(|e| panic!("testdata/github/{file}: {e}"));
-    let mut headers = rate_headers("4990");
-    if status == 200 {
-        // A weak ETag per body, as GitHub sends them.
-        headers.push(("etag".into(), format!("W/\"{file}-{}\"", body.len())));
-    }
-    Reply {
-        status,
-        headers,
-        body,
-    }
-}
-
-#[derive(Debug, Clone)]
-struct Seen {
-    path: String,
-    authorization: Option<String>,
-    if_none_match: Option<String>,
-    /// The status the server answered.
-    status: u16,
-}
-
-/// A tiny HTTP/1.1 server on 127.0.0.1: each path answers its queued replies in order,
-/// repeating the last one; unknown paths answer 404 "Not Found". A request whose
-/// `If-None-Match` is the reply's `etag` is answered `304 Not Modified`, as GitHub does.
+/// The fake GitHub, and the `XDG_CACHE_HOME` of the runs against it (never the user's
+/// cache).
 struct Server {
-    url: String,
-    seen: Arc<Mutex<Vec<Seen>>>,
-    /// `XDG_CACHE_HOME` of the runs against this server (never the user's cache).
+    github: FakeGithub,
     cache_home: tempfile::TempDir,
 }
 
 impl Server {
+    /// Each path answers its replies in order, repeating the last; other paths 404.
     fn start(routes: Vec<(&str, Vec<Reply>)>) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let mut table: BTreeMap<String, VecDeque<Reply>> = routes
-            .into_iter()
-            .map(|(p, r)| (p.to_string(), r.into_iter().collect()))
-            .collect();
-        let log = seen.clone();
-        let base = url.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut request_line = String::new();
-                if reader.read_line(&mut request_line).is_err() {
-                    continue;
-                }
-                let mut authorization = None;
-                let mut if_none_match = None;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                        break;
-                    }
-                    if let Some((k, v)) = line.split_once(':') {
-                        if k.eq_ignore_ascii_case("authorization") {
-                            authorization = Some(v.trim().to_string());
-                        }
-                        if k.eq_ignore_ascii_case("if-none-match") {
-                            if_none_match = Some(v.trim().to_string());
-                        }
-                    }
-                }
-                let target = request_line
-                    .split_whitespace()
-                    .nth(1)
-                    .unwrap_or("/")
-                    .to_string();
-                let path = target.split('?').next().unwrap_or("/").to_string();
-                // A route with a query (a list page) wins over its bare path.
-                let key = if table.contains_key(&target) {
-                    target.clone()
-                } else {
-                    path
-                };
-                let mut r = match table.get_mut(&key) {
-                    Some(q) if q.len() > 1 => q.pop_front().unwrap(),
-                    Some(q) if !q.is_empty() => q[0].clone(),
-                    _ => reply(404, "error-not-found.json"),
-                };
-                let etag = r.headers.iter().find(|(k, _)| k == "etag").map(|h| &h.1);
-                if if_none_match.is_some() && if_none_match.as_ref() == etag {
-                    r.status = 304;
-                    r.body = String::new();
-                    // The worst case: a 304 without the page's `link`.
-                    r.headers.retain(|(k, _)| k != "link");
-                }
-                log.lock().unwrap().push(Seen {
-                    path: target.clone(),
-                    authorization,
-                    if_none_match,
-                    status: r.status,
-                });
-                let mut head = format!(
-                    "HTTP/1.1 {} X\r\ncontent-type: application/json; charset=utf-8\r\nx-github-api-version-selected: 2022-11-28\r\ncontent-length: {}\r\nconnection: close\r\n",
-                    r.status,
-                    r.body.len()
-                );
-                for (k, v) in &r.headers {
-                    let v = v.replace("{base}", &base);
-                    head.push_str(&format!("{k}: {v}\r\n"));
-                }
-                head.push_str("\r\n");
-                let _ = stream.write_all(head.as_bytes());
-                let _ = stream.write_all(r.body.as_bytes());
-                let _ = stream.flush();
-            }
-        });
         Server {
-            url,
-            seen,
+            github: FakeGithub::start(routes),
             cache_home: tempfile::tempdir().unwrap(),
         }
     }
+}
 
-    fn seen(&self) -> Vec<Seen> {
-        self.seen.lock().unwrap().clone()
-    }
+impl std::ops::Deref for Server {
+    type Target = FakeGithub;
 
-    fn forget(&self) {
-        self.seen.lock().unwrap().clear();
-    }
-
-    fn paths(&self) -> Vec<String> {
-        self.seen
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|s| s.path.clone())
-            .collect()
-    }
-
-    fn authorizations(&self) -> Vec<Option<String>> {
-        self.seen
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|s| s.authorization.clone())
-            .collect()
+    fn deref(&self) -> &FakeGithub {
+        &self.github
     }
 }
 
 const REPO: &str = "/repos/octo-org/octo-repo";
+
+/// The recorded body `testdata/github/<file>` with GitHub's headers for `status`.
+fn reply(status: u16, file: &str) -> Reply {
+    Reply::recorded(status, file)
+}
 
 /// The routes of `octo-org/octo-repo` with `protection` as main's classic protection.
 fn repo_routes(protection: Reply) -> Vec<(&'static str, Vec<Reply>)> {
@@ -231,7 +95,7 @@ fn repo_routes(protection: Reply) -> Vec<(&'static str, Vec<Reply>)> {
 
 fn audit_remote(server: &Server, token: Option<&str>, extra: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiplint"));
-    cmd.args(["audit", "octo-org/octo-repo", "--github-url", &server.url])
+    cmd.args(["audit", "octo-org/octo-repo", "--github-url", server.url()])
         .args(extra)
         .current_dir(crate::root())
         .env_remove("GH_TOKEN")
@@ -347,11 +211,7 @@ fn branch_not_protected_is_an_answer_not_found_is_unknown() {
 
 #[test]
 fn a_refused_token_exits_3_without_printing_it() {
-    let bad = Reply {
-        status: 401,
-        headers: vec![],
-        body: std::fs::read_to_string(testdata("github/error-bad-credentials.json")).unwrap(),
-    };
+    let bad = Reply::file(401, "error-bad-credentials.json");
     let server = Server::start(vec![(REPO, vec![bad])]);
     let out = audit_remote(&server, Some(TOKEN), &[]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
@@ -372,11 +232,7 @@ fn an_unreachable_api_exits_3() {
 
 #[test]
 fn primary_rate_limit_with_no_wait_stops_with_a_message() {
-    let limited = Reply {
-        status: 403,
-        headers: rate_headers("0"),
-        body: std::fs::read_to_string(testdata("github/error-rate-limit.json")).unwrap(),
-    };
+    let limited = Reply::primary_rate_limit();
     let server = Server::start(vec![(REPO, vec![limited])]);
     let out = audit_remote(&server, Some(TOKEN), &["--no-wait"]);
     assert_eq!(out.status.code(), Some(3));
@@ -396,21 +252,13 @@ fn zero_wait(url: String) -> ClientOptions {
 
 #[test]
 fn server_errors_and_secondary_limits_are_retried() {
-    let secondary = Reply {
-        status: 403,
-        headers: vec![("retry-after".into(), "60".into())],
-        body: std::fs::read_to_string(testdata("github/error-secondary-rate-limit.json")).unwrap(),
-    };
-    let unavailable = Reply {
-        status: 503,
-        headers: vec![],
-        body: "{\"message\":\"Service Unavailable\"}".into(),
-    };
+    let secondary = Reply::secondary_rate_limit(60);
+    let unavailable = Reply::server_error(503);
     let server = Server::start(vec![(
         REPO,
         vec![unavailable, secondary, reply(200, "repo.json")],
     )]);
-    let client = Client::new(zero_wait(server.url.clone())).unwrap();
+    let client = Client::new(zero_wait(server.url().to_string())).unwrap();
     let r = client.get(REPO).unwrap();
     assert_eq!(r.status, 200);
     assert_eq!(server.paths(), vec![REPO, REPO, REPO]);
@@ -418,13 +266,9 @@ fn server_errors_and_secondary_limits_are_retried() {
 
 #[test]
 fn retries_are_bounded() {
-    let unavailable = Reply {
-        status: 502,
-        headers: vec![],
-        body: "{\"message\":\"Bad Gateway\"}".into(),
-    };
+    let unavailable = Reply::server_error(502);
     let server = Server::start(vec![(REPO, vec![unavailable])]);
-    let mut opts = zero_wait(server.url.clone());
+    let mut opts = zero_wait(server.url().to_string());
     opts.retries = 2;
     let client = Client::new(opts).unwrap();
     let r = client.get(REPO).unwrap();
@@ -472,13 +316,10 @@ fn a_silent_server_times_out() {
 fn unreadable_environments_are_reported_not_passed() {
     let mut routes = repo_routes(reply(200, "branch-protection-full.json"));
     routes.retain(|(p, _)| !p.ends_with("/environments"));
-    let forbidden = Reply {
-        status: 403,
-        headers: rate_headers("4990"),
-        body:
-            "{\"message\":\"Resource not accessible by personal access token\",\"status\":\"403\"}"
-                .into(),
-    };
+    let forbidden = Reply::json(
+        403,
+        "{\"message\":\"Resource not accessible by personal access token\",\"status\":\"403\"}",
+    );
     routes.push(("/repos/octo-org/octo-repo/environments", vec![forbidden]));
     let server = Server::start(routes);
     let out = audit_remote(&server, Some(TOKEN), &["-f", "json"]);
@@ -540,11 +381,6 @@ fn branches_matched_by_deploying_push_patterns_are_fetched_and_judged() {
          "sha": "0123456789abcdef0123456789abcdef01234567"}
     ]})
     .to_string();
-    let ok = |body: String| Reply {
-        status: 200,
-        headers: rate_headers("4990"),
-        body,
-    };
     let branches = serde_json::json!([
         {"name": "main", "protected": true},
         {"name": "release/1.x", "protected": false},
@@ -553,12 +389,12 @@ fn branches_matched_by_deploying_push_patterns_are_fetched_and_judged() {
     .to_string();
     let server = Server::start(vec![
         (REPO, vec![reply(200, "repo.json")]),
-        ("/repos/octo-org/octo-repo/git/trees/main", vec![ok(tree)]),
+        ("/repos/octo-org/octo-repo/git/trees/main", vec![Reply::ok(tree)]),
         (
             "/repos/octo-org/octo-repo/git/blobs/0123456789abcdef0123456789abcdef01234567",
-            vec![ok(contents_body(".github/workflows/release.yml", workflow))],
+            vec![Reply::ok(contents_body(".github/workflows/release.yml", workflow))],
         ),
-        ("/repos/octo-org/octo-repo/branches", vec![ok(branches)]),
+        ("/repos/octo-org/octo-repo/branches", vec![Reply::ok(branches)]),
         (
             "/repos/octo-org/octo-repo/branches/main/protection",
             vec![reply(200, "branch-protection-full.json")],
@@ -569,11 +405,7 @@ fn branches_matched_by_deploying_push_patterns_are_fetched_and_judged() {
         ),
         (
             "/repos/octo-org/octo-repo/branches/hotfix/protection",
-            vec![Reply {
-                status: 404,
-                headers: rate_headers("4990"),
-                body: "{\"message\":\"Branch not found\",\"documentation_url\":\"https://docs.github.com/rest/branches/branch-protection#get-branch-protection\",\"status\":\"404\"}".into(),
-            }],
+            vec![Reply::json(404, "{\"message\":\"Branch not found\",\"documentation_url\":\"https://docs.github.com/rest/branches/branch-protection#get-branch-protection\",\"status\":\"404\"}")],
         ),
         (
             "/repos/octo-org/octo-repo/rules/branches/main",
@@ -636,7 +468,7 @@ fn second_run_is_conditional_and_answered_from_the_cache() {
     let server = Server::start(repo_routes(reply(200, "branch-protection-weak.json")));
     let first = audit_remote(&server, Some(TOKEN), &["-f", "json"]);
     assert_eq!(first.status.code(), Some(1), "{}", stderr(&first));
-    assert!(server.seen().iter().all(|s| s.if_none_match.is_none()));
+    assert!(server.requests().iter().all(|s| s.if_none_match.is_none()));
     // The default cache dir is $XDG_CACHE_HOME/shiplint; no file holds the token.
     let cached = files_under(&server.cache_home.path().join("shiplint"));
     assert!(!cached.is_empty());
@@ -653,7 +485,7 @@ fn second_run_is_conditional_and_answered_from_the_cache() {
         stdout(&first),
         "same report from cached bodies"
     );
-    let seen = server.seen();
+    let seen = server.requests();
     let repo = seen.iter().find(|s| s.path == REPO).unwrap();
     assert!(repo
         .if_none_match
@@ -668,7 +500,7 @@ fn second_run_is_conditional_and_answered_from_the_cache() {
     let third = audit_remote(&server, Some(TOKEN), &["-f", "json", "--no-cache"]);
     assert_eq!(stdout(&third), stdout(&first));
     assert!(server
-        .seen()
+        .requests()
         .iter()
         .all(|s| s.if_none_match.is_none() && s.status == 200));
 }
@@ -691,7 +523,7 @@ fn another_token_or_cache_dir_does_not_share_answers() {
         Some("ghp_another"),
         &["-f", "json", "--cache-dir", dir_arg],
     );
-    assert!(server.seen().iter().all(|s| s.if_none_match.is_none()));
+    assert!(server.requests().iter().all(|s| s.if_none_match.is_none()));
 }
 
 #[test]
@@ -710,11 +542,11 @@ fn corrupt_cache_entries_are_ignored() {
         stderr(&second)
     );
     assert_eq!(stdout(&second), stdout(&first));
-    assert!(server.seen().iter().all(|s| s.if_none_match.is_none()));
+    assert!(server.requests().iter().all(|s| s.if_none_match.is_none()));
     // Rewritten: the third run is conditional again.
     server.forget();
     audit_remote(&server, Some(TOKEN), &["-f", "json"]);
-    assert!(server.seen().iter().all(|s| s.status == 304));
+    assert!(server.requests().iter().all(|s| s.status == 304));
 }
 
 #[test]
@@ -722,7 +554,7 @@ fn token_env_names_the_variable_and_the_token_is_never_printed() {
     let server = Server::start(repo_routes(reply(200, "branch-protection-weak.json")));
     let run = |extra: &[&str], var: Option<&str>| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiplint"));
-        cmd.args(["audit", "octo-org/octo-repo", "--github-url", &server.url])
+        cmd.args(["audit", "octo-org/octo-repo", "--github-url", server.url()])
             .args(["--token-env", "SHIPLINT_TEST_TOKEN", "--no-cache"])
             .args(extra)
             .current_dir(crate::root())
@@ -756,11 +588,7 @@ fn token_env_names_the_variable_and_the_token_is_never_printed() {
     assert!(!stderr(&out).contains("ghp_notThisOne"));
 
     // A refused token: the error names the request, not the token.
-    let bad = Reply {
-        status: 401,
-        headers: vec![],
-        body: std::fs::read_to_string(testdata("github/error-bad-credentials.json")).unwrap(),
-    };
+    let bad = Reply::file(401, "error-bad-credentials.json");
     let refusing = Server::start(vec![(REPO, vec![bad])]);
     for format in ["human", "json"] {
         let out = audit_remote(&refusing, Some(TOKEN), &["-f", format]);
@@ -800,7 +628,7 @@ fn audit_local(
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiplint"));
     cmd.arg("audit")
         .arg(clone)
-        .args(["--github-url", &server.url])
+        .args(["--github-url", server.url()])
         .args(extra)
         .current_dir(crate::root())
         .env_remove("GH_TOKEN")
@@ -908,11 +736,7 @@ fn repo_flag_names_the_repository_of_a_folder() {
 
 #[test]
 fn a_local_clone_whose_settings_fail_still_reports_and_exits_3() {
-    let bad = Reply {
-        status: 401,
-        headers: vec![],
-        body: std::fs::read_to_string(testdata("github/error-bad-credentials.json")).unwrap(),
-    };
+    let bad = Reply::file(401, "error-bad-credentials.json");
     let server = Server::start(vec![(REPO, vec![bad])]);
     let clone = local_clone(Some("https://github.com/octo-org/octo-repo.git"));
     let out = audit_local(&server, clone.path(), Some(TOKEN), &["-f", "json"]);
@@ -939,7 +763,7 @@ fn a_ref_is_audited_through_its_tree() {
             "audit",
             "octo-org/octo-repo@release/1.x",
             "--github-url",
-            &server.url,
+            server.url(),
         ])
         .args(["-f", "json", "--no-cache"])
         .current_dir(crate::root())
@@ -968,11 +792,9 @@ fn a_truncated_tree_falls_back_to_the_contents_api() {
     routes.retain(|(p, _)| !p.contains("/git/trees/"));
     routes.push((
         "/repos/octo-org/octo-repo/git/trees/main",
-        vec![Reply {
-            status: 200,
-            headers: rate_headers("4990"),
-            body: "{\"sha\": \"1\", \"tree\": [], \"truncated\": true}".into(),
-        }],
+        vec![Reply::ok(
+            "{\"sha\": \"1\", \"tree\": [], \"truncated\": true}",
+        )],
     ));
     let server = Server::start(routes);
     let out = audit_remote(&server, Some(TOKEN), &["-f", "json"]);
@@ -996,7 +818,7 @@ fn an_unknown_ref_exits_3() {
             "audit",
             "octo-org/octo-repo@nope",
             "--github-url",
-            &server.url,
+            server.url(),
             "--no-cache",
         ])
         .current_dir(crate::root())
@@ -1012,15 +834,10 @@ fn an_unknown_ref_exits_3() {
 #[test]
 fn cached_list_pages_keep_paginating() {
     let page = |items: serde_json::Value, etag: &str, link: Option<&str>| {
-        let mut headers = rate_headers("4990");
-        headers.push(("etag".into(), etag.into()));
-        if let Some(l) = link {
-            headers.push(("link".into(), l.into()));
-        }
-        Reply {
-            status: 200,
-            headers,
-            body: items.to_string(),
+        let reply = Reply::ok(items).header("etag", etag);
+        match link {
+            Some(l) => reply.header("link", l),
+            None => reply,
         }
     };
     let first = page(
@@ -1044,7 +861,7 @@ fn cached_list_pages_keep_paginating() {
         ),
     ]);
     let dir = tempfile::tempdir().unwrap();
-    let mut opts = zero_wait(server.url.clone());
+    let mut opts = zero_wait(server.url().to_string());
     opts.cache_dir = Some(dir.path().to_path_buf());
     let client = Client::new(opts).unwrap();
     let list = |c: &Client| {
@@ -1058,7 +875,7 @@ fn cached_list_pages_keep_paginating() {
         2,
         "the cached link header leads to page 2"
     );
-    let seen = server.seen();
+    let seen = server.requests();
     assert_eq!(seen.len(), 2);
     assert!(seen.iter().all(|s| s.status == 304));
 }
@@ -1102,23 +919,27 @@ fn remote_audits_follow_uses_to_actions_anywhere_in_the_tree() {
         {"type": "blob", "path": "docs/example/action.yml", "mode": "100644", "sha": blob(4)}
     ]})
     .to_string();
-    let ok = |body: String| Reply {
-        status: 200,
-        headers: rate_headers("4990"),
-        body,
-    };
     let blob_path = |n: u8| format!("/repos/octo-org/octo-repo/git/blobs/{}", blob(n));
     let (ci, publish) = (blob_path(1), blob_path(2));
     let server = Server::start(vec![
         (REPO, vec![reply(200, "repo.json")]),
-        ("/repos/octo-org/octo-repo/git/trees/main", vec![ok(tree)]),
+        (
+            "/repos/octo-org/octo-repo/git/trees/main",
+            vec![Reply::ok(tree)],
+        ),
         (
             ci.as_str(),
-            vec![ok(contents_body(".github/workflows/ci.yml", workflow))],
+            vec![Reply::ok(contents_body(
+                ".github/workflows/ci.yml",
+                workflow,
+            ))],
         ),
         (
             publish.as_str(),
-            vec![ok(contents_body("ci/actions/publish/action.yml", action))],
+            vec![Reply::ok(contents_body(
+                "ci/actions/publish/action.yml",
+                action,
+            ))],
         ),
     ]);
     let settings = crate::testdata("settings/well-protected.json");

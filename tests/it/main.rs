@@ -14,6 +14,7 @@ mod policies;
 mod rego;
 mod robustness;
 mod settings;
+mod support;
 mod sweep;
 
 use std::path::{Path, PathBuf};

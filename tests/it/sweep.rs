@@ -1,315 +1,35 @@
-//! Org sweeps (`audit --org`, `--repos-file`, `--shard`, `--resume`, `merge`) against a
-//! local fake GitHub that generates an organization of many repositories. Bodies are
-//! generated here; latency is configurable but zero in tests (the benchmark,
-//! `bench/org-sweep.sh`, uses 20 ms). No test sleeps: client waits are zero.
+//! Org sweeps (`audit --org`, `--repos-file`, `--shard`, `--resume`, `merge`) against the
+//! fake GitHub (`support::fake_github`) serving a generated organization of many repositories
+//! (`support::synthetic_org`), with faults injected on chosen repositories. No test sleeps:
+//! client waits are zero and no latency is added (the benchmark, `bench/org-sweep.sh`, adds
+//! 20 ms per request).
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::collections::BTreeSet;
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use base64::Engine as _;
 use serde_json::{json, Value as Json};
 
+use crate::support::fake_github::{FakeGithub, Reply};
+use crate::support::synthetic_org::SyntheticOrg;
 use crate::{json, stderr, stdout};
 
 const ORG: &str = "gen-org";
 const TOKEN: &str = "ghp_shiplintSweepToken0123456789abcdefAB";
 
-/// One generated repository's shape.
-fn repo_name(i: usize) -> String {
-    format!("repo-{i:03}")
+/// The generated organization of `size` repositories.
+fn gen_org(size: usize) -> SyntheticOrg {
+    SyntheticOrg::new(ORG, size)
 }
 
-fn archived(i: usize) -> bool {
-    i % 10 == 9
+/// The fake GitHub serving `org`, without faults.
+fn serve(org: &SyntheticOrg) -> FakeGithub {
+    FakeGithub::setup().org(org.clone()).start()
 }
 
-fn fork(i: usize) -> bool {
-    i % 15 == 14
-}
-
-/// Workflow files of repository `i`: `ci.yml` always (an unpinned third-party action),
-/// `release.yml` for every third (deploys with static AWS keys).
-fn workflows(i: usize) -> Vec<(&'static str, String)> {
-    let mut files = vec![(
-        "ci.yml",
-        "name: ci\non: [pull_request]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: someone/lint-action@v2\n      - run: make test\n".to_string(),
-    )];
-    if i % 3 == 0 {
-        files.push((
-            "release.yml",
-            "name: deploy\non:\n  push:\n    branches: [main]\npermissions:\n  contents: read\njobs:\n  deploy:\n    runs-on: ubuntu-24.04\n    environment: production\n    steps:\n      - uses: aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502\n        with:\n          aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}\n          aws-secret-access-key: ${{ secrets.AWS_SECRET_ACCESS_KEY }}\n          aws-region: eu-west-1\n      - run: aws ecs update-service --cluster prod --service api --force-new-deployment\n".to_string(),
-        ));
-    }
-    files
-}
-
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-fn ok(body: Json) -> Reply {
-    Reply {
-        status: 200,
-        headers: Vec::new(),
-        body: body.to_string(),
-    }
-}
-
-fn status(code: u16, message: &str) -> Reply {
-    Reply {
-        status: code,
-        headers: Vec::new(),
-        body: json!({"message": message}).to_string(),
-    }
-}
-
-/// The fake GitHub: a generated organization of `size` repositories.
-struct FakeOrg {
-    url: String,
-    size: usize,
-    seen: Arc<Mutex<Vec<String>>>,
-    /// While set, `/repos/gen-org/<rate_limited_repo>` answers the primary rate limit.
-    primary_limited: Arc<AtomicBool>,
-}
-
-#[derive(Clone, Default)]
-struct Faults {
-    /// Repositories whose metadata answers 500 (always).
-    failing: Vec<usize>,
-    /// Repositories whose first metadata request answers a secondary rate limit.
-    secondary: Vec<usize>,
-    /// The repository that answers the primary rate limit while the flag is set.
-    primary: Option<usize>,
-    latency: Duration,
-}
-
-impl FakeOrg {
-    fn start(size: usize, faults: Faults) -> FakeOrg {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let primary_limited = Arc::new(AtomicBool::new(faults.primary.is_some()));
-        let state = Arc::new(State {
-            url: url.clone(),
-            size,
-            faults,
-            seen: seen.clone(),
-            primary_limited: primary_limited.clone(),
-            secondary_done: Mutex::new(BTreeSet::new()),
-        });
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
-                let state = state.clone();
-                std::thread::spawn(move || state.serve(stream));
-            }
-        });
-        FakeOrg {
-            url,
-            size,
-            seen,
-            primary_limited,
-        }
-    }
-
-    fn paths(&self) -> Vec<String> {
-        self.seen.lock().unwrap().clone()
-    }
-
-    fn clear(&self) {
-        self.seen.lock().unwrap().clear();
-    }
-
-    /// Slugs the org listing keeps by default (neither archived nor forks).
-    fn active(&self) -> Vec<String> {
-        (0..self.size)
-            .filter(|&i| !archived(i) && !fork(i))
-            .map(|i| format!("{ORG}/{}", repo_name(i)))
-            .collect()
-    }
-}
-
-struct State {
-    url: String,
-    size: usize,
-    faults: Faults,
-    seen: Arc<Mutex<Vec<String>>>,
-    primary_limited: Arc<AtomicBool>,
-    secondary_done: Mutex<BTreeSet<usize>>,
-}
-
-impl State {
-    fn serve(&self, mut stream: TcpStream) {
-        let mut reader = BufReader::new(stream.try_clone().unwrap());
-        let mut request_line = String::new();
-        if reader.read_line(&mut request_line).is_err() {
-            return;
-        }
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                break;
-            }
-        }
-        let target = request_line
-            .split_whitespace()
-            .nth(1)
-            .unwrap_or("/")
-            .to_string();
-        self.seen.lock().unwrap().push(target.clone());
-        if !self.faults.latency.is_zero() {
-            std::thread::sleep(self.faults.latency);
-        }
-        let r = self.route(&target);
-        let mut head = format!(
-            "HTTP/1.1 {} X\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\nx-ratelimit-limit: 5000\r\n",
-            r.status,
-            r.body.len()
-        );
-        if !r.headers.iter().any(|(k, _)| k == "x-ratelimit-remaining") {
-            head.push_str("x-ratelimit-remaining: 4000\r\nx-ratelimit-reset: 4102444800\r\n");
-        }
-        for (k, v) in &r.headers {
-            head.push_str(&format!("{k}: {v}\r\n"));
-        }
-        head.push_str("\r\n");
-        let _ = stream.write_all(head.as_bytes());
-        let _ = stream.write_all(r.body.as_bytes());
-        let _ = stream.flush();
-    }
-
-    fn route(&self, target: &str) -> Reply {
-        let (path, query) = target.split_once('?').unwrap_or((target, ""));
-        if path == format!("/orgs/{ORG}/repos") {
-            return self.listing(query);
-        }
-        let Some(rest) = path.strip_prefix(&format!("/repos/{ORG}/repo-")) else {
-            return status(404, "Not Found");
-        };
-        let (num, sub) = rest.split_at(3);
-        let Ok(i) = num.parse::<usize>() else {
-            return status(404, "Not Found");
-        };
-        if i >= self.size {
-            return status(404, "Not Found");
-        }
-        let name = repo_name(i);
-        if sub.is_empty() {
-            if self.faults.failing.contains(&i) {
-                return status(500, "Server Error");
-            }
-            if self.faults.primary == Some(i) && self.primary_limited.load(Ordering::SeqCst) {
-                let mut r = status(403, "API rate limit exceeded for user ID 1.");
-                r.headers = vec![
-                    ("x-ratelimit-remaining".into(), "0".into()),
-                    ("x-ratelimit-reset".into(), "4102444800".into()),
-                ];
-                return r;
-            }
-            if self.faults.secondary.contains(&i) && self.secondary_done.lock().unwrap().insert(i) {
-                let mut r = status(403, "You have exceeded a secondary rate limit.");
-                r.headers = vec![("retry-after".into(), "0".into())];
-                return r;
-            }
-            return ok(json!({
-                "name": name, "full_name": format!("{ORG}/{name}"),
-                "owner": {"login": ORG}, "default_branch": "main", "visibility": "public"
-            }));
-        }
-        let files = workflows(i);
-        match sub {
-            "/contents/.github/workflows" => ok(Json::Array(
-                files
-                    .iter()
-                    .map(|(f, _)| {
-                        json!({"name": f, "path": format!(".github/workflows/{f}"), "type": "file"})
-                    })
-                    .collect(),
-            )),
-            // The git trees path of remote audits: one tree, then one blob per file.
-            s if s.starts_with("/git/trees/") => ok(json!({
-                "truncated": false,
-                "tree": files
-                    .iter()
-                    .map(|(f, _)| json!({
-                        "path": format!(".github/workflows/{f}"), "type": "blob", "sha": format!("blob-{f}")
-                    }))
-                    .collect::<Vec<_>>(),
-            })),
-            s if s.starts_with("/git/blobs/blob-") => {
-                match files.iter().find(|(n, _)| Some(*n) == s.strip_prefix("/git/blobs/blob-")) {
-                    Some((_, text)) => ok(json!({
-                        "encoding": "base64",
-                        "content": base64::engine::general_purpose::STANDARD.encode(text)
-                    })),
-                    None => status(404, "Not Found"),
-                }
-            }
-            "/branches/main/protection" if i % 2 == 0 => status(404, "Branch not protected"),
-            "/branches/main/protection" => ok(json!({
-                "required_pull_request_reviews": {"required_approving_review_count": 1},
-                "required_status_checks": {"strict": true, "contexts": ["test"]},
-                "allow_force_pushes": {"enabled": false},
-                "enforce_admins": {"enabled": true}
-            })),
-            "/rules/branches/main" => ok(json!([])),
-            "/environments" => ok(json!({"total_count": 0, "environments": []})),
-            s => match s
-                .strip_prefix("/contents/.github/workflows/")
-                .and_then(|f| files.iter().find(|(n, _)| *n == f))
-            {
-                Some((_, text)) => ok(json!({
-                    "type": "file", "encoding": "base64",
-                    "content": base64::engine::general_purpose::STANDARD.encode(text)
-                })),
-                None => status(404, "Not Found"),
-            },
-        }
-    }
-
-    /// `GET /orgs/gen-org/repos?…&page=N`: 100 per page, with `Link` to the next page.
-    fn listing(&self, query: &str) -> Reply {
-        let page: usize = query
-            .split('&')
-            .find_map(|kv| kv.strip_prefix("page="))
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(1);
-        let start = (page - 1) * 100;
-        let end = (start + 100).min(self.size);
-        let items: Vec<Json> = (start..end)
-            .map(|i| {
-                let name = repo_name(i);
-                json!({"name": name, "full_name": format!("{ORG}/{name}"),
-                       "owner": {"login": ORG}, "archived": archived(i), "fork": fork(i),
-                       "default_branch": "main"})
-            })
-            .collect();
-        let mut r = ok(Json::Array(items));
-        if end < self.size {
-            r.headers.push((
-                "link".into(),
-                format!(
-                    "<{}/orgs/{ORG}/repos?type=all&per_page=100&page={}>; rel=\"next\"",
-                    self.url,
-                    page + 1
-                ),
-            ));
-        }
-        r
-    }
-}
-
-fn sweep(server: &FakeOrg, cwd: &std::path::Path, args: &[&str]) -> Output {
+fn sweep(server: &FakeGithub, cwd: &std::path::Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_shiplint"))
         .arg("audit")
-        .args(["--github-url", &server.url])
+        .args(["--github-url", server.url()])
         .args(args)
         .current_dir(cwd)
         .env_remove("GITHUB_TOKEN")
@@ -330,29 +50,14 @@ fn repositories(doc: &Json) -> Vec<String> {
         .collect()
 }
 
-/// Requests per repository, by its `/repos/gen-org/repo-NNN` prefix.
-fn requests_by_repo(paths: &[String]) -> BTreeMap<usize, usize> {
-    let mut by = BTreeMap::new();
-    for p in paths {
-        if let Some(rest) = p.strip_prefix(&format!("/repos/{ORG}/repo-")) {
-            if let Ok(i) = rest[..3].parse::<usize>() {
-                *by.entry(i).or_insert(0) += 1;
-            }
-        }
-    }
-    by
-}
-
 #[test]
 fn an_org_sweep_audits_every_active_repository_within_the_request_budget() {
-    let server = FakeOrg::start(
-        240,
-        Faults {
-            failing: vec![7],
-            secondary: vec![12],
-            ..Faults::default()
-        },
-    );
+    let org = gen_org(240);
+    let server = FakeGithub::setup()
+        .org(org.clone())
+        .reply(&org.repo_path(7), vec![Reply::server_error(500)])
+        .reply_once(&org.repo_path(12), Reply::secondary_rate_limit(0))
+        .start();
     let dir = tempfile::tempdir().unwrap();
     let out = sweep(
         &server,
@@ -361,7 +66,7 @@ fn an_org_sweep_audits_every_active_repository_within_the_request_budget() {
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let doc = json(&out);
-    let mut expected = server.active();
+    let mut expected = org.active();
     expected.retain(|s| s != "gen-org/repo-007");
     assert_eq!(repositories(&doc), expected);
 
@@ -386,22 +91,23 @@ fn an_org_sweep_audits_every_active_repository_within_the_request_budget() {
     let paths = server.paths();
     let listing = paths.iter().filter(|p| p.starts_with("/orgs/")).count();
     assert_eq!(listing, 3, "240 repositories are 3 pages");
-    for (i, n) in requests_by_repo(&paths) {
+    for (i, n) in org.requests_by_repo(&paths) {
         assert!(
-            !archived(i) && !fork(i),
+            !org.archived(i) && !org.fork(i),
             "repo-{i:03} was skipped but fetched"
         );
         if i == 7 || i == 12 {
             continue; // retried on purpose
         }
-        let budget = 2 + workflows(i).len() + 3;
+        let budget = 2 + SyntheticOrg::workflows(i).len() + 3;
         assert!(n <= budget, "repo-{i:03}: {n} requests > budget {budget}");
     }
 }
 
 #[test]
 fn with_settings_given_a_repository_costs_two_requests_plus_its_workflows() {
-    let server = FakeOrg::start(30, Faults::default());
+    let org = gen_org(30);
+    let server = serve(&org);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("settings.json"),
@@ -414,14 +120,15 @@ fn with_settings_given_a_repository_costs_two_requests_plus_its_workflows() {
         &["--org", ORG, "-f", "json", "--settings", "settings.json"],
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    for (i, n) in requests_by_repo(&server.paths()) {
-        assert_eq!(n, 2 + workflows(i).len(), "repo-{i:03}");
+    for (i, n) in org.requests_by_repo(&server.paths()) {
+        assert_eq!(n, 2 + SyntheticOrg::workflows(i).len(), "repo-{i:03}");
     }
 }
 
 #[test]
 fn archived_repositories_and_forks_are_included_on_request() {
-    let server = FakeOrg::start(30, Faults::default());
+    let org = gen_org(30);
+    let server = serve(&org);
     let dir = tempfile::tempdir().unwrap();
     let out = sweep(
         &server,
@@ -442,7 +149,8 @@ fn archived_repositories_and_forks_are_included_on_request() {
 
 #[test]
 fn a_repos_file_names_the_repositories() {
-    let server = FakeOrg::start(30, Faults::default());
+    let org = gen_org(30);
+    let server = serve(&org);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("repos.txt"),
@@ -481,13 +189,11 @@ fn an_unreachable_api_exits_3() {
 
 #[test]
 fn no_wait_stops_at_the_primary_limit_and_resume_finishes_without_redoing() {
-    let server = FakeOrg::start(
-        40,
-        Faults {
-            primary: Some(20),
-            ..Faults::default()
-        },
-    );
+    let org = gen_org(40);
+    let server = FakeGithub::setup()
+        .org(org.clone())
+        .reply(&org.repo_path(20), vec![Reply::primary_rate_limit()])
+        .start();
     let dir = tempfile::tempdir().unwrap();
     let out = sweep(
         &server,
@@ -519,7 +225,7 @@ fn no_wait_stops_at_the_primary_limit_and_resume_finishes_without_redoing() {
         .iter()
         .map(|s| s.as_str().unwrap().to_string())
         .collect();
-    let active = server.active();
+    let active = org.active();
     let before: Vec<String> = active
         .iter()
         .filter(|s| s.as_str() < "gen-org/repo-020")
@@ -532,15 +238,15 @@ fn no_wait_stops_at_the_primary_limit_and_resume_finishes_without_redoing() {
         .contains(&json!("gen-org/repo-020")));
 
     // The limit has reset: resume does only what is left.
-    server.primary_limited.store(false, Ordering::SeqCst);
-    server.clear();
+    server.remove_route(&org.repo_path(20));
+    server.forget();
     let out = sweep(
         &server,
         dir.path(),
         &["--org", ORG, "-f", "json", "--resume", "state.json"],
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let fetched = requests_by_repo(&server.paths());
+    let fetched = org.requests_by_repo(&server.paths());
     assert!(fetched.keys().all(|&i| i >= 20), "redone: {fetched:?}");
     let resumed = json(&out);
     assert_eq!(repositories(&resumed), active);
@@ -552,13 +258,11 @@ fn no_wait_stops_at_the_primary_limit_and_resume_finishes_without_redoing() {
 
 #[test]
 fn shards_are_disjoint_cover_the_org_and_merge_equals_the_whole() {
-    let server = FakeOrg::start(
-        45,
-        Faults {
-            failing: vec![5],
-            ..Faults::default()
-        },
-    );
+    let org = gen_org(45);
+    let server = FakeGithub::setup()
+        .org(org.clone())
+        .reply(&org.repo_path(5), vec![Reply::server_error(500)])
+        .start();
     let dir = tempfile::tempdir().unwrap();
     let whole = sweep(&server, dir.path(), &["--org", ORG, "-f", "json"]);
     assert_eq!(whole.status.code(), Some(2), "{}", stderr(&whole));
@@ -591,7 +295,7 @@ fn shards_are_disjoint_cover_the_org_and_merge_equals_the_whole() {
         }
         files.push(file);
     }
-    let mut all = server.active();
+    let mut all = org.active();
     all.retain(|s| s != "gen-org/repo-005");
     assert_eq!(seen.into_iter().collect::<Vec<_>>(), all);
 
@@ -624,7 +328,8 @@ fn shards_are_disjoint_cover_the_org_and_merge_equals_the_whole() {
 
 #[test]
 fn the_human_report_ends_with_the_org_table_worst_first() {
-    let server = FakeOrg::start(8, Faults::default());
+    let org = gen_org(8);
+    let server = serve(&org);
     let dir = tempfile::tempdir().unwrap();
     let out = sweep(&server, dir.path(), &["--org", ORG, "-q"]);
     let text = stdout(&out);
@@ -648,7 +353,8 @@ fn the_human_report_ends_with_the_org_table_worst_first() {
 
 #[test]
 fn csv_and_html_reports_of_a_sweep() {
-    let server = FakeOrg::start(8, Faults::default());
+    let org = gen_org(8);
+    let server = serve(&org);
     let dir = tempfile::tempdir().unwrap();
     let out = sweep(
         &server,
