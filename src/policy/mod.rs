@@ -476,7 +476,12 @@ impl PolicySet {
     }
 
     /// Adds one rule's `findings` value (or its error) to `out`.
-    fn decode_result(&self, index: usize, result: anyhow::Result<regorus::Value>, out: &mut Evaluated) {
+    fn decode_result(
+        &self,
+        index: usize,
+        result: anyhow::Result<regorus::Value>,
+        out: &mut Evaluated,
+    ) {
         let rule = &self.rules[index];
         match result {
             Ok(regorus::Value::Undefined) => {}

@@ -181,6 +181,21 @@ fn remote_audit_fetches_workflows_and_settings_with_the_token() {
 }
 
 #[test]
+fn the_markdown_report_of_a_remote_audit_draws_its_pipeline() {
+    let server = Server::start(repo_routes(reply(200, "branch-protection-weak.json")));
+    let out = audit_remote(&server, Some(TOKEN), &["-f", "markdown", "--no-cache"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("### Pipeline: `octo-org/octo-repo`"),
+        "{text}"
+    );
+    assert!(text.contains("```mermaid\nflowchart LR"), "{text}");
+    // The graph is the audited one: the release workflow's deploy job is classified.
+    assert!(text.contains("🚀 deploy"), "{text}");
+}
+
+#[test]
 fn branch_not_protected_is_an_answer_not_found_is_unknown() {
     let server = Server::start(repo_routes(reply(404, "error-branch-not-protected.json")));
     let out = audit_remote(&server, Some(TOKEN), &["-f", "json"]);

@@ -37,6 +37,8 @@ fn sweep(server: &FakeGithub, cwd: &std::path::Path, args: &[&str]) -> Output {
         .env("GH_TOKEN", TOKEN)
         .env("NO_COLOR", "1")
         .env("SHIPLINT_TEST_BACKOFF_MS", "0")
+        // The default cache directory is $XDG_CACHE_HOME/shiplint: never the user's.
+        .env("XDG_CACHE_HOME", cwd.join(".cache"))
         .output()
         .expect("the shiplint binary runs")
 }
@@ -55,8 +57,8 @@ fn an_org_sweep_audits_every_active_repository_within_the_request_budget() {
     let org = gen_org(240);
     let server = FakeGithub::setup()
         .org(org.clone())
-        .reply(&org.repo_path(7), vec![Reply::server_error(500)])
-        .reply_once(&org.repo_path(12), Reply::secondary_rate_limit(0))
+        .reply(&org.tree_path(7), vec![Reply::server_error(500)])
+        .reply_once(&org.tree_path(12), Reply::secondary_rate_limit(0))
         .start();
     let dir = tempfile::tempdir().unwrap();
     let out = sweep(
@@ -87,10 +89,17 @@ fn an_org_sweep_audits_every_active_repository_within_the_request_budget() {
         .any(|f| f["repository"] == "gen-org/repo-004" && f["rule"] == "branch-unprotected"));
     assert_eq!(doc["summary"]["settings_evaluated"], true);
 
-    // Budget: 2 + workflow files + 3 per release branch (only `main` here).
+    // Budget: the tree + workflow files + 3 per release branch (only `main` here); the
+    // listing gave each repository's metadata, so no `GET /repos/{slug}`.
     let paths = server.paths();
     let listing = paths.iter().filter(|p| p.starts_with("/orgs/")).count();
     assert_eq!(listing, 3, "240 repositories are 3 pages");
+    for i in 0..240 {
+        assert!(
+            !paths.contains(&org.repo_path(i)),
+            "repo-{i:03}: metadata asked again"
+        );
+    }
     for (i, n) in org.requests_by_repo(&paths) {
         assert!(
             !org.archived(i) && !org.fork(i),
@@ -99,13 +108,14 @@ fn an_org_sweep_audits_every_active_repository_within_the_request_budget() {
         if i == 7 || i == 12 {
             continue; // retried on purpose
         }
-        let budget = 2 + SyntheticOrg::workflows(i).len() + 3;
+        let config = usize::from(SyntheticOrg::config(i).is_some());
+        let budget = 1 + SyntheticOrg::workflows(i).len() + config + 3;
         assert!(n <= budget, "repo-{i:03}: {n} requests > budget {budget}");
     }
 }
 
 #[test]
-fn with_settings_given_a_repository_costs_two_requests_plus_its_workflows() {
+fn with_settings_given_a_repository_costs_its_tree_and_its_workflows() {
     let org = gen_org(30);
     let server = serve(&org);
     let dir = tempfile::tempdir().unwrap();
@@ -121,7 +131,12 @@ fn with_settings_given_a_repository_costs_two_requests_plus_its_workflows() {
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     for (i, n) in org.requests_by_repo(&server.paths()) {
-        assert_eq!(n, 2 + SyntheticOrg::workflows(i).len(), "repo-{i:03}");
+        let config = usize::from(SyntheticOrg::config(i).is_some());
+        assert_eq!(
+            n,
+            1 + SyntheticOrg::workflows(i).len() + config,
+            "repo-{i:03}"
+        );
     }
 }
 
@@ -192,7 +207,7 @@ fn no_wait_stops_at_the_primary_limit_and_resume_finishes_without_redoing() {
     let org = gen_org(40);
     let server = FakeGithub::setup()
         .org(org.clone())
-        .reply(&org.repo_path(20), vec![Reply::primary_rate_limit()])
+        .reply(&org.tree_path(20), vec![Reply::primary_rate_limit()])
         .start();
     let dir = tempfile::tempdir().unwrap();
     let out = sweep(
@@ -238,7 +253,7 @@ fn no_wait_stops_at_the_primary_limit_and_resume_finishes_without_redoing() {
         .contains(&json!("gen-org/repo-020")));
 
     // The limit has reset: resume does only what is left.
-    server.remove_route(&org.repo_path(20));
+    server.remove_route(&org.tree_path(20));
     server.forget();
     let out = sweep(
         &server,
@@ -261,7 +276,7 @@ fn shards_are_disjoint_cover_the_org_and_merge_equals_the_whole() {
     let org = gen_org(45);
     let server = FakeGithub::setup()
         .org(org.clone())
-        .reply(&org.repo_path(5), vec![Reply::server_error(500)])
+        .reply(&org.tree_path(5), vec![Reply::server_error(500)])
         .start();
     let dir = tempfile::tempdir().unwrap();
     let whole = sweep(&server, dir.path(), &["--org", ORG, "-f", "json"]);
@@ -313,6 +328,8 @@ fn shards_are_disjoint_cover_the_org_and_merge_equals_the_whole() {
         ("human", "REPOSITORY"),
         ("csv", "repository,rule,severity"),
         ("html", "Compliance matrix"),
+        // JSON reports carry each pipeline graph, so the merged summary draws them.
+        ("markdown", "### Pipeline: `gen-org/repo-003`\n\n```mermaid"),
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_shiplint"))
             .args(["merge", "-f", format])
@@ -348,7 +365,12 @@ fn the_human_report_ends_with_the_org_table_worst_first() {
     assert!(errors.windows(2).all(|w| w[0] >= w[1]), "{table}");
     assert!(errors[0] > errors[7], "{table}");
     assert!(table.contains("R1   "), "{table}");
-    assert!(stderr(&out).is_empty(), "--quiet: {}", stderr(&out));
+    // --quiet: no progress and no sweep summary; only what was not audited is said.
+    assert!(
+        stderr(&out).lines().all(|l| l.starts_with("notice: ")),
+        "--quiet: {}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -408,4 +430,108 @@ fn sweep_options_need_a_sweep() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--shard `3/2`"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_org_sweep_applies_each_repository_s_own_config() {
+    let org = gen_org(12);
+    let server = serve(&org);
+    let dir = tempfile::tempdir().unwrap();
+    let out = sweep(&server, dir.path(), &["--org", ORG, "-f", "json"]);
+    let doc = json(&out);
+    let static_keys = |repo: &str| {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["repository"] == repo && f["rule"] == "static-cloud-credentials")
+    };
+    // repo-006's `.github/shiplint.yml` disables the rule; repo-003 has no config.
+    assert!(static_keys("gen-org/repo-003"), "{}", stderr(&out));
+    assert!(!static_keys("gen-org/repo-006"), "{}", stderr(&out));
+    // Its `policies:` would be Rego from the audited repository: not loaded, and said so.
+    let notices = doc["notices"].as_array().unwrap();
+    assert!(
+        notices.iter().any(|n| n["repository"] == "gen-org/repo-006"
+            && n["file"] == ".github/shiplint.yml"
+            && n["message"].as_str().unwrap().contains("policies")),
+        "{notices:?}"
+    );
+    // `--no-config`: the repository's own config is neither fetched nor applied.
+    server.forget();
+    let out = sweep(
+        &server,
+        dir.path(),
+        &["--org", ORG, "-f", "json", "--no-config"],
+    );
+    let doc = json(&out);
+    assert!(doc["findings"].as_array().unwrap().iter().any(|f| {
+        f["repository"] == "gen-org/repo-006" && f["rule"] == "static-cloud-credentials"
+    }));
+    assert!(!server
+        .paths()
+        .iter()
+        .any(|p| p.ends_with("blob-shiplint.yml")));
+}
+
+#[test]
+fn an_org_sweep_honours_every_client_flag() {
+    let org = gen_org(6);
+    let server = serve(&org);
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("api-cache");
+    let run = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_shiplint"))
+            .args([
+                "audit",
+                "--org",
+                ORG,
+                "-f",
+                "json",
+                "--github-url",
+                server.url(),
+            ])
+            .args(["--token-env", "SWEEP_TOKEN"])
+            .args(extra)
+            .current_dir(dir.path())
+            .env_remove("GH_TOKEN")
+            .env_remove("GH_HOST")
+            .env("GITHUB_TOKEN", "ghp_notThisOne")
+            .env("SWEEP_TOKEN", TOKEN)
+            .env("XDG_CACHE_HOME", dir.path().join("xdg"))
+            .env("SHIPLINT_TEST_BACKOFF_MS", "0")
+            .output()
+            .unwrap()
+    };
+    let cache_arg = cache.to_str().unwrap();
+    // --token-env: every request, listing included, carries that variable's token.
+    let first = run(&["--cache-dir", cache_arg]);
+    assert_eq!(first.status.code(), Some(1), "{}", stderr(&first));
+    let requests = server.requests();
+    assert!(!requests.is_empty());
+    let bearer = format!("Bearer {TOKEN}");
+    assert!(requests
+        .iter()
+        .all(|r| r.authorization.as_deref() == Some(bearer.as_str())));
+    assert!(requests.iter().all(|r| r.if_none_match.is_none()));
+    // --cache-dir: the second sweep asks conditionally and gets the same report.
+    server.forget();
+    let second = run(&["--cache-dir", cache_arg]);
+    assert_eq!(json(&second), json(&first));
+    // (A 404, "Branch not protected", has no ETag to send back.)
+    let requests = server.requests();
+    assert!(requests
+        .iter()
+        .filter(|r| r.status != 404)
+        .all(|r| r.if_none_match.is_some() && r.status == 304));
+    assert!(
+        !dir.path().join("xdg").exists(),
+        "the default cache was used"
+    );
+    // --no-cache: unconditional, and nothing written.
+    server.forget();
+    let third = run(&["--no-cache"]);
+    assert_eq!(json(&third), json(&first));
+    assert!(server.requests().iter().all(|r| r.if_none_match.is_none()));
+    assert!(!dir.path().join("xdg").exists());
 }

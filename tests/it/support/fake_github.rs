@@ -43,9 +43,15 @@ impl Reply {
         Reply::new(status, body.to_string()).rate_limit("4990")
     }
 
-    /// `200 OK` with `body` and the rate-limit headers.
+    /// `200 OK` with `body`, the rate-limit headers and, as GitHub sends on every 200, a
+    /// weak `etag` of the body.
     pub fn ok(body: impl std::fmt::Display) -> Reply {
-        Reply::json(200, body)
+        let reply = Reply::json(200, body);
+        // FNV-1a of the body: the same body always has the same tag.
+        let tag = reply.body.bytes().fold(0xcbf29ce484222325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
+        });
+        reply.header("etag", &format!("W/\"{tag:016x}\""))
     }
 
     /// `status` with the body of `testdata/github/<file>` and no headers.

@@ -44,9 +44,16 @@ impl SyntheticOrg {
         format!("repo-{i:03}")
     }
 
-    /// The API path of repository `i` (`/repos/ORG/repo-NNN`), where faults are injected.
+    /// The API path of repository `i` (`/repos/ORG/repo-NNN`): its metadata, which a
+    /// sweep of the org's listing never asks for (the listing has it).
     pub fn repo_path(&self, i: usize) -> String {
         format!("/repos/{}/{}", self.name, Self::repo_name(i))
+    }
+
+    /// The git tree of repository `i`'s default branch: the first request a sweep makes
+    /// for it, where faults are injected.
+    pub fn tree_path(&self, i: usize) -> String {
+        format!("{}/git/trees/main", self.repo_path(i))
     }
 
     /// True when repository `i` is archived.
@@ -81,6 +88,15 @@ impl SyntheticOrg {
             ));
         }
         files
+    }
+
+    /// The repository's own `.github/shiplint.yml`: repository 6 disables
+    /// `static-cloud-credentials` and names policies of its own (which an audit through
+    /// the API does not load).
+    pub fn config(i: usize) -> Option<&'static str> {
+        (i == 6).then_some(
+            "rules:\n  static-cloud-credentials: {disable: true}\npolicies: [ci/policies]\n",
+        )
     }
 
     /// Requests per repository among `paths`, by their `/repos/ORG/repo-NNN` prefix.
@@ -139,15 +155,21 @@ impl SyntheticOrg {
                     .collect(),
             )),
             // The git trees path of remote audits: one tree, then one blob per file.
-            s if s.starts_with("/git/trees/") => Reply::ok(json!({
-                "truncated": false,
-                "tree": files
+            s if s.starts_with("/git/trees/") => {
+                let mut tree: Vec<Json> = files
                     .iter()
                     .map(|(f, _)| json!({
                         "path": format!(".github/workflows/{f}"), "type": "blob", "sha": format!("blob-{f}")
                     }))
-                    .collect::<Vec<_>>(),
-            })),
+                    .collect();
+                if Self::config(i).is_some() {
+                    tree.push(json!({"path": ".github/shiplint.yml", "type": "blob", "sha": "blob-shiplint.yml"}));
+                }
+                Reply::ok(json!({"truncated": false, "tree": tree}))
+            }
+            "/git/blobs/blob-shiplint.yml" => {
+                Reply::ok(json!({"encoding": "base64", "content": base64_of(Self::config(i)?)}))
+            }
             s if s.starts_with("/git/blobs/blob-") => {
                 let (_, text) = file(s.strip_prefix("/git/blobs/blob-"))?;
                 Reply::ok(json!({"encoding": "base64", "content": base64_of(text)}))
@@ -186,7 +208,7 @@ impl SyntheticOrg {
                 let name = Self::repo_name(i);
                 json!({"name": name, "full_name": format!("{}/{name}", self.name),
                        "owner": {"login": self.name}, "archived": self.archived(i),
-                       "fork": self.fork(i), "default_branch": "main"})
+                       "fork": self.fork(i), "default_branch": "main", "visibility": "public"})
             })
             .collect();
         let reply = Reply::ok(Json::Array(items));
