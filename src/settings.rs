@@ -98,6 +98,27 @@ pub fn validate(doc: Json) -> Result<Json, SettingsError> {
             format!("unknown key `{k}` (allowed: {})", KEYS.join(", ")),
         ));
     }
+    check_branches(&mut root)?;
+    check_environments(&mut root)?;
+    match root.get("environments_readable") {
+        None => {
+            root.insert("environments_readable".into(), Json::Bool(true));
+        }
+        Some(Json::Bool(_)) => {}
+        Some(other) => {
+            return Err(err(
+                "$.environments_readable",
+                format!("must be a boolean, found {}", type_name(other)),
+            ))
+        }
+    }
+    optional_string(&root, "environments_error", "$.environments_error")?;
+    check_rulesets(&mut root)?;
+    Ok(Json::Object(root))
+}
+
+/// `branches`: branch name → its settings (each checked).
+fn check_branches(root: &mut Map<String, Json>) -> Result<(), SettingsError> {
     let branches = match root.remove("branches") {
         None => Map::new(),
         Some(Json::Object(m)) => m,
@@ -116,7 +137,11 @@ pub fn validate(doc: Json) -> Result<Json, SettingsError> {
         checked.insert(name.clone(), branch(&name, b)?);
     }
     root.insert("branches".into(), Json::Object(checked));
+    Ok(())
+}
 
+/// `environments`: a list, `null` (not readable), or the whole API body.
+fn check_environments(root: &mut Map<String, Json>) -> Result<(), SettingsError> {
     let at = "$.environments";
     match root.remove("environments") {
         None => {
@@ -156,19 +181,11 @@ pub fn validate(doc: Json) -> Result<Json, SettingsError> {
             ))
         }
     }
-    match root.get("environments_readable") {
-        None => {
-            root.insert("environments_readable".into(), Json::Bool(true));
-        }
-        Some(Json::Bool(_)) => {}
-        Some(other) => {
-            return Err(err(
-                "$.environments_readable",
-                format!("must be a boolean, found {}", type_name(other)),
-            ))
-        }
-    }
-    optional_string(&root, "environments_error", "$.environments_error")?;
+    Ok(())
+}
+
+/// `rulesets`: bodies of `GET …/rulesets/{id}`, each with a numeric `id`.
+fn check_rulesets(root: &mut Map<String, Json>) -> Result<(), SettingsError> {
     match root.get("rulesets") {
         None => {
             root.insert("rulesets".into(), Json::Array(Vec::new()));
@@ -197,7 +214,7 @@ pub fn validate(doc: Json) -> Result<Json, SettingsError> {
             ))
         }
     }
-    Ok(Json::Object(root))
+    Ok(())
 }
 
 fn object<'a>(at: &str, v: &'a Json) -> Result<&'a Map<String, Json>, SettingsError> {
@@ -274,6 +291,12 @@ fn branch(name: &str, b: Json) -> Result<Json, SettingsError> {
         }
     }
     optional_string(&obj, "error", &format!("{at}.error"))?;
+    check_branch_rules(&at, &mut obj)?;
+    Ok(Json::Object(obj))
+}
+
+/// `rules` of one branch: the items of `GET …/rules/branches/{branch}`.
+fn check_branch_rules(at: &str, obj: &mut Map<String, Json>) -> Result<(), SettingsError> {
     match obj.get("rules") {
         None => {
             obj.insert("rules".into(), Json::Array(Vec::new()));
@@ -300,7 +323,7 @@ fn branch(name: &str, b: Json) -> Result<Json, SettingsError> {
             ))
         }
     }
-    Ok(Json::Object(obj))
+    Ok(())
 }
 
 /// The parts of a classic protection body the rules read must have the API's types.

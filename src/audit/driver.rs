@@ -103,32 +103,7 @@ pub fn run(
     let clones = CloneSettings::new(session);
     let mut done = std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<(usize, Loaded)>(session.jobs.max(1) * 2);
-        match &session.github {
-            Some(online) if !fetch.queue.is_empty() => {
-                for _ in 0..session.jobs.clamp(1, fetch.queue.len()) {
-                    let (tx, fetch) = (tx.clone(), &fetch);
-                    scope.spawn(move || fetch.work(session, online, &tx));
-                }
-            }
-            Some(_) => {}
-            // An offline session cannot fetch: each remote target says so.
-            None => {
-                let (tx, queue) = (tx.clone(), &fetch.queue);
-                scope.spawn(move || {
-                    for (i, target) in queue {
-                        let why = GithubError::Setup {
-                            reason: "offline: GitHub repositories cannot be fetched".into(),
-                        };
-                        if tx
-                            .send((*i, Loaded::Failed(target.display(), why)))
-                            .is_err()
-                        {
-                            break;
-                        }
-                    }
-                });
-            }
-        }
+        fetch.start(scope, session, &tx);
         scope.spawn(move || {
             for (i, target) in local {
                 if let Target::Local(files) = target {
@@ -140,26 +115,12 @@ pub fn run(
         });
         rx.into_iter()
             .par_bridge()
-            .map_init(
-                BTreeMap::<usize, regorus::Engine>::new,
-                |engines, (i, loaded)| {
-                    let done = finish(session, engines, &clones, loaded);
-                    match &done {
-                        Done::Audited(o) => {
-                            progress
-                                .findings
-                                .fetch_add(o.findings.len(), Ordering::Relaxed);
-                        }
-                        Done::Failed(..) => {
-                            progress.failed.fetch_add(1, Ordering::Relaxed);
-                        }
-                        Done::Rejected(..) => {}
-                    }
-                    progress.done.fetch_add(1, Ordering::Relaxed);
-                    on_progress(progress);
-                    (i, done)
-                },
-            )
+            .map_init(BTreeMap::new, |engines, (i, loaded)| {
+                let done = finish(session, engines, &clones, loaded);
+                progress.count(&done);
+                on_progress(progress);
+                (i, done)
+            })
             .collect::<Vec<_>>()
     });
     done.sort_by_key(|(i, _)| *i);
@@ -171,20 +132,32 @@ pub fn run(
     if let Some(baseline) = &session.baseline {
         run.report.baseline_suppressed = baseline.suppress(&mut run.report.findings);
     }
-    run.stopped = fetch
-        .stopped
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner);
-    run.pending = fetch
-        .pending
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner);
+    run.stopped = into_inner(fetch.stopped);
+    run.pending = into_inner(fetch.pending);
     run.pending.sort();
-    run.clone_errors = clones
-        .errors
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner);
+    run.clone_errors = into_inner(clones.errors);
     run
+}
+
+/// What a mutex held, whether or not a thread panicked with it.
+fn into_inner<T>(m: Mutex<T>) -> T {
+    m.into_inner().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Progress {
+    /// Counts one finished target.
+    fn count(&self, done: &Done) {
+        match done {
+            Done::Audited(o) => {
+                self.findings.fetch_add(o.findings.len(), Ordering::Relaxed);
+            }
+            Done::Failed(..) => {
+                self.failed.fetch_add(1, Ordering::Relaxed);
+            }
+            Done::Rejected(..) => {}
+        }
+        self.done.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 /// Adds what one target came to.
@@ -258,6 +231,40 @@ struct Fetch {
 }
 
 impl Fetch {
+    /// Starts the fetcher threads (at most `jobs`, no more than there are targets). An
+    /// offline session cannot fetch: each remote target says so.
+    fn start<'scope>(
+        &'scope self,
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        session: &'scope Session,
+        tx: &mpsc::SyncSender<(usize, Loaded)>,
+    ) {
+        if self.queue.is_empty() {
+            return;
+        }
+        let Some(online) = &session.github else {
+            let tx = tx.clone();
+            scope.spawn(move || {
+                for (i, target) in &self.queue {
+                    let why = GithubError::Setup {
+                        reason: "offline: GitHub repositories cannot be fetched".into(),
+                    };
+                    if tx
+                        .send((*i, Loaded::Failed(target.display(), why)))
+                        .is_err()
+                    {
+                        break;
+                    }
+                }
+            });
+            return;
+        };
+        for _ in 0..session.jobs.clamp(1, self.queue.len()) {
+            let tx = tx.clone();
+            scope.spawn(move || self.work(session, online, &tx));
+        }
+    }
+
     /// One fetcher thread: takes targets until the queue is empty or the run stops.
     fn work(&self, session: &Session, online: &Online, tx: &mpsc::SyncSender<(usize, Loaded)>) {
         // A client that cannot be made (a bad base URL) stops the run: every target is

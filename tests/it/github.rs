@@ -921,6 +921,21 @@ fn with_gh_host_a_clone_is_recognised_by_an_origin_on_that_host() {
     assert!(!err.contains("not fetched"), "{err}");
 }
 
+/// `(file, message)` of each notice of a JSON report.
+fn notices(doc: &serde_json::Value) -> Vec<(String, String)> {
+    doc["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["file"].as_str().unwrap_or_default().to_string(),
+                n["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
 #[test]
 fn remote_audits_follow_uses_to_actions_anywhere_in_the_tree() {
     let workflow = "on:\n  push:\n    branches: [main]\npermissions:\n  contents: read\njobs:\n  publish:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: ./ci/actions/publish\n      - uses: ./ci/actions/absent\n  deploy:\n    uses: Octo-Org/octo-repo/.github/workflows/gone.yml@main\n";
@@ -975,17 +990,7 @@ fn remote_audits_follow_uses_to_actions_anywhere_in_the_tree() {
             "ci/actions/publish/action.yml".to_string()
         )]
     );
-    let notices: Vec<(String, String)> = doc["notices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| {
-            (
-                n["file"].as_str().unwrap().to_string(),
-                n["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let notices = notices(&doc);
     assert_eq!(notices.len(), 3, "{notices:?}");
     assert!(notices
         .iter()

@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per area. Tests read as specifications;
 //! fixtures live under `testdata/`, one small repository per scenario.
 
+mod architecture;
 mod bad_input;
 mod callgraph;
 mod catalog;

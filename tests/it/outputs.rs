@@ -52,6 +52,43 @@ fn assert_valid(name: &str, doc: &Value) {
     );
 }
 
+/// What code scanning needs of one rule descriptor.
+fn assert_rule_accepted(name: &str, rule: &Value) {
+    let id = rule["id"].as_str().unwrap();
+    for key in ["name", "helpUri"] {
+        assert!(rule[key].is_string(), "{name}: {id} lacks {key}");
+    }
+    for key in ["shortDescription", "fullDescription"] {
+        assert!(rule[key]["text"].is_string(), "{name}: {id} lacks {key}");
+    }
+    assert!(rule["help"]["text"].is_string(), "{name}: {id} help.text");
+    let md = rule["help"]["markdown"].as_str().unwrap();
+    assert!(
+        md.starts_with(&format!("# {id}")),
+        "{id}: help.markdown is its page"
+    );
+    assert!(rule["helpUri"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("{id}.md")));
+    assert!(rule["defaultConfiguration"]["level"].is_string());
+    let props = &rule["properties"];
+    let tags: Vec<&str> = props["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert!(tags.contains(&"security"), "{id}: tags {tags:?}");
+    assert!(props["precision"].is_string());
+    let sev: f64 = props["security-severity"]
+        .as_str()
+        .expect("security-severity is a string")
+        .parse()
+        .unwrap();
+    assert!((0.1..=10.0).contains(&sev), "{id}: {sev}");
+}
+
 /// What GitHub code scanning checks on upload (and what makes alerts useful).
 fn assert_github_accepts(name: &str, doc: &Value) {
     assert_eq!(doc["version"], "2.1.0", "{name}");
@@ -71,39 +108,7 @@ fn assert_github_accepts(name: &str, doc: &Value) {
         let rules = driver["rules"].as_array().unwrap();
         assert!(!rules.is_empty(), "{name}: no rules");
         for rule in rules {
-            let id = rule["id"].as_str().unwrap();
-            for key in ["name", "helpUri"] {
-                assert!(rule[key].is_string(), "{name}: {id} lacks {key}");
-            }
-            for key in ["shortDescription", "fullDescription"] {
-                assert!(rule[key]["text"].is_string(), "{name}: {id} lacks {key}");
-            }
-            assert!(rule["help"]["text"].is_string(), "{name}: {id} help.text");
-            let md = rule["help"]["markdown"].as_str().unwrap();
-            assert!(
-                md.starts_with(&format!("# {id}")),
-                "{id}: help.markdown is its page"
-            );
-            assert!(rule["helpUri"]
-                .as_str()
-                .unwrap()
-                .ends_with(&format!("{id}.md")));
-            assert!(rule["defaultConfiguration"]["level"].is_string());
-            let props = &rule["properties"];
-            let tags: Vec<&str> = props["tags"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|t| t.as_str().unwrap())
-                .collect();
-            assert!(tags.contains(&"security"), "{id}: tags {tags:?}");
-            assert!(props["precision"].is_string());
-            let sev: f64 = props["security-severity"]
-                .as_str()
-                .expect("security-severity is a string")
-                .parse()
-                .unwrap();
-            assert!((0.1..=10.0).contains(&sev), "{id}: {sev}");
+            assert_rule_accepted(name, rule);
         }
         let invocations = run["invocations"].as_array().unwrap();
         assert_eq!(invocations.len(), 1);

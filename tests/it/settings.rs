@@ -50,83 +50,85 @@ fn set(items: &[(&str, &str)]) -> BTreeSet<(String, String)> {
 /// A settings fixture, the exit code it yields, and its `(rule, setting)` findings.
 type Case = (&'static str, i32, &'static [(&'static str, &'static str)]);
 
+/// Each settings fixture, its exit code and its findings.
+const CASES: &[Case] = &[
+    ("well-protected", 0, &[]),
+    (
+        "weak",
+        1,
+        &[
+            (
+                "force-push-allowed",
+                "branches/main/protection/allow_force_pushes",
+            ),
+            (
+                "reviews-not-required",
+                "branches/main/protection/required_pull_request_reviews",
+            ),
+            (
+                "stale-reviews-kept",
+                "branches/main/protection/required_pull_request_reviews",
+            ),
+            (
+                "status-checks-not-required",
+                "branches/main/protection/required_status_checks",
+            ),
+            ("admins-bypass", "branches/main/protection/enforce_admins"),
+        ],
+    ),
+    (
+        "ruleset-only",
+        0,
+        &[("admins-bypass", "rulesets/21886181/bypass_actors")],
+    ),
+    (
+        "unprotected",
+        1,
+        &[("branch-unprotected", "branches/main/protection")],
+    ),
+    (
+        "unreadable",
+        0,
+        &[("settings-unreadable", "branches/main/protection")],
+    ),
+    (
+        "unreadable-with-rulesets",
+        0,
+        &[("settings-unreadable", "branches/main/protection")],
+    ),
+    (
+        "unreadable-plan",
+        0,
+        &[
+            ("settings-unreadable", "branches/main/protection"),
+            ("settings-unreadable", "environments"),
+        ],
+    ),
+    (
+        "environments-without-reviewers",
+        1,
+        &[
+            (
+                "environment-without-reviewers",
+                "environments/production/protection_rules",
+            ),
+            (
+                "environment-any-branch",
+                "environments/production/deployment_branch_policy",
+            ),
+        ],
+    ),
+    (
+        "environments-missing-production",
+        1,
+        &[("environment-without-reviewers", "environments/production")],
+    ),
+];
+
 #[test]
 fn each_settings_fixture_fires_exactly_its_rules() {
     let repo = testdata("repos/exemplary");
-    let cases: &[Case] = &[
-        ("well-protected", 0, &[]),
-        (
-            "weak",
-            1,
-            &[
-                (
-                    "force-push-allowed",
-                    "branches/main/protection/allow_force_pushes",
-                ),
-                (
-                    "reviews-not-required",
-                    "branches/main/protection/required_pull_request_reviews",
-                ),
-                (
-                    "stale-reviews-kept",
-                    "branches/main/protection/required_pull_request_reviews",
-                ),
-                (
-                    "status-checks-not-required",
-                    "branches/main/protection/required_status_checks",
-                ),
-                ("admins-bypass", "branches/main/protection/enforce_admins"),
-            ],
-        ),
-        (
-            "ruleset-only",
-            0,
-            &[("admins-bypass", "rulesets/21886181/bypass_actors")],
-        ),
-        (
-            "unprotected",
-            1,
-            &[("branch-unprotected", "branches/main/protection")],
-        ),
-        (
-            "unreadable",
-            0,
-            &[("settings-unreadable", "branches/main/protection")],
-        ),
-        (
-            "unreadable-with-rulesets",
-            0,
-            &[("settings-unreadable", "branches/main/protection")],
-        ),
-        (
-            "unreadable-plan",
-            0,
-            &[
-                ("settings-unreadable", "branches/main/protection"),
-                ("settings-unreadable", "environments"),
-            ],
-        ),
-        (
-            "environments-without-reviewers",
-            1,
-            &[
-                (
-                    "environment-without-reviewers",
-                    "environments/production/protection_rules",
-                ),
-                (
-                    "environment-any-branch",
-                    "environments/production/deployment_branch_policy",
-                ),
-            ],
-        ),
-        (
-            "environments-missing-production",
-            1,
-            &[("environment-without-reviewers", "environments/production")],
-        ),
-    ];
-    for (name, code, expected) in cases {
+    for (name, code, expected) in CASES {
         let (status, found) = settings_findings(&fixture(name), &repo);
         assert_eq!(found, set(expected), "settings fixture {name}");
         assert_eq!(status, Some(*code), "exit code for {name}");
