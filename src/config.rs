@@ -338,7 +338,7 @@ impl Parser<'_> {
                             if let Some(s) = self.string(&f.value, &format!("`{what}.severity`")) {
                                 match s.parse() {
                                     Ok(sev) => rc.severity = Some(sev),
-                                    Err(m) => self.error(f.value.span, m),
+                                    Err(m) => self.error(f.value.span, m.to_string()),
                                 }
                             }
                         }

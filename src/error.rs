@@ -26,6 +26,33 @@ pub enum Error {
     /// `--settings FILE` is not a settings document.
     #[error("{0}")]
     Settings(#[from] SettingsError),
+    /// `--baseline FILE` is unusable.
+    #[error(transparent)]
+    Baseline(#[from] crate::suppress::BaselineError),
+    /// `--resume FILE` is unusable.
+    #[error(transparent)]
+    Resume(#[from] crate::report::resume::ResumeError),
+    /// `--token-env NAME` names no token.
+    #[error(transparent)]
+    Token(#[from] crate::github::MissingToken),
+    /// `--shard` is not `K/N`.
+    #[error("--shard {0}")]
+    Shard(#[from] crate::github::org::BadShard),
+    /// A file the command reads (`--repos-file`, a report to merge) cannot be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A `--repos-file` line is not `owner/name`.
+    #[error("{}: {source}", path.display())]
+    ReposFile {
+        path: PathBuf,
+        source: crate::github::org::BadReposLine,
+    },
+    /// A report given to `merge` cannot be read as a `--format json` report.
+    #[error("{path}: {source}")]
+    Merge { path: String, source: ReportInput },
     /// The GitHub API stopped the command (`what`: what was being done, if not obvious).
     #[error("{}{source}", what.as_deref().map(|w| format!("{w}: ")).unwrap_or_default())]
     Github {
@@ -73,4 +100,15 @@ impl From<GithubError> for Error {
     fn from(source: GithubError) -> Error {
         Error::Github { what: None, source }
     }
+}
+
+/// Why a file given as a JSON report could not be read as one.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportInput {
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Malformed(#[from] crate::report::load::MalformedReport),
 }

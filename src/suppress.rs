@@ -4,7 +4,7 @@
 //! (`--show-ignored`), baseline suppressions are counted.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -151,6 +151,23 @@ pub struct BaselineEntry {
 
 pub const BASELINE_VERSION: u32 = 1;
 
+/// Why `--baseline FILE` is unusable.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    #[error("cannot read baseline {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: not a shiplint baseline: {source}", path.display())]
+    Parse {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("{}: baseline version {found} is not supported (expected {BASELINE_VERSION})", path.display())]
+    Version { path: PathBuf, found: u32 },
+}
+
 impl Baseline {
     pub fn of(findings: &[Finding]) -> Baseline {
         let mut entries: Vec<BaselineEntry> = findings
@@ -180,17 +197,22 @@ impl Baseline {
         s
     }
 
-    pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
-        let b: Baseline = serde_json::from_str(&text)
-            .map_err(|e| format!("{}: not a shiplint baseline: {e}", path.display()))?;
+    /// Reads a baseline file (`shiplint baseline -o FILE`).
+    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+        let path_buf = || path.to_path_buf();
+        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
+            path: path_buf(),
+            source,
+        })?;
+        let b: Baseline = serde_json::from_str(&text).map_err(|source| BaselineError::Parse {
+            path: path_buf(),
+            source,
+        })?;
         if b.version != BASELINE_VERSION {
-            return Err(format!(
-                "{}: baseline version {} is not supported (expected {BASELINE_VERSION})",
-                path.display(),
-                b.version
-            ));
+            return Err(BaselineError::Version {
+                path: path_buf(),
+                found: b.version,
+            });
         }
         Ok(b)
     }

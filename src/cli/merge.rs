@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 
 use crate::audit::AuditReport;
 use crate::discover::display_path;
-use crate::error::Error;
+use crate::error::{Error, ReportInput};
 use crate::exit::ExitStatus;
 use crate::report::{self, RenderOptions};
 
@@ -16,11 +16,10 @@ use super::{setup, ColorChoice, MergeArgs};
 pub fn run(args: MergeArgs) -> Result<ExitStatus, Error> {
     let mut merged = AuditReport::default();
     for path in &args.files {
-        let doc = std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
-            .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
-            .and_then(|doc| report::load::from_json(&doc))
-            .map_err(|e| Error::Usage(format!("{}: {e}", display_path(path))))?;
+        let doc = read_report(path).map_err(|source| Error::Merge {
+            path: display_path(path),
+            source,
+        })?;
         merged.combine(doc);
     }
     merged.sort();
@@ -38,4 +37,11 @@ pub fn run(args: MergeArgs) -> Result<ExitStatus, Error> {
     let rendered = report::render(args.format, &merged, &opts);
     output::write_rendered(args.format, &rendered, out)?;
     Ok(super::exit_status(&merged, args.fail_on))
+}
+
+/// One `--format json` report from disk.
+fn read_report(path: &std::path::Path) -> Result<AuditReport, ReportInput> {
+    let text = std::fs::read_to_string(path)?;
+    let doc: serde_json::Value = serde_json::from_str(&text)?;
+    Ok(report::load::from_json(&doc)?)
 }

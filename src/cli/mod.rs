@@ -9,7 +9,6 @@ mod explain;
 mod input;
 mod merge;
 mod output;
-mod resume;
 mod rules;
 mod setup;
 mod sweep;

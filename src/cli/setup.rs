@@ -55,7 +55,7 @@ pub fn audit_session(args: &AuditArgs) -> Result<Session, Error> {
     let mut session = session(&args.setup)?;
     session.settings = settings(args.settings.as_deref())?;
     session.baseline = match &args.baseline {
-        Some(path) => Some(Baseline::load(path).map_err(Error::Usage)?),
+        Some(path) => Some(Baseline::load(path)?),
         None => None,
     };
     session.github = online(args)?;
@@ -105,7 +105,7 @@ pub fn client_options(args: &AuditArgs) -> Result<ClientOptions, Error> {
         args.github_url.as_deref(),
         std::env::var("GH_HOST").ok().as_deref(),
     );
-    let token = github::Token::from_env_named(args.token_env.as_deref()).map_err(Error::Usage)?;
+    let token = github::Token::from_env_named(args.token_env.as_deref())?;
     let mut opts = ClientOptions::new(base, token);
     opts.wait_for_reset = !args.no_wait;
     opts.cache_dir = match (&args.cache_dir, args.no_cache) {

@@ -13,7 +13,8 @@ use crate::github::{org, Client, RequestStats};
 use crate::source::target::{self, ListingFilter, Plan};
 
 use super::audit::present;
-use super::{resume, AuditArgs};
+use super::AuditArgs;
+use crate::report::resume;
 
 pub fn run(args: &AuditArgs, session: &Session) -> Result<ExitStatus, Error> {
     let Some(online) = &session.github else {
@@ -26,12 +27,11 @@ pub fn run(args: &AuditArgs, session: &Session) -> Result<ExitStatus, Error> {
         .shard
         .as_deref()
         .map(org::Shard::parse)
-        .transpose()
-        .map_err(|e| Error::Usage(format!("--shard {e}")))?;
+        .transpose()?;
     let mut plan = plan(args, session, shard)?;
     let resume_path: Option<PathBuf> = args.sweep.resume.clone();
     let prior = match &resume_path {
-        Some(p) => Some(resume::load(p).map_err(Error::Usage)?),
+        Some(p) => Some(resume::load(p)?),
         None => None,
     };
     let planned = plan.targets.len();
@@ -107,10 +107,14 @@ fn plan(args: &AuditArgs, session: &Session, shard: Option<org::Shard>) -> Resul
         .repos_file
         .as_ref()
         .ok_or_else(|| Error::Usage("--org ORG or --repos-file FILE".into()))?;
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::Usage(format!("cannot read {}: {e}", path.display())))?;
-    let specs = org::parse_repos_file(&text)
-        .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let specs = org::parse_repos_file(&text).map_err(|source| Error::ReposFile {
+        path: path.clone(),
+        source,
+    })?;
     Ok(target::plan_list(specs, shard))
 }
 

@@ -53,18 +53,21 @@ impl Token {
     /// The token in the environment variable `name` (`--token-env NAME`), else the one
     /// of [`Token::from_env`]. A named variable that is unset or empty is an error (the
     /// message names the variable, never a value).
-    pub fn from_env_named(name: Option<&str>) -> Result<Option<Token>, String> {
+    pub fn from_env_named(name: Option<&str>) -> Result<Option<Token>, MissingToken> {
         let Some(name) = name else {
             return Ok(Token::from_env());
         };
         match std::env::var(name) {
             Ok(v) if !v.trim().is_empty() => Ok(Some(Token(v.trim().to_string()))),
-            _ => Err(format!(
-                "--token-env {name}: the environment variable {name} is not set or empty"
-            )),
+            _ => Err(MissingToken(name.to_string())),
         }
     }
 }
+
+/// `--token-env NAME` names a variable that is not set (or is empty).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("--token-env {0}: the environment variable {0} is not set or empty")]
+pub struct MissingToken(pub String);
 
 impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -38,7 +38,7 @@ fn org_repo(item: &Json) -> Option<OrgRepo> {
 
 /// `owner/name` lines; blank lines and `#` comments (whole-line or trailing) are skipped.
 /// A line that is not `owner/name` is an error naming its line number.
-pub fn parse_repos_file(text: &str) -> Result<Vec<RemoteSpec>, String> {
+pub fn parse_repos_file(text: &str) -> Result<Vec<RemoteSpec>, BadReposLine> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.split('#').next().unwrap_or("").trim();
@@ -51,11 +51,29 @@ pub fn parse_repos_file(text: &str) -> Result<Vec<RemoteSpec>, String> {
                     out.push(spec);
                 }
             }
-            None => return Err(format!("line {}: `{line}` is not OWNER/NAME", i + 1)),
+            None => {
+                return Err(BadReposLine {
+                    line: i + 1,
+                    text: line.to_string(),
+                })
+            }
         }
     }
     Ok(out)
 }
+
+/// A `--repos-file` line that is not `owner/name`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: `{text}` is not OWNER/NAME")]
+pub struct BadReposLine {
+    pub line: usize,
+    pub text: String,
+}
+
+/// A `--shard` that is not `K/N` with 1 <= K <= N.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not K/N with 1 <= K <= N (e.g. 2/4)")]
+pub struct BadShard(pub String);
 
 /// `--shard K/N`: the K-th (1-based) of N disjoint shards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,8 +83,9 @@ pub struct Shard {
 }
 
 impl Shard {
-    pub fn parse(s: &str) -> Result<Shard, String> {
-        let err = || format!("`{s}` is not K/N with 1 <= K <= N (e.g. 2/4)");
+    /// `K/N` as typed.
+    pub fn parse(s: &str) -> Result<Shard, BadShard> {
+        let err = || BadShard(s.to_string());
         let (k, n) = s.split_once('/').ok_or_else(err)?;
         let index: u32 = k.trim().parse().map_err(|_| err())?;
         let count: u32 = n.trim().parse().map_err(|_| err())?;
@@ -106,7 +125,9 @@ mod tests {
             ["acme/api", "acme/web"]
         );
         assert_eq!(
-            parse_repos_file("acme/api\nnot a repo\n").unwrap_err(),
+            parse_repos_file("acme/api\nnot a repo\n")
+                .unwrap_err()
+                .to_string(),
             "line 2: `not a repo` is not OWNER/NAME"
         );
     }

@@ -27,6 +27,10 @@ mod tests {
         assert_eq!(embedded, on_disk);
         assert!(POLICY_TESTS.iter().all(|(p, _)| p.ends_with("_test.rego")));
         assert!(POLICIES.iter().all(|(p, _)| !p.ends_with("_test.rego")));
-        assert!(POLICY_TESTS.len() >= 20, "{} test modules", POLICY_TESTS.len());
+        assert!(
+            POLICY_TESTS.len() >= 20,
+            "{} test modules",
+            POLICY_TESTS.len()
+        );
     }
 }

@@ -68,7 +68,9 @@ pub fn metadata(json: &Json) -> Result<RuleMeta, String> {
             "`id` `{id}` must be lowercase letters, digits and dashes"
         ));
     }
-    let severity: Severity = string_field(obj, "severity")?.parse()?;
+    let severity: Severity = string_field(obj, "severity")?
+        .parse()
+        .map_err(|e: crate::finding::UnknownSeverity| e.to_string())?;
     let tags = match obj.get("tags") {
         None => Vec::new(),
         Some(Json::Array(a)) => a
@@ -160,7 +162,10 @@ pub fn raw_findings(rule: usize, json: &Json) -> Result<Vec<RawFinding>, String>
         let message = string_field(obj, "message").map_err(|m| format!("{m} in {item}"))?;
         let severity = match obj.get("severity") {
             None => None,
-            Some(Json::String(s)) => Some(s.parse()?),
+            Some(Json::String(s)) => Some(
+                s.parse()
+                    .map_err(|e: crate::finding::UnknownSeverity| e.to_string())?,
+            ),
             Some(_) => return Err("`severity` must be a string".into()),
         };
         let at = raw_location(obj).map_err(|m| format!("{m} in {item}"))?;

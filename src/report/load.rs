@@ -9,7 +9,9 @@ use serde_json::Value as Json;
 
 use crate::audit::{AuditReport, RepoSummary};
 use crate::config::ConfigError;
-use crate::finding::{FileLocation, Finding, InputError, Location, Related, Severity};
+use crate::finding::{
+    FileLocation, Finding, InputError, Location, Related, Severity, UnknownSeverity,
+};
 use crate::policy::PolicyError;
 use crate::suppress::Ignored;
 
@@ -21,13 +23,27 @@ fn num(v: &Json, key: &str) -> Option<usize> {
     v[key].as_u64().and_then(|n| usize::try_from(n).ok())
 }
 
-fn location(v: &Json) -> Result<Location, String> {
+/// Why a document is not a shiplint JSON report.
+#[derive(Debug, thiserror::Error)]
+pub enum MalformedReport {
+    #[error(
+        "not a shiplint JSON report of version {} (`shiplint audit --format json`)",
+        super::json::FORMAT_VERSION
+    )]
+    Version,
+    #[error("a finding has neither `file` nor `setting`")]
+    NoLocation,
+    #[error("a finding has no `{0}`")]
+    Missing(&'static str),
+    #[error(transparent)]
+    Severity(#[from] UnknownSeverity),
+}
+
+fn location(v: &Json) -> Result<Location, MalformedReport> {
     if let Some(s) = v["setting"].as_str() {
         return Ok(Location::Setting(s.to_string()));
     }
-    let file = v["file"]
-        .as_str()
-        .ok_or("a finding has neither `file` nor `setting`")?;
+    let file = v["file"].as_str().ok_or(MalformedReport::NoLocation)?;
     let line = num(v, "line").unwrap_or(1);
     let column = num(v, "column").unwrap_or(1);
     Ok(Location::File(FileLocation {
@@ -41,12 +57,12 @@ fn location(v: &Json) -> Result<Location, String> {
     }))
 }
 
-fn finding(v: &Json) -> Result<Finding, String> {
+fn finding(v: &Json) -> Result<Finding, MalformedReport> {
     let severity: Severity = v["severity"]
         .as_str()
-        .ok_or("a finding has no `severity`")?
+        .ok_or(MalformedReport::Missing("severity"))?
         .parse()?;
-    let rule = v["rule"].as_str().ok_or("a finding has no `rule`")?;
+    let rule = v["rule"].as_str().ok_or(MalformedReport::Missing("rule"))?;
     let related = v["related"]
         .as_array()
         .into_iter()
@@ -57,7 +73,7 @@ fn finding(v: &Json) -> Result<Finding, String> {
                 message: text(r, "message"),
             })
         })
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect::<Result<Vec<_>, MalformedReport>>()?;
     Ok(Finding {
         rule: rule.to_string(),
         severity,
@@ -72,12 +88,9 @@ fn finding(v: &Json) -> Result<Finding, String> {
 }
 
 /// One `--format json` document as a report.
-pub fn from_json(doc: &Json) -> Result<AuditReport, String> {
+pub fn from_json(doc: &Json) -> Result<AuditReport, MalformedReport> {
     if doc["version"].as_u64() != Some(u64::from(super::json::FORMAT_VERSION)) {
-        return Err(format!(
-            "not a shiplint JSON report of version {} (`shiplint audit --format json`)",
-            super::json::FORMAT_VERSION
-        ));
+        return Err(MalformedReport::Version);
     }
     let mut report = AuditReport::default();
     for f in doc["findings"].as_array().into_iter().flatten() {

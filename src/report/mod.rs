@@ -17,6 +17,7 @@ pub mod load;
 pub mod markdown;
 pub mod matrix;
 mod render;
+pub mod resume;
 pub mod sarif;
 pub mod table;
 

@@ -5,10 +5,11 @@
 //! A repository that failed is not finished: a resumed sweep tries it again.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value as Json};
 
+use super::load::MalformedReport;
 use crate::audit::AuditReport;
 use crate::report;
 
@@ -23,8 +24,38 @@ pub struct Resume {
     pub finished: BTreeSet<String>,
 }
 
+/// Why the resume file cannot be used (or written).
+#[derive(Debug, thiserror::Error)]
+pub enum ResumeError {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{} is not a resume file: {source}", path.display())]
+    NotJson {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("{} is not a shiplint resume file (version {RESUME_VERSION})", path.display())]
+    Version { path: PathBuf },
+    #[error("{}: {source}", path.display())]
+    Report {
+        path: PathBuf,
+        source: MalformedReport,
+    },
+    #[error("cannot encode the resume file: {0}")]
+    Encode(serde_json::Error),
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
 /// Reads a resume file; a missing file is an empty resume (a first run).
-pub fn load(path: &Path) -> Result<Resume, String> {
+pub fn load(path: &Path) -> Result<Resume, ResumeError> {
+    let at = || path.to_path_buf();
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -33,28 +64,25 @@ pub fn load(path: &Path) -> Result<Resume, String> {
                 finished: BTreeSet::new(),
             })
         }
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        Err(source) => return Err(ResumeError::Read { path: at(), source }),
     };
     let doc: Json = serde_json::from_str(&text)
-        .map_err(|e| format!("{} is not a resume file: {e}", path.display()))?;
+        .map_err(|source| ResumeError::NotJson { path: at(), source })?;
     if doc["shiplint_resume"].as_u64() != Some(RESUME_VERSION) {
-        return Err(format!(
-            "{} is not a shiplint resume file (version {RESUME_VERSION})",
-            path.display()
-        ));
+        return Err(ResumeError::Version { path: at() });
     }
-    let report =
-        report::load::from_json(&doc["report"]).map_err(|e| format!("{}: {e}", path.display()))?;
+    let report = report::load::from_json(&doc["report"])
+        .map_err(|source| ResumeError::Report { path: at(), source })?;
     let finished = report.repos.iter().map(|r| r.display.clone()).collect();
     Ok(Resume { report, finished })
 }
 
 /// Writes the finished repositories of `report` (errors of repositories that failed are
 /// left out, so they are retried) and the `pending` ones.
-pub fn save(path: &Path, report: &AuditReport, pending: &[String]) -> Result<(), String> {
+pub fn save(path: &Path, report: &AuditReport, pending: &[String]) -> Result<(), ResumeError> {
     let finished: BTreeSet<&str> = report.repos.iter().map(|r| r.display.as_str()).collect();
-    let mut doc: Json = serde_json::from_str(&report::json::render(report))
-        .map_err(|e| format!("cannot encode the resume file: {e}"))?;
+    let mut doc: Json =
+        serde_json::from_str(&report::json::render(report)).map_err(ResumeError::Encode)?;
     if let Some(errors) = doc["errors"].as_array_mut() {
         errors.retain(|e| {
             e["repository"]
@@ -73,5 +101,8 @@ pub fn save(path: &Path, report: &AuditReport, pending: &[String]) -> Result<(),
     let tmp = path.with_extension("json.tmp");
     std::fs::write(&tmp, text)
         .and_then(|_| std::fs::rename(&tmp, path))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        .map_err(|source| ResumeError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
 }
