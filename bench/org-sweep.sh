@@ -2,7 +2,8 @@
 # Org-sweep benchmark (docs/org-sweeps.md holds the last run): the tests' fake GitHub
 # (examples/fake_github.rs) serving a generated organization of REPOS repositories with
 # LATENCY_MS per request; `shiplint audit --org bench-org` with --jobs 1 and the default,
-# reporting wall time, requests per repository and peak memory (max RSS).
+# reporting wall time, requests per repository and peak memory (max RSS). `--no-cache`:
+# every run pays what a first sweep pays.
 #
 #   bench/org-sweep.sh                 # 500 repositories, 20 ms, release build
 #   REPOS=100 JOBS="1 8 16" bench/org-sweep.sh
@@ -26,7 +27,7 @@ for j in $JOBS; do
   before=$(curl -s "$url/_stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"])')
   start=$(date +%s.%N)
   GH_TOKEN=bench /usr/bin/time -f "%M" -o "$work/rss" \
-    "$BIN" audit --org bench-org --github-url "$url" --jobs "$j" -q -f json -o "$work/out.json" || true
+    "$BIN" audit --org bench-org --github-url "$url" --jobs "$j" --no-cache -q -f json -o "$work/out.json" || true
   end=$(date +%s.%N)
   after=$(curl -s "$url/_stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"])')
   repos=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["repositories"]))' "$work/out.json")
