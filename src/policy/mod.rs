@@ -91,8 +91,11 @@ impl fmt::Display for PolicyError {
 impl std::error::Error for PolicyError {}
 
 /// The input document as regorus values (what `input` is in every policy).
-pub fn input_value(input: &Input) -> Result<regorus::Value, String> {
-    value::to_regorus(input).map_err(|e| e.to_string())
+pub fn input_value(input: &Input) -> Result<regorus::Value, PolicyError> {
+    value::to_regorus(input).map_err(|e| PolicyError {
+        source: "input".into(),
+        message: e.to_string(),
+    })
 }
 
 /// The compiled policies and the rules they define.
@@ -172,7 +175,7 @@ impl PolicySet {
 
     /// The input document as the policies of this set see it: the model, plus
     /// `pipeline.matches` (the command patterns matched in Rust).
-    pub fn prepared_input(&self, input: &Input) -> Result<regorus::Value, String> {
+    pub fn prepared_input(&self, input: &Input) -> Result<regorus::Value, PolicyError> {
         let mut value = input_value(input)?;
         if !self.command_patterns.is_empty() {
             let matched = matches::compute(&self.command_patterns, &input.pipeline);
@@ -421,12 +424,9 @@ impl PolicySet {
         let converting = std::time::Instant::now();
         let value = match self.prepared_input(input) {
             Ok(v) => v,
-            Err(message) => {
-                out.errors.push(PolicyError {
-                    source: "input".into(),
-                    message: message.clone(),
-                });
-                out.extra = extra.map(|_| Err(message));
+            Err(e) => {
+                out.extra = extra.map(|_| Err(e.message.clone()));
+                out.errors.push(e);
                 return out;
             }
         };
