@@ -28,8 +28,11 @@ pub enum Format {
 
 impl Format {
     /// Whether the format draws or carries the pipeline graph (so the audit computes it).
-    pub fn uses_graph(self) -> bool {
-        matches!(self, Format::Markdown | Format::Json)
+    /// Markdown draws it; the JSON of a sweep (`sweep`) carries it, as the shards that
+    /// `shiplint merge` combines. The JSON of other audits leaves it out: classifying the
+    /// jobs costs about as much as the rules themselves, and nothing reads it there.
+    pub fn uses_graph(self, sweep: bool) -> bool {
+        self == Format::Markdown || (self == Format::Json && sweep)
     }
 
     /// Whether the format shows file snippets (so the audit keeps file texts).
