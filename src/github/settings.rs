@@ -9,17 +9,42 @@ use serde_json::{json, Map, Value as Json};
 
 use super::{Client, GithubError, Response};
 
-/// Percent-encodes one path segment's unsafe characters (branch names keep their `/`).
-pub fn encode_path(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
+/// Appends `seg` percent-encoded: every byte but RFC 3986's unreserved ones. A segment that is only dots (`.`, `..`) gets its dots encoded too, so
+/// that no URL parser or proxy on the way resolves it: a push trigger naming `../..`
+/// must not turn `…/branches/{b}/protection` into another endpoint.
+fn push_encoded(out: &mut String, seg: &str) {
+    if seg == "." || seg == ".." {
+        out.push_str(&"%2E".repeat(seg.len()));
+        return;
+    }
+    for b in seg.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
                 out.push(b as char)
             }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
+}
+
+/// Percent-encodes a path whose `/` separate segments (branch names, file paths): each
+/// segment as [`encode_segment`] would, except that the `/` between them stay.
+pub fn encode_path(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, seg) in s.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        push_encoded(&mut out, seg);
+    }
+    out
+}
+
+/// Percent-encodes `s` as one path segment: a `/` becomes `%2F` (environment names, which
+/// GitHub documents must be sent so).
+pub fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_encoded(&mut out, s);
     out
 }
 
@@ -126,4 +151,26 @@ pub fn fetch(
         path: format!("/repos/{repo} (settings)"),
         reason: e.message,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn branch_paths_keep_their_slashes_but_cannot_climb() {
+        assert_eq!(encode_path("release/1.x"), "release/1.x");
+        assert_eq!(encode_path("../.."), "%2E%2E/%2E%2E");
+        assert_eq!(encode_path("a/./b"), "a/%2E/b");
+        assert_eq!(encode_path("..."), "...");
+        assert_eq!(encode_path("feat/ü #1"), "feat/%C3%BC%20%231");
+        assert_eq!(encode_path("a?b=c"), "a%3Fb%3Dc");
+    }
+
+    #[test]
+    fn environment_names_are_one_segment() {
+        assert_eq!(encode_segment("prod/eu west"), "prod%2Feu%20west");
+        assert_eq!(encode_segment(".."), "%2E%2E");
+        assert_eq!(encode_segment("production"), "production");
+    }
 }

@@ -1011,3 +1011,53 @@ fn remote_audits_follow_uses_to_actions_anywhere_in_the_tree() {
         "{paths:?}"
     );
 }
+
+#[test]
+fn a_dotted_branch_name_cannot_climb_out_of_the_api_path() {
+    // A hostile workflow names `../..` (and `.`) as push branches: its settings requests
+    // must stay under `…/branches/`, with the dots percent-encoded.
+    let workflow = "on:\n  push:\n    branches: ['../..', '.']\njobs:\n  deploy:\n    runs-on: ubuntu-24.04\n    environment: production\n    steps:\n      - run: echo deploy\n";
+    let tree = serde_json::json!({"sha": "1", "truncated": false, "tree": [
+        {"type": "blob", "path": ".github/workflows/release.yml", "mode": "100644",
+         "sha": "0123456789abcdef0123456789abcdef01234567"}
+    ]})
+    .to_string();
+    let mut routes = repo_routes(reply(200, "branch-protection-full.json"));
+    routes.retain(|(p, _)| !p.contains("/git/") && !p.contains("/contents/"));
+    routes.push((
+        "/repos/octo-org/octo-repo/git/trees/main",
+        vec![Reply::ok(tree)],
+    ));
+    routes.push((
+        "/repos/octo-org/octo-repo/git/blobs/0123456789abcdef0123456789abcdef01234567",
+        vec![Reply::ok(contents_body(
+            ".github/workflows/release.yml",
+            workflow,
+        ))],
+    ));
+    let server = Server::start(routes);
+    let out = audit_remote(&server, Some(TOKEN), &["-f", "json"]);
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        stderr(&out)
+    );
+    let paths = server.paths();
+    for expected in [
+        "/repos/octo-org/octo-repo/branches/%2E%2E/%2E%2E/protection",
+        "/repos/octo-org/octo-repo/rules/branches/%2E%2E/%2E%2E",
+        "/repos/octo-org/octo-repo/branches/%2E/protection",
+    ] {
+        assert!(
+            paths.iter().any(|p| p == expected),
+            "{expected} in {paths:?}"
+        );
+    }
+    for p in &paths {
+        let path = p.split('?').next().unwrap();
+        assert!(
+            !path.split('/').any(|seg| seg == "." || seg == ".."),
+            "a dot segment reached the API: {p}"
+        );
+    }
+}
