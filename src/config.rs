@@ -176,7 +176,10 @@ impl Config {
                     display,
                     Arc::from(""),
                     Span::default(),
-                    format!("cannot read the config file: {e}"),
+                    format!(
+                        "cannot read the config file {display}: {}",
+                        crate::config::io_reason(&e)
+                    ),
                 )],
             ),
         }
@@ -424,6 +427,16 @@ impl Parser<'_> {
                 });
             }
         }
+    }
+}
+
+/// Why a file could not be read, in words (the OS text without its `(os error N)`).
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::IsADirectory => "it is a directory".to_string(),
+        _ => e.to_string(),
     }
 }
 
