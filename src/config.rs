@@ -143,7 +143,7 @@ impl Config {
             .filter(|(id, _)| id != "*" && policies.rule(id).is_none())
             .map(|(id, span)| {
                 let known: Vec<&str> = policies.rules().iter().map(|r| r.id.as_str()).collect();
-                let hint = closest(id, &known)
+                let hint = crate::suggest::closest(id, &known)
                     .map(|k| format!(" (did you mean `{k}`?)"))
                     .unwrap_or_default();
                 ConfigError::new(
@@ -176,7 +176,10 @@ impl Config {
                     display,
                     Arc::from(""),
                     Span::default(),
-                    format!("cannot read the config file: {e}"),
+                    format!(
+                        "cannot read the config file {display}: {}",
+                        crate::config::io_reason(&e)
+                    ),
                 )],
             ),
         }
@@ -275,7 +278,7 @@ impl Parser<'_> {
     }
 
     fn unknown(&mut self, key: &str, span: Span, allowed: &[&str]) {
-        let hint = closest(key, allowed)
+        let hint = crate::suggest::closest(key, allowed)
             .map(|k| format!("did you mean `{k}`? "))
             .unwrap_or_default();
         self.error(
@@ -427,28 +430,14 @@ impl Parser<'_> {
     }
 }
 
-/// The candidate closest to `word` by edit distance, when it is close enough to be a typo.
-fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| (edit_distance(word, c), *c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
-        .min()
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
+/// Why a file could not be read, in words (the OS text without its `(os error N)`).
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::IsADirectory => "it is a directory".to_string(),
+        _ => e.to_string(),
     }
-    prev[b.len()]
 }
 
 /// A mistake in a config file, at its span: rendered as a miette diagnostic.

@@ -20,6 +20,7 @@ pub mod policy;
 pub mod report;
 pub mod settings;
 pub mod source;
+pub mod suggest;
 pub mod suppress;
 pub mod uses;
 /// The spanned YAML loader, a crate of its own (`crates/shiplint-yaml`): every

@@ -14,7 +14,8 @@ pub use crate::report::Format;
     about = "Audits a repository's delivery pipeline: build once, promote everywhere.",
     long_about = "shiplint audits GitHub Actions workflows (and, online, branch protection, \
 rulesets and environments) against Rego policies for the build-once, promote-everywhere \
-practice, and reports violations as terminal diagnostics, JSON or SARIF."
+practice, and reports violations as terminal diagnostics, JSON, SARIF, GitHub annotations, a \
+Markdown job summary, CSV or an HTML page."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -37,6 +38,20 @@ pub enum Command {
     Baseline(BaselineArgs),
     /// Combine `--format json` reports (e.g. the shards of an org sweep) into one report.
     Merge(MergeArgs),
+}
+
+/// The formats of the rule catalog: a list has no locations, so SARIF, annotations and
+/// the HTML matrix have nothing to say about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// An aligned table.
+    Human,
+    /// The rules' metadata, as an array.
+    Json,
+    /// A Markdown table with links to the rule pages.
+    Markdown,
+    /// One row per rule, for spreadsheets.
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -279,8 +294,8 @@ pub struct BaselineArgs {
 #[derive(Debug, Args)]
 pub struct RulesArgs {
     /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, short = 'f', value_enum, default_value_t = RulesFormat::Human)]
+    pub format: RulesFormat,
 
     /// Also list the user rules of DIR. Repeatable.
     #[arg(long, value_name = "DIR")]

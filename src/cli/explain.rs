@@ -9,12 +9,13 @@ use super::{output, setup, ExplainArgs};
 pub fn run(args: ExplainArgs) -> Result<ExitStatus, Error> {
     let policies = setup::policies(&args.policy)?;
     let Some(rule) = policies.rule(&args.rule) else {
-        let mut ids: Vec<&str> = policies.rules().iter().map(|r| r.id.as_str()).collect();
-        ids.sort_unstable();
+        let ids: Vec<&str> = policies.rules().iter().map(|r| r.id.as_str()).collect();
+        let hint = crate::suggest::closest(&args.rule, &ids)
+            .map(|id| format!("; did you mean `{id}`?"))
+            .unwrap_or_default();
         return Err(Error::Usage(format!(
-            "unknown rule `{}` (`shiplint rules` lists them: {})",
-            args.rule,
-            ids.join(", ")
+            "unknown rule `{}`{hint} (`shiplint rules` lists them all)",
+            args.rule
         )));
     };
     let page = match crate::policy::rule_doc(&rule.id).filter(|_| rule.builtin) {

@@ -148,6 +148,45 @@ fn rules_lists_every_rule() {
 }
 
 #[test]
+fn rules_come_as_a_markdown_table_or_csv_and_other_formats_are_refused() {
+    let count = json(&shiplint(&["rules", "--format", "json"]))
+        .as_array()
+        .unwrap()
+        .len();
+    let out = shiplint(&["rules", "--format", "markdown"]);
+    assert_eq!(out.status.code(), Some(0));
+    let md = stdout(&out);
+    let lines: Vec<&str> = md.lines().collect();
+    assert_eq!(lines[0], "| rule | severity | needs | title |");
+    assert_eq!(lines.len(), count + 2, "{md}");
+    assert!(
+        md.contains("| [`unpinned-action`](https://")
+            && md.contains("/docs/rules/unpinned-action.md) | warning | files |"),
+        "{md}"
+    );
+
+    let out = shiplint(&["rules", "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0));
+    let csv = stdout(&out);
+    let rows: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(rows[0], "rule,severity,needs,title,tags,doc_url");
+    assert_eq!(rows.len(), count + 1);
+    assert!(rows
+        .iter()
+        .any(|r| r.starts_with("branch-unprotected,error,settings,")));
+
+    for refused in ["sarif", "github", "html"] {
+        let out = shiplint(&["rules", "--format", refused]);
+        assert_eq!(out.status.code(), Some(2), "{refused}");
+        assert!(
+            stderr(&out).contains("possible values: human, json, markdown, csv"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
 fn unknown_flags_are_usage_errors() {
     let out = shiplint(&["audit", "--no-such-flag"]);
     assert_eq!(out.status.code(), Some(2));

@@ -354,7 +354,7 @@ fn a_bad_config_stops_only_its_own_repository() {
     let out = shiplint_in(tmp.path(), &["audit", "--config", "nope.yml", "good"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("cannot read the config file"),
+        stderr(&out).contains("cannot read the config file nope.yml: no such file"),
         "{}",
         stderr(&out)
     );

@@ -221,7 +221,19 @@ fn explain_prints_the_rule_page_or_user_metadata() {
 
     let out = shiplint(&["explain", "no-such-rule"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("unknown rule `no-such-rule`"));
+    assert!(stderr(&out).contains("unknown rule `no-such-rule` (`shiplint rules` lists them all)"));
+}
+
+#[test]
+fn explain_of_a_mistyped_rule_suggests_the_closest_instead_of_listing_all() {
+    let out = shiplint(&["explain", "deploy-not-gate"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("unknown rule `deploy-not-gate`; did you mean `deploy-not-gated`?"),
+        "{err}"
+    );
+    assert!(!err.contains("unpinned-action"), "{err}");
 }
 
 fn write(root: &Path, rel: &str, text: &str) {
