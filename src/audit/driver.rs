@@ -353,7 +353,7 @@ impl CloneSettings {
             Some(host) => repo
                 .root
                 .as_ref()
-                .and_then(|root| std::fs::read_to_string(root.join(".git/config")).ok())
+                .and_then(|root| local::git_file(root, "config"))
                 .and_then(|config| local::origin_slug_on(&config, host))
                 .map(|(o, n)| format!("{o}/{n}")),
             None => (!repo.info.owner.is_empty())

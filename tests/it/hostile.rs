@@ -1,0 +1,387 @@
+//! Hostile repositories and outputs (issue 17, the local half; `docs/security.md` names
+//! each test here for the guarantee it holds). A pull request controls every byte, name
+//! and file type of the checkout shiplint audits: symlinks to the runner's secrets, named
+//! pipes, `needs:` chains that explode the model, control characters that forge CI log
+//! lines, Markdown that breaks out of the job summary. Symlinks and pipes are made in a
+//! temporary folder by each test (git cannot hold a pipe).
+//!
+//! Every run goes through [`run`], which kills a run that never ends: a pipe that is
+//! opened blocks forever, and that is a failure, not a hung suite. No test asserts a
+//! duration. `SHIPLINT_TEST_BIN=PATH` runs these specifications against another build
+//! (that is how each was seen to fail before its fix).
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::testdata;
+
+/// What a CI runner holds that no report may show.
+const SECRET: &str = "ghs_SHIPLINT_HOSTILE_SECRET_7f3a9c";
+
+/// A run that takes longer than this has hung (the slowest here takes a second or two).
+const HUNG: Duration = Duration::from_secs(120);
+
+fn binary() -> PathBuf {
+    std::env::var_os("SHIPLINT_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_shiplint")))
+}
+
+/// Runs shiplint in `cwd` with `args` and `env`, no token, no colour; kills it and fails
+/// the test if it does not end.
+fn run(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(binary());
+    cmd.args(args)
+        .current_dir(cwd)
+        .env_remove("GH_TOKEN")
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GH_HOST")
+        .env("NO_COLOR", "1")
+        .env("XDG_CACHE_HOME", cwd.join(".no-cache"))
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("the shiplint binary runs");
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let stdout = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = out.read_to_end(&mut v);
+        v
+    });
+    let stderr = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = err.read_to_end(&mut v);
+        v
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > HUNG {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("shiplint {args:?} hung (killed after {HUNG:?})");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    }
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn report(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(o)))
+}
+
+/// A repository in a temporary folder holding `testdata/hostile/clean` (one finding, an
+/// unpinned action at line 8 of `ci.yml`); returns the folder and the repository in it.
+fn clean_repo() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    copy_dir(&testdata("hostile/clean"), &repo);
+    (tmp, repo)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A file outside every repository that holds the secret, shaped to make a YAML or JSON
+/// parser quote it.
+fn secret_file(dir: &Path) -> PathBuf {
+    let path = dir.join("credentials");
+    fs::write(
+        &path,
+        format!("[default]\ntoken: {SECRET} [\n\"{SECRET}\"\n"),
+    )
+    .unwrap();
+    path
+}
+
+fn symlink(target: &Path, link: &Path) {
+    fs::create_dir_all(link.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(target, link).unwrap();
+}
+
+fn mkfifo(path: &Path) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let made = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
+/// The clean repository's own finding is still reported.
+fn clean_file_still_audited(doc: &serde_json::Value) {
+    let findings = doc["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["file"] == ".github/workflows/ci.yml" && f["line"] == 8),
+        "the clean workflow's finding is missing: {findings:?}"
+    );
+}
+
+/// Exactly one input error, on `file`, whose message contains `text`.
+fn one_error(doc: &serde_json::Value, file: &str, text: &str) {
+    let errors = doc["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["file"], file, "{errors:?}");
+    let message = errors[0]["message"].as_str().unwrap();
+    assert!(message.contains(text), "{message:?} does not say {text:?}");
+}
+
+// 1. Files are read only from inside the repository, and no bytes of a file that is not a
+// workflow are echoed.
+
+#[test]
+fn a_config_symlinked_out_of_the_repository_is_refused_and_never_quoted() {
+    let (tmp, repo) = clean_repo();
+    let secret = secret_file(tmp.path());
+    symlink(&secret, &repo.join(".github/shiplint.yml"));
+    let out = run(&repo, &["audit", "--offline"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(!text(&out).contains(SECRET), "{}", text(&out));
+    assert!(
+        text(&out).contains("cannot read the config file: symlink points outside the repository"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_config_symlinked_to_the_process_environment_leaks_no_token() {
+    let (_tmp, repo) = clean_repo();
+    symlink(
+        Path::new("/proc/self/environ"),
+        &repo.join(".github/shiplint.yml"),
+    );
+    for format in ["human", "json", "sarif", "github", "markdown"] {
+        let out = run(
+            &repo,
+            &["audit", "--offline", "-f", format],
+            &[("SHIPLINT_HOSTILE_TOKEN", SECRET)],
+        );
+        assert_eq!(out.status.code(), Some(2), "{format}: {}", text(&out));
+        assert!(!text(&out).contains(SECRET), "{format}: {}", text(&out));
+    }
+}
+
+#[test]
+fn a_config_symlinked_into_git_is_refused() {
+    let (_tmp, repo) = clean_repo();
+    // Where actions/checkout keeps the job's token.
+    let header =
+        format!("[http \"https://github.com/\"]\n\textraheader = AUTHORIZATION: basic {SECRET}\n");
+    fs::create_dir_all(repo.join(".git")).unwrap();
+    fs::write(repo.join(".git/config"), header).unwrap();
+    symlink(
+        Path::new("../.git/config"),
+        &repo.join(".github/shiplint.yml"),
+    );
+    let out = run(&repo, &["audit", "--offline", "-f", "json"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(!text(&out).contains(SECRET), "{}", text(&out));
+    let doc = report(&out);
+    assert_eq!(doc["errors"][0]["kind"], "config", "{doc}");
+    assert!(
+        doc["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("into the repository's .git folder")),
+        "{doc}"
+    );
+}
+
+#[test]
+fn a_workflow_symlinked_into_git_is_refused() {
+    let (_tmp, repo) = clean_repo();
+    fs::create_dir_all(repo.join(".git")).unwrap();
+    fs::write(repo.join(".git/config"), format!("token: {SECRET}\n")).unwrap();
+    symlink(
+        Path::new("../../.git/config"),
+        &repo.join(".github/workflows/token.yml"),
+    );
+    let out = run(&repo, &["audit", "--offline", "-f", "json"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let doc = report(&out);
+    one_error(
+        &doc,
+        ".github/workflows/token.yml",
+        "into the repository's .git folder",
+    );
+    clean_file_still_audited(&doc);
+    assert!(!text(&out).contains(SECRET));
+}
+
+#[test]
+fn a_baseline_symlinked_out_of_the_checkout_is_refused_and_never_quoted() {
+    let (tmp, repo) = clean_repo();
+    let secret = tmp.path().join("secret.json");
+    fs::write(&secret, format!("{{\"version\": \"{SECRET}\"}}")).unwrap();
+    symlink(&secret, &repo.join(".shiplint-baseline.json"));
+    let out = run(
+        &repo,
+        &[
+            "audit",
+            "--offline",
+            "--baseline",
+            ".shiplint-baseline.json",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(!text(&out).contains(SECRET), "{}", text(&out));
+    assert!(text(&out).contains("symlink points outside the repository"));
+}
+
+#[test]
+fn a_baseline_that_is_not_one_is_placed_but_never_quoted() {
+    let (_tmp, repo) = clean_repo();
+    fs::write(
+        repo.join("baseline.json"),
+        format!("{{\"version\": \"{SECRET}\"}}"),
+    )
+    .unwrap();
+    let out = run(
+        &repo,
+        &["audit", "--offline", "--baseline", "baseline.json"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: baseline.json: not a shiplint baseline (not the shape of a baseline at line 1, column 48)\n"
+    );
+}
+
+#[test]
+fn a_repository_config_loads_no_policies_from_outside_the_repository() {
+    let (tmp, repo) = clean_repo();
+    let elsewhere = tmp.path().join("policies");
+    fs::create_dir_all(&elsewhere).unwrap();
+    fs::write(
+        elsewhere.join("x.rego"),
+        format!("package x\n{SECRET} :=\n"),
+    )
+    .unwrap();
+    let config = format!("policies: [{}]\n", elsewhere.display());
+    fs::write(repo.join(".github/shiplint.yml"), config).unwrap();
+    let out = run(&repo, &["audit", "--offline"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("is outside the repository"),
+        "{}",
+        text(&out)
+    );
+    assert!(!text(&out).contains(SECRET), "{}", text(&out));
+}
+
+// 9. Only regular files are opened: a named pipe never hangs the audit.
+
+#[test]
+fn a_named_pipe_in_the_workflows_folder_is_skipped_not_opened() {
+    let (_tmp, repo) = clean_repo();
+    mkfifo(&repo.join(".github/workflows/pipe.yml"));
+    let out = run(&repo, &["audit", "--offline", "-f", "json"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let doc = report(&out);
+    one_error(
+        &doc,
+        ".github/workflows/pipe.yml",
+        "not a regular file (a named pipe)",
+    );
+    clean_file_still_audited(&doc);
+}
+
+#[test]
+fn a_named_pipe_as_an_action_is_refused() {
+    let (_tmp, repo) = clean_repo();
+    mkfifo(&repo.join(".github/actions/setup/action.yml"));
+    let out = run(&repo, &["audit", "--offline", "-f", "json"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let doc = report(&out);
+    one_error(
+        &doc,
+        ".github/actions/setup/action.yml",
+        "not a regular file (a named pipe)",
+    );
+    clean_file_still_audited(&doc);
+}
+
+#[test]
+fn a_named_pipe_named_by_uses_is_refused() {
+    let (_tmp, repo) = clean_repo();
+    let workflow = "on: push\npermissions: {}\njobs:\n  b:\n    runs-on: x\n    steps: [{uses: ./tools/pipe}]\n";
+    fs::write(repo.join(".github/workflows/local.yml"), workflow).unwrap();
+    mkfifo(&repo.join("tools/pipe/action.yml"));
+    let out = run(&repo, &["audit", "--offline", "-f", "json"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let doc = report(&out);
+    one_error(
+        &doc,
+        "tools/pipe/action.yml",
+        "not a regular file (a named pipe)",
+    );
+    clean_file_still_audited(&doc);
+}
+
+#[test]
+fn a_named_pipe_as_the_config_or_baseline_is_refused() {
+    let (_tmp, repo) = clean_repo();
+    mkfifo(&repo.join(".github/shiplint.yml"));
+    let out = run(&repo, &["audit", "--offline"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("cannot read the config file: not a regular file (a named pipe)"),
+        "{}",
+        text(&out)
+    );
+    mkfifo(&repo.join("pipe.json"));
+    let out = run(
+        &repo,
+        &[
+            "audit",
+            "--offline",
+            "--no-config",
+            "--baseline",
+            "pipe.json",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("not a regular file (a named pipe)"));
+}
+
+#[test]
+fn named_pipes_in_git_are_never_opened() {
+    let (_tmp, repo) = clean_repo();
+    mkfifo(&repo.join(".git/config"));
+    mkfifo(&repo.join(".git/refs/remotes/origin/HEAD"));
+    let out = run(&repo, &["audit", "--offline", "-f", "json"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    clean_file_still_audited(&report(&out));
+}
