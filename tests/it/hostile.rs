@@ -385,3 +385,108 @@ fn named_pipes_in_git_are_never_opened() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     clean_file_still_audited(&report(&out));
 }
+
+// 3. The model is bounded: a `needs:` chain or a call graph too large to hold is an input
+// error of its workflow or repository, and one repository's failure of any kind is
+// isolated.
+
+/// A workflow whose `n` jobs each need the one before.
+fn chain(n: usize) -> String {
+    let mut s = String::from("on: push\npermissions: {}\njobs:\n");
+    for i in 0..n {
+        s.push_str(&format!("  j{i}:\n    runs-on: x\n"));
+        if i > 0 {
+            s.push_str(&format!("    needs: j{}\n", i - 1));
+        }
+        s.push_str("    steps: [{run: make}]\n");
+    }
+    s
+}
+
+#[test]
+fn a_needs_chain_beyond_the_bound_is_an_input_error_and_the_rest_is_audited() {
+    let (_tmp, repo) = clean_repo();
+    // 400 chained jobs wait on 79,800 jobs in all, over the bound of 50,000.
+    fs::write(repo.join(".github/workflows/chain.yml"), chain(400)).unwrap();
+    let out = run(&repo, &["audit", "--offline", "-f", "json"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let doc = report(&out);
+    one_error(
+        &doc,
+        ".github/workflows/chain.yml",
+        "`needs:` too deep to model: the jobs of this workflow wait on more than 50000 jobs",
+    );
+    assert_eq!(doc["errors"][0]["line"], 4);
+    clean_file_still_audited(&doc);
+    // A long but modelled chain is audited as usual.
+    fs::write(repo.join(".github/workflows/chain.yml"), chain(300)).unwrap();
+    let out = run(&repo, &["audit", "--offline", "-f", "json"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(report(&out)["summary"]["files"], 2);
+}
+
+#[test]
+fn a_call_graph_too_large_to_model_is_an_input_error() {
+    let (_tmp, repo) = clean_repo();
+    // Six levels of ten jobs, each calling the next level: every top job reaches 10^5 jobs.
+    let jobs = 10;
+    for level in 0..6 {
+        let on = if level == 0 { "push" } else { "workflow_call" };
+        let mut s = format!("on: {on}\npermissions: {{}}\njobs:\n");
+        for j in 0..jobs {
+            if level < 5 {
+                let next = level + 1;
+                s.push_str(&format!(
+                    "  j{j}:\n    uses: ./.github/workflows/l{next}.yml\n"
+                ));
+            } else {
+                s.push_str(&format!(
+                    "  j{j}:\n    runs-on: x\n    steps: [{{run: make}}]\n"
+                ));
+            }
+        }
+        fs::write(repo.join(format!(".github/workflows/l{level}.yml")), s).unwrap();
+    }
+    let out = run(&repo, &["audit", "--offline", "-f", "json"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let doc = report(&out);
+    let errors = doc["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("the pipeline is too large to model"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn a_failure_while_auditing_one_repository_fails_only_that_repository() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&testdata("hostile/clean"), &tmp.path().join("a"));
+    copy_dir(&testdata("hostile/clean"), &tmp.path().join("b"));
+    copy_dir(&testdata("hostile/clean"), &tmp.path().join("c"));
+    let out = run(
+        tmp.path(),
+        &["audit", "--offline", "-f", "json", "."],
+        &[("SHIPLINT_TEST_PANIC", "b")],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let doc = report(&out);
+    let audited: Vec<&str> = doc["repositories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(audited, ["a", "c"]);
+    let errors = doc["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["repository"], "b");
+    assert!(errors[0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("internal error: shiplint failed while auditing this repository"));
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 2);
+}
