@@ -432,10 +432,11 @@ impl CloneSettings {
         };
         let slug = online.clone_slug.clone().or(origin)?;
         if online.client.token.is_none() {
-            eprintln!(
+            let line = format!(
                 "shiplint: {}: offline: no GitHub token (GH_TOKEN or GITHUB_TOKEN), so the settings of {slug} were not fetched and the repository-settings rules are not evaluated",
                 repo.display
             );
+            eprintln!("{}", crate::escape::line(&line));
             return None;
         }
         let mut client = self.client.lock().unwrap_or_else(PoisonError::into_inner);

@@ -40,7 +40,7 @@ pub fn run(args: InputArgs) -> Result<ExitStatus, Error> {
         docs.push(input);
     }
     for e in &errors {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", crate::escape::line(&e.to_string()));
     }
     let mut text = serde_json::to_string_pretty(&docs).unwrap_or_default();
     text.push('\n');

@@ -490,3 +490,153 @@ fn a_failure_while_auditing_one_repository_fails_only_that_repository() {
         .starts_with("internal error: shiplint failed while auditing this repository"));
     assert_eq!(doc["findings"].as_array().unwrap().len(), 2);
 }
+
+// 6. No control character from an input reaches a terminal or a CI log raw.
+
+/// `testdata/hostile/injection` in a temporary folder, with what git cannot hold: a raw
+/// ESC in a comment of an ignored line, a workflow whose file name forges a command (it
+/// does not parse: an input error names it) and a nested file whose folder name clears the
+/// screen (a notice names it).
+fn injection_repo() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    copy_dir(&testdata("hostile/injection"), &repo);
+    let wf = repo.join(".github/workflows");
+    let ignored = "on: push\npermissions: {}\njobs:\n  b:\n    runs-on: x\n    steps:\n      - uses: actions/setup-node@v4 # shiplint: ignore[unpinned-action] pinned \u{1b}[2J\u{1b}]0;owned\u{7} later\n";
+    fs::write(wf.join("ignored.yml"), ignored).unwrap();
+    fs::write(
+        wf.join("bad\n::error file=x.yml::forged by a file name\u{1b}[31m.yml"),
+        "on: push\njobs: 3\n",
+    )
+    .unwrap();
+    fs::create_dir_all(wf.join("sub\u{1b}[2J\u{9b}1m")).unwrap();
+    fs::write(wf.join("sub\u{1b}[2J\u{9b}1m/nested.yml"), "on: push\n").unwrap();
+    (tmp, repo)
+}
+
+/// No ESC, BEL or C1 control anywhere, and no line that a runner would take for a
+/// workflow command.
+fn assert_inert(out: &Output) {
+    let all = text(out);
+    for c in ['\u{1b}', '\u{7}', '\u{9b}'] {
+        assert!(!all.contains(c), "{c:?} reached the output raw:\n{all}");
+    }
+    for line in all.lines() {
+        assert!(
+            !line.trim_start().starts_with("::"),
+            "a forged command: {line:?}\n{all}"
+        );
+    }
+}
+
+#[test]
+fn control_characters_never_reach_the_terminal_raw() {
+    let (_tmp, repo) = injection_repo();
+    for color in ["never", "always"] {
+        let out = run(
+            &repo,
+            &["audit", "--offline", "--show-ignored", "--color", color],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        let all = text(&out);
+        if color == "never" {
+            assert_inert(&out);
+        } else {
+            // Colour is shiplint's own SGR sequences; the input's ESC is shown escaped.
+            let mut rest = all.as_str();
+            while let Some(i) = rest.find('\u{1b}') {
+                let tail = &rest[i + 1..];
+                let end = tail.find('m').expect("an SGR sequence");
+                assert!(
+                    tail.starts_with('[')
+                        && tail[1..end].chars().all(|c| c.is_ascii_digit() || c == ';')
+                );
+                rest = &tail[end..];
+            }
+        }
+        for shown in [
+            r"actions/checkout@v4\u{1b}[31m\n::error::forged by a uses value",
+            r"deploy\n::error file=x.yml,line=1::forged by a job id\u{1b}[2J",
+            r"bad\n::error file=x.yml::forged by a file name\u{1b}[31m.yml",
+            r"sub\u{1b}[2J\u{9b}1m/nested.yml",
+            r"pinned \u{1b}[2J\u{1b}]0;owned\u{7} later",
+        ] {
+            assert!(
+                all.contains(shown),
+                "{shown} not shown escaped ({color}):\n{all}"
+            );
+        }
+    }
+}
+
+#[test]
+fn github_annotations_cannot_be_forged() {
+    let (_tmp, repo) = injection_repo();
+    let doc = report(&run(&repo, &["audit", "--offline", "-f", "json"], &[]));
+    let expected = doc["findings"].as_array().unwrap().len()
+        + doc["errors"].as_array().unwrap().len()
+        + doc["notices"].as_array().unwrap().len();
+    let out = run(&repo, &["audit", "--offline", "-f", "github"], &[]);
+    let all = text(&out);
+    for c in ['\u{1b}', '\u{7}', '\u{9b}'] {
+        assert!(!all.contains(c), "{c:?} reached the log raw:\n{all}");
+    }
+    let commands: Vec<&str> = all.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(commands.len(), expected, "{all}");
+    assert!(commands.iter().all(|c| c.starts_with("::error ")
+        || c.starts_with("::warning ")
+        || c.starts_with("::notice ")));
+    assert!(all.contains("file=.github/workflows/bad%0A%3A%3Aerror file=x.yml%3A%3Aforged by a file name\\u{1b}[31m.yml"), "{all}");
+}
+
+#[test]
+fn error_messages_of_a_command_carry_no_raw_control_characters() {
+    let (_tmp, repo) = clean_repo();
+    let out = run(
+        &repo,
+        &[
+            "audit",
+            "--offline",
+            "--baseline",
+            "no\n::error::such\u{1b}[31m.json",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_inert(&out);
+    assert!(
+        text(&out).contains(r"no\n::error::such\u{1b}[31m.json"),
+        "{}",
+        text(&out)
+    );
+}
+
+// 11 (in part). Mistakes in a config file are never dropped by a format.
+
+#[test]
+fn config_errors_reach_github_annotations_and_sarif() {
+    let (_tmp, repo) = clean_repo();
+    fs::write(repo.join(".github/shiplint.yml"), "rulez: {}\n").unwrap();
+    let out = run(&repo, &["audit", "--offline", "-f", "github"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let log = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        log.contains("::error file=.github/shiplint.yml,line=1,col=1,title=shiplint config error::unknown key `rulez`"),
+        "{log}"
+    );
+    let out = run(&repo, &["audit", "--offline", "-f", "sarif"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let doc = report(&out);
+    let invocation = &doc["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notification = &invocation["toolExecutionNotifications"][0];
+    assert!(notification["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("unknown key `rulez`"));
+    assert_eq!(
+        notification["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        ".github/shiplint.yml"
+    );
+}

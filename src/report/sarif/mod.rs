@@ -260,10 +260,14 @@ fn placed_notification(level: &str, e: &InputError) -> Notification {
     notification(level, text, e.file.as_deref(), e.line)
 }
 
-/// Notifications that belong to no repository (discovery errors, policy errors): they go
-/// to every run, as each run's analysis was incomplete.
+/// Notifications that belong to no repository (discovery errors, config mistakes, policy
+/// errors): they go to every run, as each run's analysis was incomplete.
 fn shared_notifications(report: &AuditReport) -> Vec<Notification> {
     let mut shared = Vec::new();
+    for e in &report.config_errors {
+        let text = format!("{}:{}:{}: {}", e.file, e.line, e.column, e.message);
+        shared.push(notification("error", text, Some(&e.file), Some(e.line)));
+    }
     for e in report.errors.iter().filter(|e| e.repository.is_none()) {
         shared.push(notification("error", e.to_string(), None, None));
     }
@@ -423,7 +427,7 @@ fn to_text(log: &Sarif) -> String {
 pub fn render(report: &AuditReport, rules: &[RuleMeta]) -> String {
     let mut out = build(report, rules);
     for w in &out.warnings {
-        eprintln!("{w}");
+        eprintln!("{}", crate::escape::line(w));
     }
     if out.log.runs.len() > MAX_RUNS_PER_FILE {
         eprintln!(
