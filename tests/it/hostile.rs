@@ -640,3 +640,150 @@ fn config_errors_reach_github_annotations_and_sarif() {
         ".github/shiplint.yml"
     );
 }
+
+// 7. No name from a workflow breaks out of the job summary's Mermaid block.
+
+#[test]
+fn a_job_id_cannot_break_out_of_the_mermaid_block() {
+    let out = run(
+        &crate::root(),
+        &[
+            "audit",
+            "--offline",
+            "-f",
+            "markdown",
+            "testdata/hostile/fence-breakout",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let md = String::from_utf8_lossy(&out.stdout).into_owned();
+    let fences: Vec<&str> = md
+        .lines()
+        .filter(|l| l.trim_start().starts_with("```"))
+        .collect();
+    assert_eq!(fences, ["```mermaid", "```"], "{md}");
+    let block = &md[md.find("```mermaid\n").unwrap() + 11..md.rfind("```").unwrap()];
+    for line in block.lines() {
+        assert!(
+            line == "flowchart LR" || line.starts_with("  "),
+            "{line:?} escapes the chart"
+        );
+    }
+    assert!(
+        !md.lines()
+            .any(|l| l.starts_with('#') && l.contains("Injected")),
+        "{md}"
+    );
+    insta::assert_snapshot!("fence_breakout_markdown", md);
+}
+
+// 8. `-f markdown` renders the report alone: it never reads the current folder.
+
+/// A folder whose own pipeline must not appear in a report of other repositories, with
+/// a named pipe that would hang whatever opened it.
+fn unrelated_cwd() -> tempfile::TempDir {
+    let cwd = tempfile::tempdir().unwrap();
+    let wf = cwd.path().join(".github/workflows");
+    fs::create_dir_all(&wf).unwrap();
+    let unrelated =
+        "on: push\njobs:\n  unrelated-cwd-job:\n    runs-on: x\n    steps: [{run: make}]\n";
+    fs::write(wf.join("unrelated.yml"), unrelated).unwrap();
+    mkfifo(&wf.join("pipe.yml"));
+    cwd
+}
+
+#[test]
+fn markdown_of_remote_sweeps_and_merges_never_reads_the_current_folder() {
+    use crate::support::fake_github::FakeGithub;
+    use crate::support::synthetic_org::SyntheticOrg;
+    let cwd = unrelated_cwd();
+    let server = FakeGithub::setup()
+        .org(SyntheticOrg::new("gen-org", 2))
+        .start();
+    let github = ["--github-url", server.url(), "--no-cache"];
+    let token = [
+        ("GH_TOKEN", "ghp_shiplintHostileToken0123456789abcdefA"),
+        ("SHIPLINT_TEST_BACKOFF_MS", "0"),
+    ];
+    let shard = cwd.path().join("shard.json");
+    let shard = shard.to_str().unwrap();
+    let mut runs = Vec::new();
+    let mut sweep = vec!["audit", "--org", "gen-org", "-q", "-f", "json", "-o", shard];
+    sweep.extend(github);
+    let swept = run(cwd.path(), &sweep, &token);
+    assert!(swept.status.code().unwrap() <= 1, "{}", text(&swept));
+    let mut remote = vec!["audit", "gen-org/repo-000", "-f", "markdown"];
+    remote.extend(github);
+    runs.push(run(cwd.path(), &remote, &token));
+    runs.push(run(cwd.path(), &["merge", "-f", "markdown", shard], &[]));
+    for out in &runs {
+        let md = text(out);
+        assert!(
+            md.contains("### Pipeline: `gen-org/repo-000`\n\n```mermaid"),
+            "{md}"
+        );
+        assert!(
+            !md.contains("unrelated-cwd-job") && !md.contains("pipe.yml"),
+            "{md}"
+        );
+    }
+}
+
+// 11. Reports quote what they show: CSV cells, links, SARIF URIs.
+
+#[test]
+fn merged_reports_cannot_inject_formulas_or_script_links() {
+    let crafted = "testdata/hostile/reports/crafted.json";
+    let csv = run(&crate::root(), &["merge", "-f", "csv", crafted], &[]);
+    let csv = String::from_utf8_lossy(&csv.stdout).into_owned();
+    for row in csv.lines().skip(1) {
+        for cell in split_csv(row) {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@']),
+                "{cell:?} in {row:?}"
+            );
+        }
+    }
+    assert!(csv.contains("'@SUM(1+1)") && csv.contains("'+cmd"), "{csv}");
+    let html = run(&crate::root(), &["merge", "-f", "html", crafted], &[]);
+    let html = String::from_utf8_lossy(&html.stdout).into_owned();
+    assert!(!html.contains("javascript:"), "{html}");
+    let md = run(&crate::root(), &["merge", "-f", "markdown", crafted], &[]);
+    let md = String::from_utf8_lossy(&md.stdout).into_owned();
+    assert!(!md.contains("](javascript:"), "{md}");
+}
+
+/// The cells of one CSV row (RFC 4180 quoting).
+fn split_csv(row: &str) -> Vec<String> {
+    let mut cells = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = row.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                cells.last_mut().unwrap().push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => cells.push(String::new()),
+            (c, _) => cells.last_mut().unwrap().push(c),
+        }
+    }
+    cells
+}
+
+#[test]
+fn sarif_artifact_uris_are_percent_encoded() {
+    let (_tmp, repo) = clean_repo();
+    fs::rename(
+        repo.join(".github/workflows/ci.yml"),
+        repo.join(".github/workflows/ci 100%#1?.yml"),
+    )
+    .unwrap();
+    let out = run(&repo, &["audit", "--offline", "-f", "sarif"], &[]);
+    let doc = report(&out);
+    let uri = &doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        ["uri"];
+    assert_eq!(uri, ".github/workflows/ci%20100%25%231%3F.yml");
+}
