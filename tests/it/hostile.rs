@@ -787,3 +787,55 @@ fn sarif_artifact_uris_are_percent_encoded() {
         ["uri"];
     assert_eq!(uri, ".github/workflows/ci%20100%25%231%3F.yml");
 }
+
+// 11. `-o FILE` is replaced whole, never rewritten in place nor through a symlink.
+
+#[test]
+fn the_output_file_is_replaced_never_rewritten_in_place() {
+    let (tmp, repo) = clean_repo();
+    let out_file = tmp.path().join("report.json");
+    fs::write(&out_file, "the previous report").unwrap();
+    // A second name for the previous report: rewriting in place would change it too.
+    fs::hard_link(&out_file, tmp.path().join("previous.json")).unwrap();
+    let out = run(
+        &repo,
+        &[
+            "audit",
+            "--offline",
+            "-f",
+            "json",
+            "-o",
+            out_file.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let previous = fs::read_to_string(tmp.path().join("previous.json")).unwrap();
+    assert_eq!(previous, "the previous report");
+    let written: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&out_file).unwrap()).unwrap();
+    assert_eq!(written["summary"]["findings"], 1);
+    let leftovers: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn an_output_path_planted_as_a_symlink_is_replaced_not_written_through() {
+    let (tmp, repo) = clean_repo();
+    let victim = tmp.path().join("victim");
+    fs::write(&victim, "must survive").unwrap();
+    symlink(&victim, &repo.join("shiplint.sarif"));
+    let out = run(
+        &repo,
+        &["audit", "--offline", "-f", "sarif", "-o", "shiplint.sarif"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "must survive");
+    let written = fs::symlink_metadata(repo.join("shiplint.sarif")).unwrap();
+    assert!(written.is_file());
+}
