@@ -839,3 +839,48 @@ fn an_output_path_planted_as_a_symlink_is_replaced_not_written_through() {
     let written = fs::symlink_metadata(repo.join("shiplint.sarif")).unwrap();
     assert!(written.is_file());
 }
+
+// The fuzz targets' checks, replayed: hostile trees (`fuzz/fuzz_targets/audit.rs`), the
+// settings JSON (`settings.rs`) and the config (`config.rs`).
+
+#[test]
+fn every_hostile_tree_layout_is_audited_without_a_leak() {
+    let workflow = "on: push\n# \u{1b}[2J\njobs:\n  b:\n    runs-on: x\n    steps:\n      - uses: ./.github/actions/pipe\n      - uses: ./.github/actions/out\n      - uses: \"a/b@v1\\e[31m\"\n";
+    let layouts = (0..8).map(|bit| 1u8 << bit).chain([0, 0xff, 0b0110_0110]);
+    for layout in layouts {
+        let mut data = vec![layout];
+        data.extend_from_slice(workflow.as_bytes());
+        shiplint::fuzzing::check_audit_tree(&data);
+    }
+}
+
+#[test]
+fn settings_and_config_documents_replay_through_their_fuzz_checks() {
+    let mut n = 0;
+    for entry in fs::read_dir(testdata("settings")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|x| x == "json") {
+            let bytes = fs::read(&path).unwrap();
+            shiplint::fuzzing::check_settings_bytes(&bytes);
+            // Cut anywhere, a document is refused, never a panic.
+            shiplint::fuzzing::check_settings_bytes(&bytes[..bytes.len() / 2]);
+            n += 1;
+        }
+    }
+    assert!(n >= 5, "only {n} settings documents");
+    for doc in [
+        "{\"branches\": 3}",
+        "{\"branches\": {\"main\": {\"protection\": [1]}}}",
+        "[]",
+        "null",
+    ] {
+        shiplint::fuzzing::check_settings_bytes(doc.as_bytes());
+    }
+    for config in [
+        "rules: {x: {params: [1]}}\n",
+        "ignore: [{rule: \"\\e[31m\", reason: \"\\n::error::x\"}]\npolicies: [/]\n",
+        "policies: \"../..\"\n",
+    ] {
+        shiplint::fuzzing::check_config_bytes(config.as_bytes());
+    }
+}
