@@ -42,10 +42,10 @@ pub fn run(args: AuditArgs) -> Result<ExitStatus, Error> {
 /// API would not give (each is printed).
 fn remote_status(run: &AuditRun) -> Option<ExitStatus> {
     if let Some(why) = &run.stopped {
-        eprintln!("error: {why}");
+        eprintln!("error: {}", crate::escape::line(&why.to_string()));
     }
     for e in &run.clone_errors {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", crate::escape::line(e));
     }
     (run.stopped.is_some() || run.failed > 0 || !run.clone_errors.is_empty())
         .then_some(ExitStatus::Github)

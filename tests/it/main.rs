@@ -11,6 +11,7 @@ mod cli;
 mod config;
 mod fixtures;
 mod github;
+mod hostile;
 mod labels;
 mod outputs;
 mod policies;
