@@ -212,6 +212,7 @@ fn finish(
     let what = Evaluation {
         ignores: !session.no_ignores,
         graph: session.graphs,
+        trace: session.trace,
     };
     let mut outcome = evaluate(set, engine, repo, &resolved.config, what);
     outcome.notices.append(&mut notices);
@@ -275,6 +276,7 @@ impl Fetch {
         let opts = LoadOptions {
             settings: session.settings.clone(),
             config: session.resolver.wants_repository_config(),
+            environments_only: session.trace,
         };
         loop {
             let i = self.next.fetch_add(1, Ordering::SeqCst);
@@ -294,6 +296,11 @@ impl Fetch {
                     github_source::load_described(client, spec, meta, &opts)
                 }
                 Target::Local(_) => continue,
+            };
+            let fetched = match session.history {
+                Some(window) => fetched
+                    .and_then(|repo| super::history::attach(session, client, target, window, repo)),
+                None => fetched,
             };
             let loaded = match fetched {
                 Ok(repo) => Loaded::Remote(Box::new(repo)),
