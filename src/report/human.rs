@@ -132,8 +132,11 @@ fn settings_page(report: &AuditReport, f: &Finding) -> Option<String> {
     let Location::Setting(setting) = &f.location else {
         return None;
     };
-    let base = format!("https://github.com/{}/settings", slug(report, f)?);
+    let slug = slug(report, f)?;
+    let base = format!("https://github.com/{slug}/settings");
     Some(match setting.split('/').next().unwrap_or_default() {
+        // The deployment history: the repository's deployments page.
+        "deployments" | "history" => format!("https://github.com/{slug}/deployments"),
         "branches" => format!("{base}/branches"),
         "environments" => format!("{base}/environments"),
         "rulesets" => format!("{base}/rules"),
