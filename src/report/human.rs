@@ -157,6 +157,11 @@ fn diagnostic(report: &AuditReport, f: &Finding) -> FindingDiagnostic {
         },
         severity: f.severity,
         help: match (&f.location, settings_page(report, f)) {
+            (Location::Setting(s), Some(page))
+                if s.starts_with("deployments") || s.starts_with("history") =>
+            {
+                format!("{}\ndeployments: {page}", f.help)
+            }
             (Location::Setting(_), Some(page)) => format!("{}\nsettings page: {page}", f.help),
             _ => f.help.clone(),
         },
@@ -200,17 +205,25 @@ fn diagnostic(report: &AuditReport, f: &Finding) -> FindingDiagnostic {
     d
 }
 
-/// Renders every finding and the summary line.
-pub fn render(report: &AuditReport, opts: HumanOptions) -> String {
+/// The miette handler of the report's diagnostics.
+fn handler(opts: HumanOptions) -> GraphicalReportHandler {
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
+    GraphicalReportHandler::new_themed(theme)
         .with_width(opts.width)
         .with_links(false)
-        .with_context_lines(1);
+        .with_context_lines(1)
+}
+
+/// Every finding as a diagnostic, without the summary line (the trace report's findings).
+pub fn diagnostics(report: &AuditReport, opts: HumanOptions) -> String {
+    render_findings(report, &handler(opts))
+}
+
+fn render_findings(report: &AuditReport, handler: &GraphicalReportHandler) -> String {
     let mut out = String::new();
     for f in &report.findings {
         let d = diagnostic(report, f);
@@ -219,6 +232,13 @@ pub fn render(report: &AuditReport, opts: HumanOptions) -> String {
         }
         out.push('\n');
     }
+    out
+}
+
+/// Renders every finding and the summary line.
+pub fn render(report: &AuditReport, opts: HumanOptions) -> String {
+    let handler = handler(opts);
+    let mut out = render_findings(report, &handler);
     if opts.show_ignored {
         out.push_str(&render_ignored(report));
     }
