@@ -28,7 +28,7 @@ fn table(rules: &[RuleMeta]) -> String {
         "RULE", "SEVERITY", "NEEDS"
     );
     for r in rules {
-        let needs = if r.online { "settings" } else { "files" };
+        let needs = r.needs();
         s.push_str(&format!(
             "{:width$}  {:8}  {:8}  {}\n",
             r.id,

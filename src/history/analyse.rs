@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value as Json;
 
-use super::{stage_of, time, CommitRecord, Deployment, EnvironmentRecord, History, Promotion, Run};
+use super::{stage_of, time, Deployment, EnvironmentRecord, History, Promotion, Run};
 
 /// The repository's environments in promotion order (then those of no stage, by name),
 /// each with the environments of the nearest earlier stage the repository has.
@@ -124,10 +124,7 @@ pub fn index(h: &mut History) {
 
 /// Records that `sha` was deployed successfully to `env` at `at` (the earliest counts).
 pub fn reach(h: &mut History, sha: &str, env: &str, at: &str) {
-    let commit = h
-        .commits
-        .entry(sha.to_string())
-        .or_insert_with(CommitRecord::default);
+    let commit = h.commits.entry(sha.to_string()).or_default();
     let earlier = |old: &String| time::parse(old) <= time::parse(at);
     match commit.reached.get(env) {
         Some(old) if earlier(old) => {}

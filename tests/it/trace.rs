@@ -125,7 +125,7 @@ fn the_json_trace_carries_the_record_and_the_pipeline_checks() {
 
 /// The request count of a repository with 3 environments and 30 days of history.
 #[test]
-fn a_trace_of_three_environments_over_thirty_days_takes_sixteen_requests() {
+fn a_trace_of_three_environments_over_thirty_days_takes_fifteen_requests() {
     let s = serve("clean");
     let out = trace(&s, "json");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
