@@ -5,6 +5,7 @@ mod architecture;
 mod bad_input;
 mod callgraph;
 mod catalog;
+mod check_names;
 mod cli;
 mod config;
 mod fixtures;
