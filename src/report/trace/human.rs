@@ -117,7 +117,18 @@ fn environment(out: &mut String, p: Paint, v: &EnvironmentView, since: &str) {
     for e in &v.earlier {
         let text = match e.reached_at {
             Some(t) => marked(p, Some(true), &format!("{} UTC", time::short(t))),
-            None => marked(p, Some(false), "never"),
+            None => match e.same_tree {
+                Some(t) => marked(
+                    p,
+                    Some(false),
+                    &format!(
+                        "never: the same tree as {} (deployed {} UTC), rebuilt under a new commit",
+                        short(&t.sha),
+                        time::short(&t.succeeded_at)
+                    ),
+                ),
+                None => marked(p, Some(false), "never"),
+            },
         };
         row(out, e.environment, &text);
     }

@@ -31,7 +31,14 @@ fn earlier(v: &EnvironmentView) -> String {
         .iter()
         .map(|e| match e.reached_at {
             Some(t) => format!("{} ✅ {} UTC", e.environment, time::short(t)),
-            None => format!("{} ❌ never", e.environment),
+            None => match e.same_tree {
+                Some(t) => format!(
+                    "{} ❌ never (same tree as `{}`, rebuilt)",
+                    e.environment,
+                    short(&t.sha)
+                ),
+                None => format!("{} ❌ never", e.environment),
+            },
         })
         .collect::<Vec<_>>()
         .join("<br>")

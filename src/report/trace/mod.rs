@@ -12,7 +12,7 @@ pub mod markdown;
 use serde::Serialize;
 
 use crate::audit::history::{CommitPipeline, JobChecks, Trace};
-use crate::history::{Deployment, EnvironmentRecord};
+use crate::history::{Deployment, EnvironmentRecord, SameTree};
 
 /// What the judged commit's check runs are, for one environment's latest commit.
 #[derive(Debug, Clone, Serialize)]
@@ -37,6 +37,10 @@ pub struct Earlier<'a> {
     /// record shows, looked up by commit).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reached_at: Option<&'a str>,
+    /// When it never did: the commit deployed there whose git tree is this one's (a
+    /// merge-based promotion), as the record's promotion found it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub same_tree: Option<&'a SameTree>,
 }
 
 /// One environment as every format shows it.
@@ -78,6 +82,8 @@ pub fn environments(trace: &Trace) -> Vec<EnvironmentView<'_>> {
                         reached_at: commit
                             .and_then(|c| c.reached.get(&e.name))
                             .map(String::as_str),
+                        same_tree: latest
+                            .and_then(|d| same_tree(trace, &env.name, &d.sha, &e.name)),
                     })
                     .collect(),
                 None => Vec::new(),
@@ -95,6 +101,18 @@ pub fn environments(trace: &Trace) -> Vec<EnvironmentView<'_>> {
             }
         })
         .collect()
+}
+
+/// The commit of `earlier` with the tree of `sha`, as the promotion of `sha` to `env`
+/// recorded it.
+fn same_tree<'a>(trace: &'a Trace, env: &str, sha: &str, earlier: &str) -> Option<&'a SameTree> {
+    trace
+        .record
+        .promotions
+        .iter()
+        .find(|p| p.environment == env && p.sha == sha)
+        .and_then(|p| p.same_tree.as_ref())
+        .filter(|t| t.environment == earlier)
 }
 
 fn successful(env: &EnvironmentRecord) -> usize {
