@@ -44,8 +44,10 @@ job_check(wf, job, c) := object.union(
 	object.filter(c, ["name", "pattern"]),
 )
 
-# Checks of the jobs that build the release image.
+# Checks of the jobs that build the release image (only with a record: without one,
+# nothing classifies the jobs here).
 build_checks contains job_check(wf, job, c) if {
+	record
 	some wf in input.workflows
 	some job in wf.jobs
 	graph.build_job(job)
@@ -54,6 +56,7 @@ build_checks contains job_check(wf, job, c) if {
 
 # Checks of the jobs that scan it.
 scan_checks contains job_check(wf, job, c) if {
+	record
 	some wf in input.workflows
 	some job in wf.jobs
 	steps.scanner_job(job)

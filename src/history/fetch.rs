@@ -46,6 +46,16 @@ fn refused(e: GithubError) -> Result<String, GithubError> {
     }
 }
 
+/// `GET …/deployments` of one environment (and one commit), the name percent-encoded:
+/// `?`, `&`, `#`, `+` and spaces in an environment's name stay inside its value.
+fn deployments_path(slug: &str, env: &str, sha: Option<&str>) -> String {
+    let mut path = format!("/repos/{slug}/deployments?environment={}", encode_path(env));
+    if let Some(sha) = sha {
+        path.push_str(&format!("&sha={}", encode_path(sha)));
+    }
+    path
+}
+
 /// What a list request gave: the items, or why the API refused them.
 type Listed = Result<Vec<Json>, String>;
 
@@ -80,10 +90,7 @@ pub fn read(
     h.environments = analyse::arrange(&names, &h.order);
     for i in 0..h.environments.len() {
         let name = h.environments[i].name.clone();
-        let path = format!(
-            "/repos/{slug}/deployments?environment={}",
-            encode_path(&name)
-        );
+        let path = deployments_path(slug, &name, None);
         let items = match list(client, &path)? {
             Ok(items) => items,
             Err(why) => return Ok(unreadable(h, why)),
@@ -138,11 +145,7 @@ fn statuses(
 /// Looks commits up by SHA in the environments where the window does not show them.
 fn look_up(client: &Client, slug: &str, h: &mut History) -> Result<(), GithubError> {
     for (sha, env) in analyse::lookups(h).into_iter().take(MAX_LOOKUPS) {
-        let path = format!(
-            "/repos/{slug}/deployments?environment={}&sha={}",
-            encode_path(&env),
-            encode_path(&sha)
-        );
+        let path = deployments_path(slug, &env, Some(&sha));
         let Ok(items) = list(client, &path)? else {
             continue;
         };
@@ -279,4 +282,31 @@ fn check_run(body: &Json) -> Option<CheckRun> {
         completed_at: body["completed_at"].as_str().map(str::to_string),
         html_url: body["html_url"].as_str().map(str::to_string),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_names_are_percent_encoded_in_the_query() {
+        assert_eq!(
+            deployments_path("o/r", "prod eu&x=1#2+3", None),
+            "/repos/o/r/deployments?environment=prod%20eu%26x%3D1%232%2B3"
+        );
+        assert_eq!(
+            deployments_path("o/r", "staging", Some("abc")),
+            "/repos/o/r/deployments?environment=staging&sha=abc"
+        );
+    }
+
+    #[test]
+    fn only_github_actions_check_runs_are_kept() {
+        let run = |slug: &str| {
+            serde_json::json!({"id": 1, "name": "scan", "status": "completed",
+                "conclusion": "success", "app": {"slug": slug}})
+        };
+        assert_eq!(check_run(&run("github-actions")).unwrap().name, "scan");
+        assert_eq!(check_run(&run("some-ci")), None);
+    }
 }

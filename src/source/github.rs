@@ -354,7 +354,8 @@ pub fn fetch_settings_for_clone(
 /// A settings document with the environments only (`GET …/environments`), or with
 /// `environments: null` and why when they cannot be read.
 fn fetch_environments(client: &Client, slug: &str) -> Result<Json, GithubError> {
-    let r = client.get(&format!("/repos/{slug}/environments"))?;
+    // 100 environments, GitHub's largest page (the default is 30).
+    let r = client.get(&format!("/repos/{slug}/environments?per_page=100"))?;
     let doc = match r.status {
         200 => serde_json::json!({"environments": r.json()?}),
         403 | 404 => {

@@ -321,3 +321,42 @@ fn trace_needs_a_token_and_an_owner_name() {
         stderr(&out)
     );
 }
+
+#[test]
+fn since_bounds_the_history() {
+    let s = serve("clean");
+    let out = shiplint(
+        &s,
+        &["trace", "octo-org/octo-repo", "-f", "json", "--since", "5d"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc = json(&out);
+    assert_eq!(doc["history"]["since"], "2026-11-26T12:00:00Z");
+    // The earlier release (2026-11-20) is out of the window: one deployment each, and
+    // the check runs of one production commit.
+    for env in doc["environments"].as_array().unwrap() {
+        assert_eq!(env["deployments"], 1, "{env:#}");
+    }
+    let paths = s.github.paths();
+    assert_eq!(paths.iter().filter(|p| p.contains("/statuses")).count(), 3);
+    assert_eq!(
+        paths.iter().filter(|p| p.contains("/check-runs")).count(),
+        1
+    );
+}
+
+#[test]
+fn the_human_trace_is_coloured_like_the_audit() {
+    let s = serve("hotfix");
+    let out = shiplint(&s, &["trace", "octo-org/octo-repo", "--color", "always"]);
+    let text = stdout(&out);
+    assert!(text.contains("\x1b[32m✓\x1b[0m"), "{text}");
+    assert!(
+        text.contains("\x1b[31m✗\x1b[0m \x1b[31mnever\x1b[0m"),
+        "{text}"
+    );
+    // The finding is the audit's diagnostic, in the audit's colours.
+    assert!(text.contains("\x1b[31m"), "{text}");
+    let plain = stdout(&trace(&s, "human"));
+    assert!(!plain.contains('\x1b'), "{plain}");
+}
