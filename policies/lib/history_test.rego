@@ -77,3 +77,16 @@ test_the_first_production_deployment_of_a_commit if {
 	history.first_deployment("production", "abc").id == 2 with input as doc(h)
 	history.deployed_to_production == {["production", "abc"]} with input as doc(h)
 }
+
+test_a_run_two_checks_match_counts_once if {
+	wfs := [{"path": ".github/workflows/release.yml", "triggers": {}, "jobs": [
+		job("scan", [step(0, {"run": "trivy image app"})], [check("Scan image")]),
+		job("scan-matrix", [step(0, {"run": "trivy image app"})], [{"name": null, "pattern": "^Scan .+$", "workflow": ".github/workflows/release.yml", "events": ["push"]}]),
+	]}]
+	h := record([], [], {"abc": commit([run(1, "Scan image", "success"), run(2, "Scan linux", "failure")])}, [])
+	p := history.pipeline.abc with input as object.union(doc(h), {"workflows": wfs})
+	[r.id | some r in p.scan.runs] == [1, 2]
+	p.scan.successes == 1
+	p.scan.conclusion == "failure"
+	count(p.scan.jobs) == 2
+}

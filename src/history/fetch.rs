@@ -30,11 +30,12 @@ pub const MAX_CHECKED: usize = 20;
 /// Pages of 100 check runs read per commit.
 const MAX_CHECK_PAGES: usize = 3;
 
-/// `403 Resource not accessible by integration`, or the error the caller must see.
+/// `403 Resource not accessible by integration`, or the error the caller must see. A
+/// 422 is a commit GitHub no longer has (`No commit found for SHA`): unknown too.
 fn refused(e: GithubError) -> Result<String, GithubError> {
     match e {
         GithubError::Status {
-            status: status @ (403 | 404),
+            status: status @ (403 | 404 | 422),
             message,
             ..
         } => Ok(if message.is_empty() {

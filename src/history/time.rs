@@ -103,17 +103,17 @@ pub fn short(timestamp: &str) -> String {
 /// now (`30d`, `12h`, `2w`) or a date or timestamp (`2026-11-01`, RFC 3339).
 pub fn since(text: &str, now: i64) -> Result<i64, String> {
     let t = text.trim();
-    let unit = t.chars().last().unwrap_or(' ');
-    let scale = match unit {
-        'h' => Some(3600),
-        'd' => Some(86_400),
-        'w' => Some(7 * 86_400),
+    let scale = match t.chars().last() {
+        Some('h') => Some(3600),
+        Some('d') => Some(86_400),
+        Some('w') => Some(7 * 86_400),
         _ => None,
     };
-    if let (Some(scale), Some(n)) = (scale, number(&t[..t.len() - unit.len_utf8()])) {
+    // The unit is one ASCII byte.
+    if let Some((scale, n)) = scale.and_then(|s| Some((s, number(&t[..t.len() - 1])?))) {
         return n
             .checked_mul(scale)
-            .map(|back| now - back)
+            .and_then(|back| now.checked_sub(back))
             .ok_or_else(|| format!("--since {text}: too far back"));
     }
     match parse(t) {
@@ -169,6 +169,8 @@ mod tests {
             .unwrap_err()
             .contains("expected a duration"));
         assert!(since("d", now).is_err());
+        assert!(since("", now).is_err());
+        assert!(since("é", now).is_err());
         assert!(since("99999999999999999d", now).is_err());
     }
 }
