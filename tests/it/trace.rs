@@ -20,6 +20,11 @@ struct Scenario {
 }
 
 fn serve(name: &str) -> Scenario {
+    serve_with(name, &[])
+}
+
+/// The scenario's routes, some of them answered with `overrides` instead.
+fn serve_with(name: &str, overrides: &[(&str, Reply)]) -> Scenario {
     let path = crate::testdata("trace").join(name).join("routes.json");
     let routes: Vec<serde_json::Value> =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -32,6 +37,10 @@ fn serve(name: &str) -> Scenario {
                 r["path"].as_str().unwrap().to_string(),
                 Reply::recorded(status, file),
             )
+        })
+        .map(|(path, reply)| {
+            let given = overrides.iter().find(|(p, _)| *p == path);
+            (path, given.map_or(reply, |(_, r)| r.clone()))
         })
         .collect();
     let github = FakeGithub::start(
@@ -359,4 +368,39 @@ fn the_human_trace_is_coloured_like_the_audit() {
     assert!(text.contains("\x1b[31m"), "{text}");
     let plain = stdout(&trace(&s, "human"));
     assert!(!plain.contains('\x1b'), "{plain}");
+}
+
+#[test]
+fn hostile_history_bodies_are_skipped_or_reported_never_a_panic() {
+    let junk = r#"[1, "x", null, {"id": "no"}, {"id": 5, "sha": 3}, {"id": 6, "sha": "abc", "created_at": "yesterday"}]"#;
+    let s = serve_with(
+        "clean",
+        &[
+            (
+                "/repos/octo-org/octo-repo/deployments?environment=dev&per_page=100",
+                Reply::ok(junk),
+            ),
+            (
+                &format!("/repos/octo-org/octo-repo/commits/{A}/check-runs?filter=all&per_page=100&page=1"),
+                Reply::ok(r#"{"total_count": "many", "check_runs": [{"id": 1, "app": {"slug": "github-actions"}}, 7]}"#),
+            ),
+        ],
+    );
+    let out = trace(&s, "json");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc = json(&out);
+    // Nothing of dev's body was a deployment of the window; A's check runs say nothing.
+    assert_eq!(doc["environments"][0]["deployments"], 0);
+    assert!(message(&doc, "deployed-unscanned").contains("no check run of the scan job"));
+
+    let s = serve_with(
+        "clean",
+        &[(
+            "/repos/octo-org/octo-repo/deployments/2100000006/statuses?per_page=100",
+            Reply::ok(r#"{"statuses": "not a list"}"#),
+        )],
+    );
+    let out = trace(&s, "json");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("returned an unexpected body"), "{}", stderr(&out));
 }
