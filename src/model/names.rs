@@ -928,6 +928,53 @@ mod tests {
     }
 
     #[test]
+    fn matrices_create_jobs_in_key_order_and_exclude_partial_matches_as_documented() {
+        // "Using a matrix strategy": the first variable defined makes the first job.
+        let order = json!({"matrix": {"version": [10, 12, 14], "os": ["ubuntu", "windows"]}});
+        let Matrix::Known(combos) = expand(&order, &Map::new()) else {
+            panic!("known");
+        };
+        let names: Vec<String> = combos.iter().map(|c| text(&suffix(c))).collect();
+        assert_eq!(
+            names,
+            [
+                " (10, ubuntu)",
+                " (10, windows)",
+                " (12, ubuntu)",
+                " (12, windows)",
+                " (14, ubuntu)",
+                " (14, windows)"
+            ]
+        );
+        // "Excluding matrix configurations": 12 configurations, minus one full and two
+        // partial matches, run nine jobs.
+        let exclude = json!({"matrix": {
+            "os": ["macos-latest", "windows-latest"],
+            "version": [12, 14, 16],
+            "environment": ["staging", "production"],
+            "exclude": [
+                {"os": "macos-latest", "version": 12, "environment": "production"},
+                {"os": "windows-latest", "version": 16}
+            ]
+        }});
+        let Matrix::Known(combos) = expand(&exclude, &Map::new()) else {
+            panic!("known");
+        };
+        assert_eq!(combos.len(), 9);
+        // "All include combinations are processed after exclude": include adds one back.
+        let mut back = exclude.clone();
+        back["matrix"]["include"] = json!([{"os": "windows-latest", "version": 16}]);
+        let Matrix::Known(combos) = expand(&back, &Map::new()) else {
+            panic!("known");
+        };
+        assert_eq!(
+            text(&suffix(combos.last().unwrap())),
+            " (windows-latest, 16)"
+        );
+        assert_eq!(combos.len(), 10);
+    }
+
+    #[test]
     fn matrices_that_cannot_be_expanded_are_unknown() {
         let m = |v: Json| expand(&v, &Map::new());
         assert_eq!(m(json!({})), Matrix::None);

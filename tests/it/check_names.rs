@@ -275,3 +275,57 @@ fn more_combinations_along_a_chain_than_one_matrix_may_have_collapse_into_one_pa
     let re = regex::Regex::new(checks[0]["pattern"].as_str().unwrap()).unwrap();
     assert!(re.is_match("c (16, 3) / t (macos)"));
 }
+
+#[test]
+fn a_user_policy_reads_the_names_and_matches_the_patterns_in_rego() {
+    // A team's rule: every required name must be produced by some job (exactly, or by a
+    // pattern: then it may be, which is not a finding).
+    let policy = tempfile::tempdir().unwrap();
+    let rule = r#"package shiplint.rules.needed_checks
+
+import rego.v1
+
+metadata := {"id": "needed-checks", "title": "A needed check is not produced", "severity": "error", "description": "d", "remediation": "r", "tags": [], "online": false}
+
+needed := ["plan", "huge (3, 4)", "Test (linux)", "Lint"]
+
+produced(name) if {
+	some wf in input.workflows
+	some job in wf.jobs
+	some check in job.checks
+	check.name == name
+}
+
+produced(name) if {
+	some wf in input.workflows
+	some job in wf.jobs
+	some check in job.checks
+	check.name == null
+	regex.match(check.pattern, name)
+}
+
+findings contains f if {
+	some name in needed
+	not produced(name)
+	f := {"message": sprintf("no job produces `%s`", [name]), "file": input.workflows[0].path, "path": []}
+}
+"#;
+    std::fs::write(policy.path().join("needed_checks.rego"), rule).unwrap();
+    let out = shiplint(&[
+        "audit",
+        "-f",
+        "json",
+        "--policy",
+        policy.path().to_str().unwrap(),
+        "testdata/check-names/fromjson",
+    ]);
+    let doc = json(&out);
+    let messages: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "needed-checks")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages, ["no job produces `Lint`"], "{doc}");
+}
