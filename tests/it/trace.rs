@@ -402,5 +402,9 @@ fn hostile_history_bodies_are_skipped_or_reported_never_a_panic() {
     );
     let out = trace(&s, "json");
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    assert!(stderr(&out).contains("returned an unexpected body"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("returned an unexpected body"),
+        "{}",
+        stderr(&out)
+    );
 }
