@@ -272,6 +272,7 @@ fn finish(
     let what = Evaluation {
         ignores: !session.no_ignores,
         graph: session.graphs,
+        trace: session.trace,
     };
     let mut outcome = evaluate(set, engine, repo, &resolved.config, what);
     outcome.notices.append(&mut notices);
@@ -335,6 +336,7 @@ impl Fetch {
         let opts = LoadOptions {
             settings: session.settings.clone(),
             config: session.resolver.wants_repository_config(),
+            environments_only: session.trace,
         };
         loop {
             let i = self.next.fetch_add(1, Ordering::SeqCst);
@@ -365,6 +367,11 @@ impl Fetch {
                     }
                     continue;
                 }
+            };
+            let fetched = match session.history {
+                Some(window) => fetched
+                    .and_then(|repo| super::history::attach(session, client, target, window, repo)),
+                None => fetched,
             };
             let loaded = match fetched {
                 Ok(repo) => Loaded::Remote(Box::new(repo)),

@@ -5,6 +5,7 @@ use serde_json::Value as Json;
 
 use crate::config::ConfigChoice;
 use crate::github::ClientOptions;
+use crate::history::Window;
 use crate::policy::PolicySet;
 use crate::suppress::Baseline;
 
@@ -29,6 +30,12 @@ pub struct Session {
     pub jobs: usize,
     /// `--baseline FILE`: the findings it knows are dropped.
     pub baseline: Option<Baseline>,
+    /// Read the deployment history of remote repositories over this window
+    /// (`OWNER/NAME` audits, sweeps with `--history`, `trace`).
+    pub history: Option<Window>,
+    /// A `trace` run: of the settings only the environments are read, and each outcome
+    /// keeps its analysed deployment record for the trace report.
+    pub trace: bool,
 }
 
 /// How the run reaches GitHub.
@@ -62,6 +69,8 @@ impl Session {
             graphs: false,
             jobs: 8,
             baseline: None,
+            history: None,
+            trace: false,
         }
     }
 

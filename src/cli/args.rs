@@ -38,6 +38,9 @@ pub enum Command {
     Baseline(BaselineArgs),
     /// Combine `--format json` reports (e.g. the shards of an org sweep) into one report.
     Merge(MergeArgs),
+    /// Show what runs where, from a GitHub repository's deployment history: each
+    /// environment's latest deployment, how its commit got there, its build and scan.
+    Trace(Box<TraceArgs>),
 }
 
 /// The formats of the rule catalog: a list has no locations, so SARIF, annotations and
@@ -147,6 +150,11 @@ pub struct AuditArgs {
 
     #[command(flatten)]
     pub sweep: SweepArgs,
+
+    /// How far back the deployment history is read (OWNER/NAME audits, sweeps with
+    /// --history): a duration (30d, 12h, 2w) or a date (2026-11-01).
+    #[arg(long, value_name = "WHEN", default_value = "30d")]
+    pub since: String,
 }
 
 /// Org-wide sweeps (docs/org-sweeps.md).
@@ -186,6 +194,10 @@ pub struct SweepArgs {
     /// No progress bar or sweep summary on standard error.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// Read each repository's deployment history too (the history rules; docs/trace.md).
+    #[arg(long)]
+    pub history: bool,
 }
 
 impl SweepArgs {
@@ -311,4 +323,68 @@ pub struct InputArgs {
     /// Repository settings JSON to include as `input.settings` (as `audit --settings`).
     #[arg(long, value_name = "FILE")]
     pub settings: Option<PathBuf>,
+}
+
+// --- `shiplint trace` (docs/trace.md) ---------------------------------------------
+
+/// The formats of the trace report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TraceFormat {
+    /// A table per environment, coloured like the audit.
+    Human,
+    /// One stable JSON object (docs/trace.md).
+    Json,
+    /// A job summary.
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct TraceArgs {
+    /// The GitHub repository (a token is required: GH_TOKEN, GITHUB_TOKEN or --token-env).
+    #[arg(value_name = "OWNER/NAME")]
+    pub repo: String,
+
+    /// How far back the history is read: a duration (30d, 12h, 2w) or a date
+    /// (2026-11-01, or RFC 3339).
+    #[arg(long, value_name = "WHEN", default_value = "30d")]
+    pub since: String,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = TraceFormat::Human)]
+    pub format: TraceFormat,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 1 when a history finding at or above this severity remains.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+
+    /// Colour in the human report.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// GitHub API URL (default: https://api.github.com, or https://$GH_HOST/api/v3).
+    #[arg(long, value_name = "URL")]
+    pub github_url: Option<String>,
+
+    /// Stop with an error instead of waiting when the API rate limit is exhausted.
+    #[arg(long)]
+    pub no_wait: bool,
+
+    /// Read the GitHub token from this environment variable.
+    #[arg(long, value_name = "NAME")]
+    pub token_env: Option<String>,
+
+    /// Cache API answers here for conditional requests.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Send every API request unconditionally and cache nothing.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    #[command(flatten)]
+    pub setup: SetupArgs,
 }

@@ -13,6 +13,7 @@ mod rules;
 mod setup;
 mod sweep;
 mod test_policies;
+mod trace;
 
 pub use args::*;
 
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
         Command::TestPolicies(args) => test_policies::run(args),
         Command::Baseline(args) => baseline::run(args),
         Command::Merge(args) => merge::run(args),
+        Command::Trace(args) => trace::run(*args),
     }
 }
 

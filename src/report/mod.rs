@@ -20,6 +20,7 @@ mod render;
 pub mod resume;
 pub mod sarif;
 pub mod table;
+pub mod trace;
 
 pub use render::{render, Format, RenderOptions, Rendered};
 

@@ -351,6 +351,30 @@ pub fn fetch_settings_for_clone(
     fetch_settings(client, slug, repo, default_branch)
 }
 
+/// A settings document with the environments only (`GET …/environments`), or with
+/// `environments: null` and why when they cannot be read.
+fn fetch_environments(client: &Client, slug: &str) -> Result<Json, GithubError> {
+    // 100 environments, GitHub's largest page (the default is 30).
+    let r = client.get(&format!("/repos/{slug}/environments?per_page=100"))?;
+    let doc = match r.status {
+        200 => serde_json::json!({"environments": r.json()?}),
+        403 | 404 => {
+            let message = r.message();
+            let why = if message.is_empty() {
+                r.status.to_string()
+            } else {
+                format!("{} {message}", r.status)
+            };
+            serde_json::json!({"environments": null, "environments_error": why})
+        }
+        _ => return Err(r.unexpected()),
+    };
+    crate::settings::validate(doc).map_err(|e| GithubError::Invalid {
+        path: format!("/repos/{slug}/environments"),
+        reason: e.message,
+    })
+}
+
 /// A repository's own config file (`.github/shiplint.yml` or `shiplint.yml`), as fetched.
 #[derive(Debug, Clone)]
 pub struct ConfigText {
@@ -372,6 +396,9 @@ pub struct LoadOptions {
     pub settings: Option<Json>,
     /// Fetch the repository's own config file (not under `--config FILE`/`--no-config`).
     pub config: bool,
+    /// Of the settings, read only the environments (`shiplint trace`: the deployment
+    /// history needs their names, not the branches' protection).
+    pub environments_only: bool,
 }
 
 /// Fetches one repository: metadata (`GET /repos/{slug}`), workflow files, config and
@@ -448,9 +475,11 @@ pub fn load_described(
         errors,
         notices,
         settings: None,
+        history: None,
     };
     repo.settings = match &opts.settings {
         Some(s) => Some(s.clone()),
+        None if opts.environments_only => Some(fetch_environments(client, &slug)?),
         None => Some(fetch_settings(client, &slug, &repo, default_branch)?),
     };
     Ok(RemoteRepository { repo, config })

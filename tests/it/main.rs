@@ -20,6 +20,7 @@ mod robustness;
 mod settings;
 mod support;
 mod sweep;
+mod trace;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

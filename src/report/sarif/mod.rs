@@ -507,6 +507,7 @@ mod tests {
             settings_evaluated: settings,
             slug: None,
             graph: None,
+            trace: None,
         }
     }
 
