@@ -37,6 +37,27 @@ pub enum Command {
     Baseline(BaselineArgs),
     /// Combine `--format json` reports (e.g. the shards of an org sweep) into one report.
     Merge(MergeArgs),
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write it and one page per subcommand into a folder.
+    Man(ManArgs),
+}
+
+/// `shiplint completions SHELL` (docs/install.md).
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_name = "SHELL", value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `shiplint man [--dir DIR]` (docs/install.md).
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write shiplint.1 and shiplint-SUBCOMMAND.1 pages into DIR instead of printing
+    /// shiplint.1.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

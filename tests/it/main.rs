@@ -9,6 +9,7 @@ mod cli;
 mod config;
 mod fixtures;
 mod github;
+mod install;
 mod labels;
 mod outputs;
 mod policies;
