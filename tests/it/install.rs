@@ -1,8 +1,10 @@
 //! Installing shiplint without a Rust toolchain (docs/install.md): the wheel's metadata,
-//! the release workflow, the pre-commit hooks, shell completions and the man page. Building and installing the wheel needs the network (maturin from PyPI),
+//! the release workflow, the GitHub Action, the pre-commit hooks, shell completions and
+//! the man page. Building and installing the wheel needs the network (maturin from PyPI),
 //! so it is tried by hand and not here.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::process::Command;
 
 use clap::CommandFactory;
@@ -171,8 +173,9 @@ fn audits_clean(rel: &str) {
 }
 
 #[test]
-fn release_workflow_and_own_workflows_pass_their_audit() {
+fn release_workflow_action_and_own_workflows_pass_their_audit() {
     audits_clean(".github/workflows/release.yml");
+    audits_clean("action.yml");
     audits_clean(".");
 }
 
@@ -297,6 +300,211 @@ fn pre_commit_hooks_from_source_and_from_the_wheel() {
         assert_eq!(
             hooks["shiplint"][key], hooks["shiplint-wheel"][key],
             "{key}"
+        );
+    }
+}
+
+// ---- the GitHub Action ----
+
+#[test]
+fn the_action_is_composite_pins_a_release_and_uploads_whatever_was_written() {
+    let action = yaml("action.yml");
+    assert_eq!(action["runs"]["using"], "composite");
+    assert_eq!(action["inputs"]["version"]["default"], VERSION);
+    assert_eq!(action["inputs"]["fail-on"]["default"], "error");
+    let steps = action["runs"]["steps"].as_array().unwrap();
+    let upload = steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif@"))
+        })
+        .expect("an upload-sarif step");
+    let pin = upload["uses"].as_str().unwrap().rsplit_once('@').unwrap().1;
+    assert!(
+        pin.len() == 40 && pin.chars().all(|c| c.is_ascii_hexdigit()),
+        "{pin}"
+    );
+    assert!(upload["if"].as_str().unwrap().contains("!cancelled()"));
+}
+
+/// The action's `run:` steps in order (install aside, which needs PyPI), with `${{ inputs.* }}`
+/// and `${{ steps.*.outputs.* }}` in their `env:` evaluated as the runner does.
+fn run_action_steps(inputs: &[(&str, &str)], workspace: &Path) -> (Option<i32>, String) {
+    let action = yaml("action.yml");
+    let mut values: BTreeMap<String, String> = action["inputs"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v["default"].as_str().unwrap().to_string()))
+        .collect();
+    for (k, v) in inputs {
+        values.insert(k.to_string(), v.to_string());
+    }
+    let runner = tempfile::tempdir().unwrap();
+    let file = |name: &str| runner.path().join(name);
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_shiplint")).parent().unwrap();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+    let mut status = None;
+    for step in action["runs"]["steps"].as_array().unwrap().iter().skip(1) {
+        let Some(script) = step["run"].as_str() else {
+            continue; // the upload: GitHub's own action
+        };
+        let outputs = std::fs::read_to_string(file("output")).unwrap_or_default();
+        let mut cmd = Command::new("bash");
+        // As the runner runs `shell: bash`.
+        cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
+            .current_dir(workspace);
+        for (k, v) in step["env"].as_object().unwrap() {
+            cmd.env(k, expression(v.as_str().unwrap(), &values, &outputs));
+        }
+        let out = cmd
+            .env("PATH", &path)
+            .env("NO_COLOR", "1")
+            .env("RUNNER_OS", "Linux")
+            .env("GITHUB_OUTPUT", file("output"))
+            .env("GITHUB_STEP_SUMMARY", file("summary"))
+            .output()
+            .unwrap();
+        status = out.status.code();
+        assert!(
+            out.status.success() || step["name"] == "Gate on fail-on",
+            "{}",
+            stderr(&out)
+        );
+    }
+    let summary = std::fs::read_to_string(file("summary")).unwrap_or_default();
+    (status, summary)
+}
+
+/// `${{ inputs.NAME }}` or `${{ steps.ID.outputs.NAME }}` (from the `GITHUB_OUTPUT` lines).
+fn expression(value: &str, inputs: &BTreeMap<String, String>, outputs: &str) -> String {
+    let inner = value
+        .strip_prefix("${{ ")
+        .and_then(|v| v.strip_suffix(" }}"))
+        .unwrap_or_else(|| panic!("not an expression: {value}"));
+    if let Some(name) = inner.strip_prefix("inputs.") {
+        return inputs[name].clone();
+    }
+    let name = inner
+        .strip_prefix("steps.audit.outputs.")
+        .unwrap_or_else(|| panic!("unexpected expression: {value}"));
+    outputs
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}=")))
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn the_action_writes_sarif_and_summary_and_fails_on_fail_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    copy_dir(&root().join("testdata/repos/static-keys"), &repo);
+    let (status, summary) = run_action_steps(&[], &repo);
+    assert_eq!(
+        status,
+        Some(1),
+        "error findings fail the default `fail-on: error`"
+    );
+    assert!(summary.contains("static-cloud-credentials"), "{summary}");
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo.join("shiplint.sarif")).unwrap())
+            .unwrap();
+    assert!(!sarif["runs"][0]["results"].as_array().unwrap().is_empty());
+
+    let (status, _) = run_action_steps(&[("fail-on", "never"), ("summary", "false")], &repo);
+    assert_eq!(status, Some(0));
+    std::fs::remove_file(repo.join("shiplint.sarif")).unwrap();
+    let (status, summary) = run_action_steps(&[("path", "missing")], &repo);
+    assert_eq!(status, Some(2), "an input error is exit 2, and still gates");
+    assert!(repo.join("shiplint.sarif").exists());
+    assert!(summary.contains("shiplint"), "{summary}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+// ---- docs/ci.md ----
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(root().join(rel)).unwrap()
+}
+
+/// The fenced YAML blocks of a Markdown page.
+fn yaml_blocks(page: &str) -> Vec<&str> {
+    page.split("```yaml\n")
+        .skip(1)
+        .filter_map(|b| b.split_once("```").map(|(block, _)| block))
+        .collect()
+}
+
+#[test]
+fn the_ci_recipe_is_the_projects_workflow_and_uploads_after_exit_2() {
+    let docs = read("docs/ci.md");
+    let workflow = read(".github/workflows/shiplint.yml");
+    let body = &workflow[workflow.find("name: shiplint").unwrap()..];
+    assert!(
+        yaml_blocks(&docs).contains(&body),
+        "docs/ci.md shows .github/workflows/shiplint.yml as it is"
+    );
+    let wf = yaml(".github/workflows/shiplint.yml");
+    for step in wf["jobs"]["audit"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .skip(3)
+    {
+        let cond = step["if"].as_str().unwrap_or_default();
+        assert!(
+            cond.contains("!cancelled()"),
+            "{} runs after exit 2",
+            step["name"]
+        );
+    }
+}
+
+#[test]
+fn the_action_in_docs_uses_only_inputs_the_action_has() {
+    let docs = read("docs/ci.md");
+    let action = yaml("action.yml");
+    let block = yaml_blocks(&docs)
+        .into_iter()
+        .find(|b| b.contains("uses: shiplint/shiplint@"))
+        .expect("docs/ci.md shows the action");
+    let wf = shiplint_yaml::parse(block).unwrap().to_json();
+    let step = wf["jobs"]["audit"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("shiplint/")
+        })
+        .unwrap();
+    for key in step["with"].as_object().unwrap().keys() {
+        assert!(action["inputs"].get(key).is_some(), "no input `{key}`");
+    }
+    assert_eq!(
+        wf["jobs"]["audit"]["permissions"]["security-events"],
+        "write"
+    );
+    for input in action["inputs"].as_object().unwrap().keys() {
+        assert!(
+            docs.contains(&format!("| `{input}` |")),
+            "`{input}` is documented"
         );
     }
 }
