@@ -329,8 +329,10 @@ fn the_action_is_composite_pins_a_release_and_uploads_whatever_was_written() {
     assert!(upload["if"].as_str().unwrap().contains("!cancelled()"));
 }
 
-/// The action's `run:` steps in order (install aside, which needs PyPI), with `${{ inputs.* }}`
-/// and `${{ steps.*.outputs.* }}` in their `env:` evaluated as the runner does.
+/// The action's `run:` steps in order (install aside, which needs PyPI: the binary under test
+/// stands in for what it installs), with `${{ inputs.* }}` and `${{ steps.*.outputs.* }}` in
+/// their `env:` evaluated as the runner does. The exit status of the last step, and the job
+/// summary.
 fn run_action_steps(inputs: &[(&str, &str)], workspace: &Path) -> (Option<i32>, String) {
     let action = yaml("action.yml");
     let mut values: BTreeMap<String, String> = action["inputs"]
@@ -344,8 +346,9 @@ fn run_action_steps(inputs: &[(&str, &str)], workspace: &Path) -> (Option<i32>, 
     }
     let runner = tempfile::tempdir().unwrap();
     let file = |name: &str| runner.path().join(name);
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_shiplint")).parent().unwrap();
-    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+    // What the install step leaves for the others.
+    let installed = format!("shiplint={}\n", env!("CARGO_BIN_EXE_shiplint"));
+    std::fs::write(file("output"), installed).unwrap();
     let mut status = None;
     for step in action["runs"]["steps"].as_array().unwrap().iter().skip(1) {
         let Some(script) = step["run"].as_str() else {
@@ -360,7 +363,6 @@ fn run_action_steps(inputs: &[(&str, &str)], workspace: &Path) -> (Option<i32>, 
             cmd.env(k, expression(v.as_str().unwrap(), &values, &outputs));
         }
         let out = cmd
-            .env("PATH", &path)
             .env("NO_COLOR", "1")
             .env("RUNNER_OS", "Linux")
             .env("GITHUB_OUTPUT", file("output"))
@@ -378,7 +380,8 @@ fn run_action_steps(inputs: &[(&str, &str)], workspace: &Path) -> (Option<i32>, 
     (status, summary)
 }
 
-/// `${{ inputs.NAME }}` or `${{ steps.ID.outputs.NAME }}` (from the `GITHUB_OUTPUT` lines).
+/// `${{ inputs.NAME }}` or `${{ steps.ID.outputs.NAME }}` (from the `GITHUB_OUTPUT` lines;
+/// the steps' outputs have distinct names).
 fn expression(value: &str, inputs: &BTreeMap<String, String>, outputs: &str) -> String {
     let inner = value
         .strip_prefix("${{ ")
@@ -388,7 +391,9 @@ fn expression(value: &str, inputs: &BTreeMap<String, String>, outputs: &str) -> 
         return inputs[name].clone();
     }
     let name = inner
-        .strip_prefix("steps.audit.outputs.")
+        .strip_prefix("steps.")
+        .and_then(|v| v.split_once(".outputs."))
+        .map(|(_, name)| name)
         .unwrap_or_else(|| panic!("unexpected expression: {value}"));
     outputs
         .lines()
