@@ -41,6 +41,10 @@ pub enum Command {
     /// Show what runs where, from a GitHub repository's deployment history: each
     /// environment's latest deployment, how its commit got there, its build and scan.
     Trace(Box<TraceArgs>),
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write it and one page per subcommand into a folder.
+    Man(ManArgs),
 }
 
 /// The formats of the rule catalog: a list has no locations, so SARIF, annotations and
@@ -55,6 +59,23 @@ pub enum RulesFormat {
     Markdown,
     /// One row per rule, for spreadsheets.
     Csv,
+}
+
+/// `shiplint completions SHELL` (docs/install.md).
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_name = "SHELL", value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `shiplint man [--dir DIR]` (docs/install.md).
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write shiplint.1 and shiplint-SUBCOMMAND.1 pages into DIR instead of printing
+    /// shiplint.1.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

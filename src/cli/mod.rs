@@ -5,6 +5,7 @@
 pub mod args;
 mod audit;
 mod baseline;
+mod completions;
 mod explain;
 mod input;
 mod merge;
@@ -33,6 +34,8 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
         Command::Baseline(args) => baseline::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Trace(args) => trace::run(*args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => completions::man(args),
     }
 }
 

@@ -12,6 +12,7 @@ mod config;
 mod fixtures;
 mod github;
 mod hostile;
+mod install;
 mod labels;
 mod outputs;
 mod policies;
