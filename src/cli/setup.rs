@@ -99,15 +99,25 @@ fn enterprise_host(args: &AuditArgs) -> Option<String> {
 }
 
 /// The client options of every request of the run: base URL, the token of
-/// `--token-env` (else GH_TOKEN/GITHUB_TOKEN), waits and the cache of the flags.
+/// `--token-env` (else GH_TOKEN/GITHUB_TOKEN), deadlines, caps, waits and the cache of
+/// the flags. A `--github-url` that names no API, or a token that cannot be sent (a line
+/// break, a control byte), is a usage error here, before any request.
 pub fn client_options(args: &AuditArgs) -> Result<ClientOptions, Error> {
     let base = github::base_url(
         args.github_url.as_deref(),
         std::env::var("GH_HOST").ok().as_deref(),
-    );
+    )
+    .map_err(|e| Error::Usage(e.to_string()))?;
     let token = github::Token::from_env_named(args.token_env.as_deref())?;
+    if let Some(token) = &token {
+        token.check().map_err(|e| Error::Usage(e.to_string()))?;
+    }
     let mut opts = ClientOptions::new(base, token);
     opts.wait_for_reset = !args.no_wait;
+    opts.request_timeout = args.request_timeout;
+    opts.repository_timeout = args.repo_timeout;
+    opts.max_files = args.max_files;
+    opts.max_file_size = args.max_file_size;
     opts.cache_dir = match (&args.cache_dir, args.no_cache) {
         (_, true) => None,
         (Some(dir), false) => Some(dir.clone()),
@@ -117,9 +127,9 @@ pub fn client_options(args: &AuditArgs) -> Result<ClientOptions, Error> {
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
     {
-        // Tests and benchmarks: no real waiting on 5xx and rate limits.
-        opts.backoff = Duration::from_millis(ms);
-        opts.max_wait = Duration::from_millis(ms);
+        // Tests and benchmarks: no real waiting on 5xx and rate limits, but the same
+        // decisions about what to wait for.
+        opts.test_wait = Some(Duration::from_millis(ms));
     }
     Ok(opts)
 }

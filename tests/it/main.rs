@@ -9,6 +9,7 @@ mod cli;
 mod config;
 mod fixtures;
 mod github;
+mod hostile_server;
 mod labels;
 mod outputs;
 mod policies;
