@@ -627,3 +627,68 @@ fn an_empty_github_url_is_refused() {
         assert!(stderr(&out).contains("--github-url"), "{}", stderr(&out));
     }
 }
+
+/// Waits (at most [`HUNG`]) until the files of `dir` named `state.json*` mention every
+/// slug of `slugs`.
+fn await_progress(dir: &Path, slugs: &[String]) {
+    let started = Instant::now();
+    loop {
+        let text: String = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().starts_with("state.json"))
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .collect();
+        if slugs.iter().all(|s| text.contains(&format!("\"{s}\""))) {
+            return;
+        }
+        assert!(started.elapsed() < HUNG, "progress never written: {text}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_killed_sweep_keeps_the_repositories_it_finished() {
+    let org = SyntheticOrg::new(ORG, 10);
+    // repo-005 never finishes: its tree drips for hours.
+    let stuck = Reply::ok(" ".repeat(100_000)).drip(1, Duration::from_millis(200));
+    let server = FakeGithub::setup()
+        .org(org.clone())
+        .reply(&org.tree_path(5), vec![stuck])
+        .start();
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "audit",
+        "--org",
+        ORG,
+        "-f",
+        "json",
+        "--no-cache",
+        "--resume",
+        "state.json",
+    ];
+    let mut child = shiplint_against(&server, dir.path(), &args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let finished = without(org.active(), &[5]);
+    await_progress(dir.path(), &finished);
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // The server is fixed; the resumed sweep fetches repo-005 only.
+    server.remove_route(&org.tree_path(5));
+    server.forget();
+    let out = run_bounded(&mut shiplint_against(&server, dir.path(), &args));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let fetched = org.requests_by_repo(&server.paths());
+    assert_eq!(
+        fetched.keys().copied().collect::<Vec<_>>(),
+        [5],
+        "redone: {fetched:?}"
+    );
+    let resumed = json(&out);
+    let full = sweep(&server, dir.path(), &[]);
+    assert_eq!(resumed, json(&full));
+}
