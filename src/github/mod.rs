@@ -54,7 +54,7 @@ impl Token {
     pub fn new(token: impl Into<String>) -> Token {
         Token {
             secret: token.into(),
-            var: "the token".into(),
+            var: String::new(),
         }
     }
 
@@ -120,13 +120,30 @@ impl Token {
 pub struct MissingToken(pub String);
 
 /// A token that cannot be sent (see [`Token::check`]).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the token in {var} contains {what} (character {at}); a GitHub token is printable ASCII: set {var} again without it")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadToken {
+    /// The variable it came from (empty: given by the caller).
     pub var: String,
     pub what: &'static str,
+    /// The position of the first such character, from 1.
     pub at: usize,
 }
+
+impl fmt::Display for BadToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (from, fix) = match self.var.as_str() {
+            "" => (String::new(), "give it again".to_string()),
+            var => (format!(" in {var}"), format!("set {var} again")),
+        };
+        write!(
+            f,
+            "the token{from} contains {} (character {}); a GitHub token is printable ASCII: {fix} without it",
+            self.what, self.at
+        )
+    }
+}
+
+impl std::error::Error for BadToken {}
 
 impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -770,7 +787,7 @@ pub struct Listing {
 /// Why a paginated list stopped before its last page.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ListCut {
-    #[error("page {page} is a page seen before (a `Link` loop); the listing stopped there")]
+    #[error("page {page} is a page seen before, or brings nothing new and links on (a `Link` loop); the listing stopped there")]
     Loop { page: usize },
     #[error("the `rel=\"next\"` link of page {page} points to another host; not followed")]
     Foreign { page: usize },

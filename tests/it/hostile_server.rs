@@ -3,7 +3,7 @@
 //! across pages, asking for absurd waits; and the tokens and hosts every mode talks to.
 //! Each test bounds the run it starts ([`run_bounded`]): a regression shows as a failure,
 //! not as a hung test. Deadlines are set low with the flags users have
-//! (`--request-timeout 300ms`); the only real waiting is the fake's drip.
+//! (`--request-timeout 2s`); the only real waiting is the fake's drip.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -142,6 +142,22 @@ fn clone_of_repo_003(dir: &Path) -> PathBuf {
     root
 }
 
+/// `shiplint ARGS` in `dir` as a user with three tokens set: a personal github.com one
+/// in `GH_TOKEN`, a runner's in `GITHUB_TOKEN`, the one to use in `MYTOK`; `GH_HOST`
+/// names `gh_host`.
+fn run_with_three_tokens(dir: &Path, gh_host: &str, args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiplint"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env("GH_TOKEN", "ghp_personalGithubComToken")
+        .env("GITHUB_TOKEN", "ghp_actionsRunnerToken")
+        .env("MYTOK", TOKEN)
+        .env("GH_HOST", gh_host)
+        .env("XDG_CACHE_HOME", dir.join("xdg"))
+        .env("SHIPLINT_TEST_BACKOFF_MS", "0");
+    run_bounded(&mut cmd)
+}
+
 #[test]
 fn every_mode_sends_the_named_token_to_the_named_host_only() {
     let org = SyntheticOrg::new(ORG, 5).page_size(2);
@@ -151,64 +167,26 @@ fn every_mode_sends_the_named_token_to_the_named_host_only() {
     let decoy_host = decoy.url().trim_start_matches("http://").to_string();
     let dir = tempfile::tempdir().unwrap();
     let clone = clone_of_repo_003(dir.path());
-    std::fs::write(
-        dir.path().join("repos.txt"),
-        "gen-org/repo-001\ngen-org/repo-002\n",
-    )
-    .unwrap();
+    let repos = "gen-org/repo-001\ngen-org/repo-002\n";
+    std::fs::write(dir.path().join("repos.txt"), repos).unwrap();
     let cache = dir.path().join("api-cache");
-    let run = |args: &[&str]| {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiplint"));
-        cmd.args(args)
-            .current_dir(dir.path())
-            .env("GH_TOKEN", "ghp_personalGithubComToken")
-            .env("GITHUB_TOKEN", "ghp_actionsRunnerToken")
-            .env("MYTOK", TOKEN)
-            .env("GH_HOST", &decoy_host)
-            .env("XDG_CACHE_HOME", dir.path().join("xdg"))
-            .env("SHIPLINT_TEST_BACKOFF_MS", "0");
-        run_bounded(&mut cmd)
-    };
-    let client = [
-        "--token-env",
-        "MYTOK",
-        "--github-url",
-        server.url(),
-        "--cache-dir",
-        cache.to_str().unwrap(),
-    ];
-    let clone_arg = clone.to_str().unwrap();
-    let modes: [(&str, Vec<&str>); 4] = [
-        (
-            "a clone, settings online",
-            vec!["audit", clone_arg, "-f", "json"],
-        ),
-        (
-            "OWNER/NAME",
-            vec!["audit", "gen-org/repo-001", "-f", "json"],
-        ),
-        (
-            "--org",
-            vec!["audit", "--org", ORG, "-f", "json", "-o", "org.json"],
-        ),
+    let cache_arg = cache.to_str().unwrap();
+    let client = ["--token-env", "MYTOK", "--github-url", server.url()];
+    let client = [&client[..], &["--cache-dir", cache_arg, "-f", "json"]].concat();
+    let modes: [(&str, &[&str]); 4] = [
+        ("a clone, settings online", &[clone.to_str().unwrap()]),
+        ("OWNER/NAME", &["gen-org/repo-001"]),
+        ("--org", &["--org", ORG, "-o", "org.json"]),
         (
             "--repos-file",
-            vec![
-                "audit",
-                "--repos-file",
-                "repos.txt",
-                "-f",
-                "json",
-                "-o",
-                "list.json",
-            ],
+            &["--repos-file", "repos.txt", "-o", "list.json"],
         ),
     ];
     let bearer = format!("Bearer {TOKEN}");
     for (mode, args) in modes {
         server.forget();
-        let args: Vec<&str> = args.iter().chain(client.iter()).copied().collect();
-        let out = run(&args);
+        let args = [&["audit"], args, &client].concat();
+        let out = run_with_three_tokens(dir.path(), &decoy_host, &args);
         assert!(
             out.status.code().is_some_and(|c| c <= 1),
             "{mode}: {}",
@@ -217,12 +195,8 @@ fn every_mode_sends_the_named_token_to_the_named_host_only() {
         let requests = server.requests();
         assert!(!requests.is_empty(), "{mode}: nothing was fetched");
         for r in &requests {
-            assert_eq!(
-                r.authorization.as_deref(),
-                Some(bearer.as_str()),
-                "{mode}: {}",
-                r.path
-            );
+            let sent = r.authorization.as_deref();
+            assert_eq!(sent, Some(bearer.as_str()), "{mode}: {}", r.path);
         }
         assert_eq!(decoy.connections(), 0, "{mode}: GH_HOST was contacted");
         assert!(
@@ -237,7 +211,8 @@ fn every_mode_sends_the_named_token_to_the_named_host_only() {
 
     // merge reads files only: no request anywhere, whatever tokens are set.
     server.forget();
-    let out = run(&["merge", "org.json", "list.json", "-f", "json"]);
+    let merge = ["merge", "org.json", "list.json", "-f", "json"];
+    let out = run_with_three_tokens(dir.path(), &decoy_host, &merge);
     assert!(
         out.status.code().is_some_and(|c| c <= 1),
         "{}",
@@ -245,6 +220,26 @@ fn every_mode_sends_the_named_token_to_the_named_host_only() {
     );
     assert!(server.requests().is_empty(), "merge asked the API");
     assert_eq!(decoy.connections(), 0);
+}
+
+#[test]
+fn a_redirect_to_another_host_is_not_followed() {
+    let decoy = FakeGithub::setup().start();
+    let org = SyntheticOrg::new(ORG, 3);
+    let elsewhere = format!("{}/repos/gen-org/repo-001/git/trees/main", decoy.url());
+    let server = FakeGithub::setup()
+        .org(org.clone())
+        .reply(
+            &org.tree_path(1),
+            vec![Reply::new(302, "").header("location", &elsewhere)],
+        )
+        .start();
+    let dir = tempfile::tempdir().unwrap();
+    let out = sweep(&server, dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(decoy.connections(), 0);
+    let errors = errors_of(&json(&out), Some(&slug(1)));
+    assert!(errors.len() == 1 && errors[0].contains("302"), "{errors:?}");
 }
 
 // ---- deadlines, caps (#17 item 4) --------------------------------------------------
@@ -264,11 +259,7 @@ fn a_slow_drip_answer_is_cut_at_the_request_deadline_and_the_sweep_goes_on() {
         .reply(&org.tree_path(4), vec![drip])
         .start();
     let dir = tempfile::tempdir().unwrap();
-    let out = sweep(
-        &server,
-        dir.path(),
-        &["--request-timeout", "300ms", "-j", "4"],
-    );
+    let out = sweep(&server, dir.path(), &["--request-timeout", "2s", "-j", "4"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let doc = json(&out);
     assert_eq!(repositories(&doc), without(org.active(), &[4]));
@@ -288,13 +279,13 @@ fn a_slow_drip_answer_is_cut_at_the_request_deadline_and_the_sweep_goes_on() {
 fn a_repository_is_cut_at_its_deadline_and_the_sweep_goes_on() {
     let org = SyntheticOrg::new(ORG, 6);
     let base = org.repo_path(3);
-    // Each answer of repo-003 takes about 150 ms: none is over the request deadline,
+    // Each answer of repo-003 takes about 600 ms: none is over the request deadline,
     // together they are over the repository's.
     let slow = |sub: &str| {
         let path = format!("{base}{sub}");
         let reply = org.reply_for(&path).unwrap();
         let third = reply.body.len().div_ceil(3);
-        (path, reply.drip(third, Duration::from_millis(50)))
+        (path, reply.drip(third, Duration::from_millis(200)))
     };
     let mut setup = FakeGithub::setup().org(org.clone());
     for sub in [
@@ -313,7 +304,7 @@ fn a_repository_is_cut_at_its_deadline_and_the_sweep_goes_on() {
     let out = sweep(
         &server,
         dir.path(),
-        &["--request-timeout", "5s", "--repo-timeout", "400ms"],
+        &["--request-timeout", "5s", "--repo-timeout", "1500ms"],
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let doc = json(&out);
