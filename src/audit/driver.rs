@@ -85,16 +85,17 @@ enum Done {
 
 /// Audits the targets of `plan`, with no progress display.
 pub fn audit(session: &Session, plan: Plan) -> AuditRun {
-    run(session, plan, &Progress::default(), &|_| {})
+    run(session, plan, &Progress::default(), &|_, _| {})
 }
 
 /// Audits the targets of `plan`. `on_progress` is called after every target, from any
-/// thread.
+/// thread, with the target's outcome when it was audited (before the baseline; a sweep
+/// writes its resume file from these as repositories finish).
 pub fn run(
     session: &Session,
     plan: Plan,
     progress: &Progress,
-    on_progress: &(dyn Fn(&Progress) + Sync),
+    on_progress: &(dyn Fn(&Progress, Option<&RepoOutcome>) + Sync),
 ) -> AuditRun {
     let mut run = AuditRun::default();
     // `--config FILE` with mistakes: nothing is audited, the mistakes are the report.
@@ -143,7 +144,11 @@ pub fn run(
                     Done::Crashed(crashed(name, &panic_message(&*panic)))
                 });
                 progress.count(&done);
-                on_progress(progress);
+                let outcome = match &done {
+                    Done::Audited(outcome) => Some(&**outcome),
+                    _ => None,
+                };
+                on_progress(progress, outcome);
                 (i, done)
             })
             .collect::<Vec<_>>()

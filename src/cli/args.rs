@@ -2,6 +2,7 @@
 //! into a session and targets.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -110,9 +111,25 @@ pub struct AuditArgs {
     #[arg(long, value_name = "URL")]
     pub github_url: Option<String>,
 
-    /// Stop with an error instead of waiting when the API rate limit is exhausted.
+    /// Stop with an error instead of waiting when the API rate limit is exhausted (and
+    /// never wait more than 10 s for a secondary rate limit).
     #[arg(long)]
     pub no_wait: bool,
+
+    /// The longest one API request may take, all attempts and the whole answer included
+    /// (e.g. 60s, 500ms, 2m; 0: no deadline).
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub request_timeout: Duration,
+
+    /// The longest the API requests of one repository may take together; the repository
+    /// is then reported as not audited and the run goes on (0: no deadline).
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub repo_timeout: Duration,
+
+    /// Fetch at most this many workflow and action files per repository through the API;
+    /// the rest are reported as not audited.
+    #[arg(long, value_name = "N", default_value_t = 300)]
+    pub max_files: usize,
 
     /// Read the GitHub token from this environment variable (default: GH_TOKEN, else
     /// GITHUB_TOKEN).
@@ -241,6 +258,27 @@ impl SweepArgs {
         .into_iter()
         .find_map(|(given, flag)| given.then_some(flag))
     }
+}
+
+/// A duration as typed: a number with `ms`, `s`, `m` or `h` (seconds without one).
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration (e.g. 500ms, 30s, 5m)"))?;
+    let ms = match unit.trim() {
+        "ms" => Some(n),
+        "" | "s" => n.checked_mul(1000),
+        "m" | "min" => n.checked_mul(60_000),
+        "h" => n.checked_mul(3_600_000),
+        _ => return Err(format!("`{text}`: the unit is ms, s, m or h")),
+    };
+    ms.map(Duration::from_millis)
+        .ok_or_else(|| format!("`{text}` is too long"))
 }
 
 #[derive(Debug, Args)]
@@ -408,4 +446,23 @@ pub struct TraceArgs {
 
     #[command(flatten)]
     pub setup: SetupArgs,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        let ms = |t| parse_duration(t).map(|d| d.as_millis());
+        assert_eq!(ms("300ms"), Ok(300));
+        assert_eq!(ms("45"), Ok(45_000));
+        assert_eq!(ms("45s"), Ok(45_000));
+        assert_eq!(ms("5m"), Ok(300_000));
+        assert_eq!(ms("1h"), Ok(3_600_000));
+        assert_eq!(ms("0"), Ok(0));
+        for bad in ["", "s", "-1s", "1.5s", "10 years", "99999999999999999999h"] {
+            assert!(parse_duration(bad).is_err(), "{bad:?}");
+        }
+    }
 }

@@ -113,21 +113,32 @@ pub struct ClientFlags<'a> {
 }
 
 /// The client options of every request of the run: base URL, the token of
-/// `--token-env` (else GH_TOKEN/GITHUB_TOKEN), waits and the cache of the flags.
+/// `--token-env` (else GH_TOKEN/GITHUB_TOKEN), deadlines, caps, waits and the cache of
+/// the flags. A `--github-url` that names no API, or a token that cannot be sent (a line
+/// break, a control byte), is a usage error here, before any request.
 pub fn client_options(args: &AuditArgs) -> Result<ClientOptions, Error> {
-    client_options_of(&ClientFlags {
+    let mut opts = client_options_of(&ClientFlags {
         github_url: args.github_url.as_deref(),
         token_env: args.token_env.as_deref(),
         no_wait: args.no_wait,
         cache_dir: args.cache_dir.as_deref(),
         no_cache: args.no_cache,
-    })
+    })?;
+    opts.request_timeout = args.request_timeout;
+    opts.repository_timeout = args.repo_timeout;
+    opts.max_files = args.max_files;
+    opts.max_file_size = args.max_file_size;
+    Ok(opts)
 }
 
-/// [`client_options`] of any subcommand's flags.
+/// [`client_options`] of any subcommand's flags (the deadlines and caps at their defaults).
 pub fn client_options_of(args: &ClientFlags) -> Result<ClientOptions, Error> {
-    let base = github::base_url(args.github_url, std::env::var("GH_HOST").ok().as_deref());
+    let base = github::base_url(args.github_url, std::env::var("GH_HOST").ok().as_deref())
+        .map_err(|e| Error::Usage(e.to_string()))?;
     let token = github::Token::from_env_named(args.token_env)?;
+    if let Some(token) = &token {
+        token.check().map_err(|e| Error::Usage(e.to_string()))?;
+    }
     let mut opts = ClientOptions::new(base, token);
     opts.wait_for_reset = !args.no_wait;
     opts.cache_dir = match (args.cache_dir, args.no_cache) {
@@ -139,9 +150,9 @@ pub fn client_options_of(args: &ClientFlags) -> Result<ClientOptions, Error> {
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
     {
-        // Tests and benchmarks: no real waiting on 5xx and rate limits.
-        opts.backoff = Duration::from_millis(ms);
-        opts.max_wait = Duration::from_millis(ms);
+        // Tests and benchmarks: no real waiting on 5xx and rate limits, but the same
+        // decisions about what to wait for.
+        opts.test_wait = Some(Duration::from_millis(ms));
     }
     Ok(opts)
 }

@@ -12,6 +12,7 @@ mod config;
 mod fixtures;
 mod github;
 mod hostile;
+mod hostile_server;
 mod install;
 mod labels;
 mod outputs;
