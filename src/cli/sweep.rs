@@ -90,14 +90,15 @@ fn save_resume(
     let mut status = None;
     let path = resume_path.unwrap_or_else(|| PathBuf::from(resume::DEFAULT_FILE));
     if let Err(e) = resume::save(&path, report, &run.pending) {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", crate::escape::line(&e.to_string()));
         status = Some(ExitStatus::Error);
     }
     if let Some(why) = &run.stopped {
         eprintln!(
-            "error: sweep stopped: {why}\n       {} repositories not done; continue with `--resume {}`",
+            "error: sweep stopped: {}\n       {} repositories not done; continue with `--resume {}`",
+            crate::escape::line(&why.to_string()),
             run.pending.len(),
-            path.display()
+            crate::escape::line(&path.display().to_string())
         );
         status = Some(ExitStatus::Github);
     }
@@ -119,7 +120,10 @@ impl Log {
         };
         if let Err(e) = log.record(outcome, session.baseline.as_ref()) {
             if !self.failed.swap(true, Ordering::Relaxed) {
-                eprintln!("warning: {e}; a killed sweep would redo what it finished");
+                eprintln!(
+                    "warning: {}; a killed sweep would redo what it finished",
+                    crate::escape::line(&e.to_string())
+                );
             }
         }
     }

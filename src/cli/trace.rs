@@ -70,7 +70,7 @@ pub fn run(args: TraceArgs) -> Result<ExitStatus, Error> {
     );
     eprint!("{}", human::render_errors(&report));
     if let Some(why) = &run.stopped {
-        eprintln!("error: {why}");
+        eprintln!("error: {}", crate::escape::line(&why.to_string()));
     }
     let Some(trace) = report.repos.first().and_then(|r| r.trace.clone()) else {
         // Not fetched (the error is above) or not evaluated (its config was rejected).
