@@ -19,6 +19,7 @@ pub mod matrix;
 mod render;
 pub mod resume;
 pub mod sarif;
+pub mod short;
 pub mod table;
 
 pub use render::{render, Format, RenderOptions, Rendered};
