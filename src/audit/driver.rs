@@ -19,6 +19,7 @@ use crate::discover::RepoFiles;
 use crate::finding::{Finding, InputError};
 use crate::github::{Client, GithubError};
 use crate::source::github::{self as github_source, LoadOptions, RemoteRepository};
+use crate::source::stdin::{self, StdinWorkflow};
 use crate::source::target::{Plan, Target};
 use crate::source::{local, Repository};
 
@@ -55,6 +56,8 @@ pub struct AuditRun {
 /// A target ready to evaluate, or why it is not.
 enum Loaded {
     Local(RepoFiles),
+    /// A workflow read from standard input.
+    Stdin(StdinWorkflow),
     Remote(Box<RemoteRepository>),
     Failed(String, GithubError),
 }
@@ -106,10 +109,13 @@ pub fn run(
         fetch.start(scope, session, &tx);
         scope.spawn(move || {
             for (i, target) in local {
-                if let Target::Local(files) = target {
-                    if tx.send((i, Loaded::Local(files))).is_err() {
-                        break;
-                    }
+                let loaded = match target {
+                    Target::Local(files) => Loaded::Local(files),
+                    Target::Stdin(workflow) => Loaded::Stdin(workflow),
+                    Target::Remote(_) | Target::Listed(..) => continue,
+                };
+                if tx.send((i, loaded)).is_err() {
+                    break;
                 }
             }
         });
@@ -186,6 +192,7 @@ fn finish(
 ) -> Done {
     let (mut repo, fetched_config) = match loaded {
         Loaded::Local(files) => (local::load(files), None),
+        Loaded::Stdin(workflow) => (stdin::load(workflow), None),
         Loaded::Remote(remote) => (remote.repo, remote.config),
         Loaded::Failed(slug, e) => {
             let unreachable = matches!(e, GithubError::Unreachable { .. });
@@ -293,7 +300,7 @@ impl Fetch {
                 Target::Listed(spec, meta) => {
                     github_source::load_described(client, spec, meta, &opts)
                 }
-                Target::Local(_) => continue,
+                Target::Local(_) | Target::Stdin(_) => continue,
             };
             let loaded = match fetched {
                 Ok(repo) => Loaded::Remote(Box::new(repo)),

@@ -109,7 +109,9 @@ impl Diagnostic for FindingDiagnostic {
 }
 
 fn source_name(report: &AuditReport, repository: &str, file: &str) -> String {
-    if report.repos.len() > 1 || repository != "." {
+    // Standard input has no folder: `<stdin>` alone.
+    let folderless = repository == crate::source::stdin::DISPLAY;
+    if !folderless && (report.repos.len() > 1 || repository != ".") {
         format!("{}/{file}", repository.trim_end_matches('/'))
     } else {
         file.to_string()
@@ -280,7 +282,7 @@ pub fn render_config_errors(report: &AuditReport, color: bool) -> String {
 /// Where an input error or notice is, prefixed by its repository when that is not `.`.
 fn placed(e: &InputError) -> String {
     let where_ = match (&e.repository, &e.file) {
-        (Some(r), Some(_)) if r != "." => format!("{r}/"),
+        (Some(r), Some(_)) if r != "." && r != crate::source::stdin::DISPLAY => format!("{r}/"),
         // A repository that could not be audited at all (org sweeps).
         (Some(r), None) if r != "." => format!("{r}: "),
         _ => String::new(),

@@ -67,7 +67,7 @@ pub fn workspace_path(repository: &str, file: &str) -> String {
             }
         }
     }
-    if repository.is_empty() || repository == "." {
+    if repository.is_empty() || repository == "." || repository == crate::source::stdin::DISPLAY {
         file.to_string()
     } else {
         format!("{repository}/{file}")
