@@ -83,10 +83,14 @@ pub fn run(
     on_progress: &(dyn Fn(&Progress) + Sync),
 ) -> AuditRun {
     let mut run = AuditRun::default();
+    // `--policy` directories that did not load: errors of the run, beside its findings.
+    run.report.policy_errors.clone_from(&session.policy_errors);
     // `--config FILE` with mistakes: nothing is audited, the mistakes are the report.
     if let Some(rejected) = session.resolver.explicit_failure() {
         run.report.config_errors = rejected.config_errors.clone();
-        run.report.policy_errors = rejected.policy_errors.clone();
+        run.report
+            .policy_errors
+            .extend(rejected.policy_errors.iter().cloned());
         return run;
     }
     run.report.errors = plan.errors;
