@@ -142,6 +142,9 @@ pub fn run(
     if let Some(baseline) = &session.baseline {
         run.report.baseline_suppressed = baseline.suppress(&mut run.report.findings);
     }
+    if let Some(min) = session.min_severity {
+        run.report.hide_below(min);
+    }
     run.stopped = into_inner(fetch.stopped);
     run.pending = into_inner(fetch.pending);
     run.pending.sort();

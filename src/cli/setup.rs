@@ -87,6 +87,7 @@ pub fn audit_session(args: &AuditArgs) -> Result<Session, Error> {
     };
     session.github = online(args)?;
     session.jobs = args.sweep.jobs.max(1);
+    session.min_severity = args.min_severity.map(super::MinSeverity::severity);
     session.graphs = args.format.uses_graph(args.sweep.is_sweep());
     // A sweep keeps file texts only for the human format's snippets.
     session.keep_sources = !args.sweep.is_sweep() || args.format.shows_snippets();

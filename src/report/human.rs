@@ -341,6 +341,12 @@ pub fn summary(report: &AuditReport) -> String {
             plural(report.baseline_suppressed, "finding", "findings")
         ));
     }
+    if report.below_min_severity > 0 {
+        s.push_str(&format!(
+            "; {} below --min-severity not shown",
+            plural(report.below_min_severity, "finding", "findings")
+        ));
+    }
     let problems = report.errors.len() + report.policy_errors.len() + report.config_errors.len();
     if problems > 0 {
         s.push_str(&format!(
