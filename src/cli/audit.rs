@@ -20,11 +20,6 @@ pub fn run(args: AuditArgs) -> Result<ExitStatus, Error> {
             "{flag} needs --org ORG or --repos-file FILE"
         )));
     }
-    if args.settings.is_some() && args.sweep.is_sweep() {
-        return Err(Error::Usage(
-            "--settings FILE holds the settings of one repository: a sweep reads each repository's own through the API".into(),
-        ));
-    }
     let session = setup::audit_session(&args)?;
     if args.sweep.is_sweep() {
         return sweep::run(&args, &session);

@@ -109,19 +109,6 @@ fn settings_of_one_repository_are_refused_for_a_folder_of_many() {
 }
 
 #[test]
-fn a_sweep_refuses_one_repositorys_settings() {
-    let out = shiplint(&[
-        "audit",
-        "--org",
-        "acme",
-        "--settings",
-        "testdata/settings/weak.json",
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--settings FILE holds the settings of one repository"));
-}
-
-#[test]
 fn a_mistyped_path_of_two_parts_is_said_both_ways_and_sends_no_request() {
     // `testdata/` is a folder here: `testdata/repo` is a path with a typo far more often
     // than the GitHub repository `testdata/repo`. An API at a closed port would fail with
