@@ -13,6 +13,7 @@ mod fixtures;
 mod github;
 mod honest;
 mod labels;
+mod merge;
 mod outputs;
 mod policies;
 mod rego;
