@@ -463,6 +463,12 @@ impl ConfigError {
             source: NamedSource::new(file, text).with_language("yaml"),
         }
     }
+
+    /// The text of the config file (`""` when it could not be read), for renderers that
+    /// show the snippet themselves.
+    pub fn text(&self) -> &Arc<str> {
+        self.source.inner()
+    }
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {

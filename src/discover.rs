@@ -285,7 +285,9 @@ fn collect(
     }
 }
 
-/// Checks one candidate file: symlinks must stay inside the root, the size under the cap.
+/// Checks one candidate file: symlinks must stay inside the root (and out of its `.git`),
+/// it must be a regular file (a named pipe would block the reader forever), the size
+/// under the cap.
 pub(crate) fn admit_file(
     root: &Path,
     path: &Path,
@@ -294,27 +296,9 @@ pub(crate) fn admit_file(
     opts: &DiscoverOptions,
     errors: &mut Vec<InputError>,
 ) -> Option<FoundFile> {
-    let link = fs::symlink_metadata(path).map(|m| m.file_type().is_symlink());
-    if let Ok(true) = link {
-        match fs::canonicalize(path) {
-            Err(e) => {
-                let msg = if e.raw_os_error() == Some(40) {
-                    "skipped: symlink loop".to_string()
-                } else {
-                    format!("skipped: broken symlink ({})", io_message(&e))
-                };
-                errors.push(InputError::new(Some(rel), msg));
-                return None;
-            }
-            Ok(_) if !within_root(root, path) => {
-                errors.push(InputError::new(
-                    Some(rel),
-                    "skipped: symlink points outside the repository",
-                ));
-                return None;
-            }
-            Ok(_) => {}
-        }
+    if let Some(why) = place_error(root, path, &rel) {
+        errors.push(InputError::new(Some(rel), why));
+        return None;
     }
     let meta = match fs::metadata(path) {
         Ok(m) => m,
@@ -326,15 +310,8 @@ pub(crate) fn admit_file(
     if meta.is_dir() {
         return None;
     }
-    if meta.len() > opts.max_file_size {
-        errors.push(InputError::new(
-            Some(rel),
-            format!(
-                "skipped: {} bytes is over the size cap of {} bytes (raise it with --max-file-size)",
-                meta.len(),
-                opts.max_file_size
-            ),
-        ));
+    if let Some(why) = kind_error(&meta).or_else(|| size_error(meta.len(), opts.max_file_size)) {
+        errors.push(InputError::new(Some(rel), why));
         return None;
     }
     Some(FoundFile {
@@ -342,6 +319,147 @@ pub(crate) fn admit_file(
         abs: path.to_path_buf(),
         kind,
     })
+}
+
+/// Reads a file of the repository at `root` as shiplint reads every file it takes from a
+/// repository (workflows, actions, the config, `.git/config`): symlinks are followed only
+/// inside the repository and never into its `.git` folder (where a checkout keeps its
+/// token), only a regular file is opened (and without blocking, so a named pipe swapped in
+/// cannot hang the audit), and no more than `max` bytes are read. The error names the file
+/// by `rel` and never quotes its content.
+pub fn read_file(root: &Path, path: &Path, rel: &str, max: u64) -> Result<Vec<u8>, InputError> {
+    if let Some(why) = place_error(root, path, rel) {
+        return Err(InputError::new(Some(rel.to_string()), why));
+    }
+    read_regular(path, max).map_err(|e| {
+        let why = match e {
+            Unread::Io(reason) => format!("cannot read: {reason}"),
+            Unread::Refused(why) => why,
+        };
+        InputError::new(Some(rel.to_string()), why)
+    })
+}
+
+/// Reads a file named on the command line that may sit in a checked-out repository
+/// (`--config FILE`, `--baseline FILE`): a relative path that stays inside the current
+/// folder is read as a file of that folder (no symlink out of it or into its `.git`); any
+/// other path is the user's own choice. Either way only a regular file, not blocking, at
+/// most `max` bytes. The error's message is the reason alone.
+pub fn read_named_file(path: &Path, max: u64) -> Result<Vec<u8>, InputError> {
+    let display = display_path(path);
+    let inside = path.is_relative()
+        && path
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if inside {
+        if let Some(why) = place_error(Path::new("."), path, &display) {
+            return Err(InputError::new(Some(display), why));
+        }
+    }
+    read_regular(path, max).map_err(|e| {
+        let (Unread::Io(why) | Unread::Refused(why)) = e;
+        InputError::new(Some(display), why)
+    })
+}
+
+/// Why a file was not read: the system's error, or shiplint's refusal.
+enum Unread {
+    Io(String),
+    Refused(String),
+}
+
+/// Opens `path` without blocking, and reads it if it is a regular file of at most `max`
+/// bytes (also when it grows while read, or reports no size, as `/proc` files do).
+fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>, Unread> {
+    let io = |e: std::io::Error| Unread::Io(io_message(&e));
+    let file = open_nonblocking(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if let Some(why) = kind_error(&meta).or_else(|| size_error(meta.len(), max)) {
+        return Err(Unread::Refused(why));
+    }
+    if meta.is_dir() {
+        return Err(Unread::Refused("skipped: a folder, not a file".into()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(max) as usize);
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, max + 1), &mut bytes).map_err(io)?;
+    match size_error(bytes.len() as u64, max) {
+        Some(why) => Err(Unread::Refused(why)),
+        None => Ok(bytes),
+    }
+}
+
+/// Why `path` may not be read as a file of the repository at `root`: a symlink (of the
+/// file or of a folder on the way) that is broken, loops, or leads out of the repository
+/// or into its `.git` folder. `None` when nothing is wrong (or there is nothing there).
+fn place_error(root: &Path, path: &Path, rel: &str) -> Option<String> {
+    let linked = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let target = match fs::canonicalize(path) {
+        Ok(target) => target,
+        Err(e) if linked && e.raw_os_error() == Some(40) => {
+            return Some("skipped: symlink loop".into())
+        }
+        Err(e) if linked => return Some(format!("skipped: broken symlink ({})", io_message(&e))),
+        Err(e) if e.raw_os_error() == Some(40) => return Some("skipped: symlink loop".into()),
+        // Nothing there: the caller says so in its own words.
+        Err(_) => return None,
+    };
+    let Ok(root) = fs::canonicalize(root) else {
+        return Some("skipped: the repository folder cannot be resolved".into());
+    };
+    if !target.starts_with(&root) {
+        return Some("skipped: symlink points outside the repository".into());
+    }
+    let in_git = target.starts_with(root.join(".git"));
+    if in_git && !(rel == ".git" || rel.starts_with(".git/")) {
+        return Some("skipped: symlink points into the repository's .git folder".into());
+    }
+    None
+}
+
+/// Why a file of this kind is not read: anything but a regular file or a folder.
+fn kind_error(meta: &fs::Metadata) -> Option<String> {
+    let t = meta.file_type();
+    if t.is_file() || t.is_dir() {
+        return None;
+    }
+    #[cfg(unix)]
+    let what = {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            "a named pipe"
+        } else if t.is_socket() {
+            "a socket"
+        } else if t.is_block_device() || t.is_char_device() {
+            "a device"
+        } else {
+            "not a file"
+        }
+    };
+    #[cfg(not(unix))]
+    let what = "not a file";
+    Some(format!("skipped: not a regular file ({what})"))
+}
+
+/// The size-cap message, when `len` is over `max`.
+fn size_error(len: u64, max: u64) -> Option<String> {
+    (len > max).then(|| {
+        format!(
+            "skipped: {len} bytes is over the size cap of {max} bytes (raise it with --max-file-size)"
+        )
+    })
+}
+
+/// Opens `path` for reading without blocking on a named pipe or a device, and without
+/// making a terminal the controlling one.
+fn open_nonblocking(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    options.open(path)
 }
 
 /// True when `path`, with every symlink resolved, is still inside `root`.

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod discover;
 pub mod error;
+pub mod escape;
 pub mod exit;
 pub mod finding;
 #[doc(hidden)]

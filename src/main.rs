@@ -1,6 +1,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use shiplint::error::Error;
+use shiplint::escape;
 
 // Auditing allocates and frees many small values (YAML nodes, JSON, regorus values): with
 // glibc's allocator about a third of the run went to malloc and free.
@@ -23,7 +25,14 @@ fn main() -> ExitCode {
         Ok(status) => status.into(),
         Err(e) => {
             if e.is_reported() {
-                eprintln!("error: {e}");
+                // Paths and messages may come from audited inputs: no raw control
+                // characters, and one line unless it is a policy's error with its snippet.
+                let text = e.to_string();
+                let text = match e {
+                    Error::Policy(_) | Error::BuiltinPolicy(_) => escape::lines(&text),
+                    _ => escape::line(&text),
+                };
+                eprintln!("error: {text}");
             }
             e.exit_status().into()
         }

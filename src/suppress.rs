@@ -189,18 +189,22 @@ pub struct BaselineEntry {
 
 pub const BASELINE_VERSION: u32 = 1;
 
+/// A baseline larger than this is refused (a million findings fit well within it).
+const MAX_BASELINE_BYTES: u64 = 512 * 1024 * 1024;
+
 /// Why `--baseline FILE` is unusable.
 #[derive(Debug, thiserror::Error)]
 pub enum BaselineError {
-    #[error("cannot read baseline {}: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{}: not a shiplint baseline: {source}", path.display())]
+    #[error("cannot read baseline {}: {reason}", path.display())]
+    Read { path: PathBuf, reason: String },
+    /// Where the file stops being a baseline, and how; never what it holds (the path may
+    /// lead to a file that is not a baseline at all, and its bytes are not echoed).
+    #[error("{}: not a shiplint baseline ({what} at line {line}, column {column})", path.display())]
     Parse {
         path: PathBuf,
-        source: serde_json::Error,
+        what: &'static str,
+        line: usize,
+        column: usize,
     },
     #[error("{}: baseline version {found} is not supported (expected {BASELINE_VERSION})", path.display())]
     Version { path: PathBuf, found: u32 },
@@ -235,16 +239,27 @@ impl Baseline {
         s
     }
 
-    /// Reads a baseline file (`shiplint baseline -o FILE`).
+    /// Reads a baseline file (`shiplint baseline -o FILE`), as a file that may sit in a
+    /// checked-out repository ([`crate::discover::read_named_file`]).
     pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
         let path_buf = || path.to_path_buf();
-        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
-            path: path_buf(),
-            source,
+        let bytes = crate::discover::read_named_file(path, MAX_BASELINE_BYTES).map_err(|e| {
+            BaselineError::Read {
+                path: path_buf(),
+                reason: e.message,
+            }
         })?;
-        let b: Baseline = serde_json::from_str(&text).map_err(|source| BaselineError::Parse {
+        let b: Baseline = serde_json::from_slice(&bytes).map_err(|e| BaselineError::Parse {
             path: path_buf(),
-            source,
+            what: match e.classify() {
+                serde_json::error::Category::Syntax => "not JSON",
+                serde_json::error::Category::Eof => "unexpected end",
+                serde_json::error::Category::Data | serde_json::error::Category::Io => {
+                    "not the shape of a baseline"
+                }
+            },
+            line: e.line(),
+            column: e.column(),
         })?;
         if b.version != BASELINE_VERSION {
             return Err(BaselineError::Version {

@@ -10,12 +10,86 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::config::{self, Config, ConfigChoice, ConfigError};
-use crate::discover;
+use crate::config::{Config, ConfigChoice, ConfigError};
+use crate::discover::{self, DiscoverOptions, CONFIG_FILES};
 use crate::finding::Notice;
 use crate::policy::{PolicyError, PolicySet};
 use crate::source::github::ConfigText;
 use crate::source::Repository;
+
+/// The config file of the clone at `root`, read and parsed; `None` when it has none. The
+/// first of [`CONFIG_FILES`] that is there is the one: a symlink out of the repository or
+/// into its `.git`, or a named pipe, in its place is an error, never passed over for the
+/// next name nor followed ([`discover::read_file`]). Its `policies:` must be folders
+/// inside the repository (a repository's config loads no Rego from elsewhere).
+pub fn repository_config(root: &Path) -> Option<(Config, Vec<ConfigError>)> {
+    let rel = CONFIG_FILES
+        .iter()
+        .find(|rel| std::fs::symlink_metadata(root.join(rel)).is_ok_and(|m| !m.is_dir()))?;
+    let path = root.join(rel);
+    let display = discover::display_path(&path);
+    let (mut config, mut errors) = match discover::read_file(root, &path, rel, max_config_bytes()) {
+        Ok(bytes) => parse_bytes(&display, &bytes, root),
+        Err(e) => unreadable(&display, &e.message),
+    };
+    let outside = outside_policy_dirs(root, &display, &config);
+    if !outside.is_empty() {
+        // Never loaded: the repository is rejected with these errors.
+        config.policies.clear();
+        errors.extend(outside);
+    }
+    Some((config, errors))
+}
+
+/// A config file is held to the size cap of workflows.
+fn max_config_bytes() -> u64 {
+    DiscoverOptions::default().max_file_size
+}
+
+/// Parses a config file's bytes (UTF-8 YAML).
+fn parse_bytes(display: &str, bytes: &[u8], base: &Path) -> (Config, Vec<ConfigError>) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Config::parse_all(display, text, base),
+        Err(_) => unreadable(display, "not valid UTF-8"),
+    }
+}
+
+/// A config file that could not be read: one error, without a snippet.
+fn unreadable(display: &str, why: &str) -> (Config, Vec<ConfigError>) {
+    let error = ConfigError::new(
+        display,
+        Arc::from(""),
+        Default::default(),
+        format!(
+            "cannot read the config file: {}",
+            why.strip_prefix("skipped: ").unwrap_or(why)
+        ),
+    );
+    (Config::default(), vec![error])
+}
+
+/// The `policies:` folders of a repository's config that resolve outside the repository.
+fn outside_policy_dirs(root: &Path, display: &str, config: &Config) -> Vec<ConfigError> {
+    let Ok(root) = std::fs::canonicalize(root) else {
+        return Vec::new();
+    };
+    config
+        .policies
+        .iter()
+        .filter(|dir| std::fs::canonicalize(dir).is_ok_and(|d| !d.starts_with(&root)))
+        .map(|dir| {
+            ConfigError::new(
+                display,
+                Arc::from(""),
+                Default::default(),
+                format!(
+                    "policy directory `{}` is outside the repository: a repository's own config loads policies only from inside it (pass others with --policy DIR)",
+                    discover::display_path(dir)
+                ),
+            )
+        })
+        .collect()
+}
 
 /// The config of one repository and the policies it is audited with.
 #[derive(Clone)]
@@ -53,7 +127,11 @@ impl ConfigResolver {
         };
         if let ConfigChoice::File(path) = &resolver.choice {
             let dir = path.parent().unwrap_or(Path::new("."));
-            let loaded = Config::load_all(path, &discover::display_path(path), dir);
+            let display = discover::display_path(path);
+            let loaded = match discover::read_named_file(path, max_config_bytes()) {
+                Ok(bytes) => parse_bytes(&display, &bytes, dir),
+                Err(e) => unreadable(&display, &e.message),
+            };
             resolver.explicit = Some(resolver.check(loaded));
         }
         resolver
@@ -91,14 +169,8 @@ impl ConfigResolver {
             (Some(resolved), _) => (resolved.clone(), Vec::new()),
             (None, ConfigChoice::Discover) => match (fetched, &repo.root) {
                 (Some(text), _) => self.remote(repo, text),
-                (None, Some(root)) => match config::discover(root) {
-                    Some(path) => {
-                        let display = discover::display_path(&path);
-                        (
-                            self.check(Config::load_all(&path, &display, root)),
-                            Vec::new(),
-                        )
-                    }
+                (None, Some(root)) => match repository_config(root) {
+                    Some(loaded) => (self.check(loaded), Vec::new()),
                     None => (plain(), Vec::new()),
                 },
                 (None, None) => (plain(), Vec::new()),

@@ -10,6 +10,7 @@
 //! is listed as pending (for `--resume`).
 
 use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex, PoisonError};
 
@@ -60,13 +61,30 @@ enum Loaded {
     Stdin(StdinWorkflow),
     Remote(Box<RemoteRepository>),
     Failed(String, GithubError),
+    /// Fetching it panicked (a bug): the name and the panic's message.
+    Crashed(String, String),
+}
+
+impl Loaded {
+    /// How reports name the target.
+    fn name(&self) -> String {
+        match self {
+            Loaded::Local(files) => files.display.clone(),
+            Loaded::Stdin(_) => stdin::DISPLAY.to_string(),
+            Loaded::Remote(remote) => remote.repo.display.clone(),
+            Loaded::Failed(name, _) | Loaded::Crashed(name, _) => name.clone(),
+        }
+    }
 }
 
 /// What one target came to.
 enum Done {
     Audited(Box<RepoOutcome>),
     Rejected(Rejected, Vec<crate::finding::Notice>),
+    /// Not fetched; `true` when the API could not be reached at all.
     Failed(InputError, bool),
+    /// A bug stopped its audit: an error of this repository, and the run goes on.
+    Crashed(InputError),
 }
 
 /// Audits the targets of `plan`, with no progress display.
@@ -126,7 +144,15 @@ pub fn run(
         rx.into_iter()
             .par_bridge()
             .map_init(BTreeMap::new, |engines, (i, loaded)| {
-                let done = finish(session, engines, &clones, loaded);
+                let name = loaded.name();
+                let done = catch_unwind(AssertUnwindSafe(|| {
+                    finish(session, engines, &clones, loaded)
+                }))
+                .unwrap_or_else(|panic| {
+                    // An engine may have been left mid-query: this worker starts afresh.
+                    engines.clear();
+                    Done::Crashed(crashed(name, &panic_message(&*panic)))
+                });
                 progress.count(&done);
                 on_progress(progress);
                 (i, done)
@@ -164,7 +190,7 @@ impl Progress {
             Done::Audited(o) => {
                 self.findings.fetch_add(o.findings.len(), Ordering::Relaxed);
             }
-            Done::Failed(..) => {
+            Done::Failed(..) | Done::Crashed(..) => {
                 self.failed.fetch_add(1, Ordering::Relaxed);
             }
             Done::Rejected(..) => {}
@@ -187,6 +213,39 @@ fn gather(run: &mut AuditRun, done: Done) {
             run.unreachable += usize::from(unreachable);
             run.report.errors.push(error);
         }
+        Done::Crashed(error) => run.report.errors.push(error),
+    }
+}
+
+/// The error of a repository whose audit panicked.
+fn crashed(name: String, message: &str) -> InputError {
+    let mut error = InputError::new(
+        None,
+        format!(
+            "internal error: shiplint failed while auditing this repository ({message}); the other repositories are audited. Please report it at https://github.com/shiplint/shiplint/issues"
+        ),
+    );
+    error.repository = Some(name);
+    error
+}
+
+/// The message a panic was raised with.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into())
+}
+
+/// Fault injection for the test that proves isolation: with `SHIPLINT_TEST_PANIC=NAME`,
+/// the audit of the repository whose name ends with `NAME` panics.
+fn injected_fault(name: &str) {
+    if let Some(target) = std::env::var_os("SHIPLINT_TEST_PANIC") {
+        let target = target.to_string_lossy();
+        if !target.is_empty() && name.ends_with(&*target) {
+            panic!("SHIPLINT_TEST_PANIC: fault injected into {name}");
+        }
     }
 }
 
@@ -207,7 +266,9 @@ fn finish(
             error.repository = Some(slug);
             return Done::Failed(error, unreachable);
         }
+        Loaded::Crashed(name, message) => return Done::Crashed(crashed(name, &message)),
     };
+    injected_fault(&repo.display);
     let (resolved, mut notices) = session.resolver.resolve(&repo, fetched_config.as_ref());
     let resolved = match resolved {
         Ok(r) => r,
@@ -302,12 +363,23 @@ impl Fetch {
                 self.postpone(target);
                 continue;
             };
-            let fetched = match target {
-                Target::Remote(spec) => github_source::load(client, spec, &opts),
+            let fetched = catch_unwind(AssertUnwindSafe(|| match target {
+                Target::Remote(spec) => Some(github_source::load(client, spec, &opts)),
                 Target::Listed(spec, meta) => {
-                    github_source::load_described(client, spec, meta, &opts)
+                    Some(github_source::load_described(client, spec, meta, &opts))
                 }
-                Target::Local(_) | Target::Stdin(_) => continue,
+                Target::Local(_) | Target::Stdin(_) => None,
+            }));
+            let fetched = match fetched {
+                Ok(Some(fetched)) => fetched,
+                Ok(None) => continue,
+                Err(panic) => {
+                    let crashed = Loaded::Crashed(target.display(), panic_message(&*panic));
+                    if tx.send((*index, crashed)).is_err() {
+                        break;
+                    }
+                    continue;
+                }
             };
             let loaded = match fetched {
                 Ok(repo) => Loaded::Remote(Box::new(repo)),
@@ -367,7 +439,7 @@ impl CloneSettings {
             Some(host) => repo
                 .root
                 .as_ref()
-                .and_then(|root| std::fs::read_to_string(root.join(".git/config")).ok())
+                .and_then(|root| local::git_file(root, "config"))
                 .and_then(|config| local::origin_slug_on(&config, host))
                 .map(|(o, n)| format!("{o}/{n}")),
             None => (!repo.info.owner.is_empty())
@@ -375,10 +447,11 @@ impl CloneSettings {
         };
         let slug = online.clone_slug.clone().or(origin)?;
         if online.client.token.is_none() {
-            eprintln!(
+            let line = format!(
                 "shiplint: {}: offline: no GitHub token (GH_TOKEN or GITHUB_TOKEN), so the settings of {slug} were not fetched and the repository-settings rules are not evaluated",
                 repo.display
             );
+            eprintln!("{}", crate::escape::line(&line));
             return None;
         }
         let mut client = self.client.lock().unwrap_or_else(PoisonError::into_inner);

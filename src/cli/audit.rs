@@ -77,9 +77,10 @@ fn remote_readings(paths: &[PathBuf], session: &Session) -> Result<(), Error> {
                 spec.owner, spec.name
             )));
         }
-        eprintln!(
+        let note = format!(
             "shiplint: `{shown}` is no file or folder here: auditing it as the GitHub repository {slug}, without a token (public repositories only)"
         );
+        eprintln!("{}", crate::escape::line(&note));
     }
     Ok(())
 }
@@ -118,10 +119,10 @@ fn settings_for_many(plan: &target::Plan) -> Error {
 /// API would not give (each is printed).
 fn remote_status(run: &AuditRun) -> Option<ExitStatus> {
     if let Some(why) = &run.stopped {
-        eprintln!("error: {why}");
+        eprintln!("error: {}", crate::escape::line(&why.to_string()));
     }
     for e in &run.clone_errors {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", crate::escape::line(e));
     }
     (run.stopped.is_some() || run.failed > 0 || !run.clone_errors.is_empty())
         .then_some(ExitStatus::Github)

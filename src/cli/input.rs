@@ -1,7 +1,6 @@
 //! `shiplint input`: the input documents, one JSON array element per repository, so
 //! policy authors can see exactly what their rules receive.
 
-use crate::config::{self, Config};
 use crate::discover::{self, DiscoverOptions};
 use crate::error::Error;
 use crate::exit::ExitStatus;
@@ -17,10 +16,13 @@ pub fn run(args: InputArgs) -> Result<ExitStatus, Error> {
     let mut docs = Vec::new();
     for repo_files in found {
         // The repository's config file gives `input.config`, as in `audit`.
-        let config = config::discover(&repo_files.root).map(|path| {
-            let display = discover::display_path(&path);
-            Config::load(&path, &display, &repo_files.root)
-        });
+        let config =
+            crate::audit::config::repository_config(&repo_files.root).map(|(config, errors)| {
+                match errors.is_empty() {
+                    true => Ok(config),
+                    false => Err(errors),
+                }
+            });
         let mut repo = local::load(repo_files);
         repo.settings.clone_from(&settings);
         let (mut input, model_errors) = model::build_input(&repo);
@@ -38,7 +40,7 @@ pub fn run(args: InputArgs) -> Result<ExitStatus, Error> {
         docs.push(input);
     }
     for e in &errors {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", crate::escape::line(&e.to_string()));
     }
     let mut text = serde_json::to_string_pretty(&docs).unwrap_or_default();
     text.push('\n');

@@ -49,7 +49,7 @@ pub fn write_rendered(
 /// Writes `text` to `path`, or to standard output.
 pub fn write(path: Option<&Path>, text: &str) -> Result<(), Error> {
     match path {
-        Some(p) => std::fs::write(p, text).map_err(|source| Error::Write {
+        Some(p) => replace_file(p, text).map_err(|source| Error::Write {
             path: p.to_path_buf(),
             source,
         }),
@@ -67,4 +67,46 @@ pub fn write(path: Option<&Path>, text: &str) -> Result<(), Error> {
                 })
         }
     }
+}
+
+/// Replaces the file at `path` with `text`: written in full to a new file beside it, then
+/// renamed over it. A failure leaves the previous report whole (never a truncated one),
+/// a reader never sees half a report, and a symlink at `path` (a checked-out repository
+/// can plant one) is replaced, never written through.
+fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
+    let mut n = 0u32;
+    let (tmp, mut file) = loop {
+        let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
+        // `create_new`: never opens (or follows) something already there.
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(file) => break (tmp, file),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => n += 1,
+            Err(e) => return Err(e),
+        }
+    };
+    // The report being replaced keeps its permissions (a private report stays private).
+    if let Ok(old) = std::fs::symlink_metadata(path) {
+        if old.is_file() {
+            let _ = file.set_permissions(old.permissions());
+        }
+    }
+    let written = file
+        .write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }

@@ -18,9 +18,18 @@ use crate::uses::{RefKind, UsesRef};
 /// Builds the input document of one repository. Type errors become input errors (with
 /// positions) and the offending part is left empty.
 pub fn build_input(repo: &Repository) -> (Input, Vec<InputError>) {
-    let (mut workflows, mut actions, errors) = read::files(&repo.files);
+    let (mut workflows, mut actions, mut errors) = read::files(&repo.files);
     resolve_local_uses(&repo.info, &mut workflows, &mut actions);
-    link(&mut workflows);
+    if link(&mut workflows).is_err() {
+        workflows.clear();
+        errors.push(InputError::new(
+            None,
+            format!(
+                "the pipeline is too large to model: its reusable-workflow calls and `needs:` name more than {} jobs in all; its workflows are not audited",
+                graph::MAX_LINKED_JOBS
+            ),
+        ));
+    }
     name_checks(&mut workflows);
     bind_actions(&mut workflows, &actions);
     expand_steps(&mut workflows);
@@ -87,9 +96,9 @@ fn resolve_local_uses(info: &RepositoryInfo, workflows: &mut [Workflow], actions
 }
 
 /// Fills what the call graph adds: `callers` and `reached_by` of each workflow, `calls`,
-/// `contexts` and `triggers` of each job.
-fn link(workflows: &mut [Workflow]) {
-    let links = graph::link(workflows);
+/// `contexts` and `triggers` of each job; nothing when the graph is too large.
+fn link(workflows: &mut [Workflow]) -> Result<(), graph::TooLarge> {
+    let links = graph::link(workflows)?;
     for (wf, links) in workflows.iter_mut().zip(links) {
         wf.callers = links.callers;
         wf.reached_by = links.reached_by;
@@ -99,6 +108,7 @@ fn link(workflows: &mut [Workflow]) {
             job.triggers = links.triggers;
         }
     }
+    Ok(())
 }
 
 /// Fills `job.checks` (needs `job.contexts`).

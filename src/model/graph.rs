@@ -11,6 +11,7 @@
 //! Everything here reads the workflows as written (with local `uses:` resolved) and
 //! returns what it computes; [`super::build`] fills it into the document.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value as Json};
@@ -22,6 +23,17 @@ use super::types::{Action, ActionCall, Call, Context, Job, JobRef, Step, Workflo
 /// pathological fan-out) and this many levels of nesting (GitHub allows 4).
 const MAX_CONTEXTS: usize = 32;
 const MAX_DEPTH: usize = 8;
+
+/// At most this many job references in all that the call graph computes for one
+/// repository (what every job reaches through its calls, and every context's `upstream`).
+/// Both grow with the product of chain lengths and fan-out: six workflows of twelve jobs
+/// each calling the next reach three million, and chains of callers multiply `upstream`.
+/// The corpus's largest repository needs under 2,000; `docs/security.md` states the bound.
+pub const MAX_LINKED_JOBS: usize = 200_000;
+
+/// The call graph of a repository would exceed [`MAX_LINKED_JOBS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLarge;
 
 /// What the call graph adds to one workflow (`callers`, `reached_by`) and its jobs.
 pub(super) struct WorkflowLinks {
@@ -43,17 +55,18 @@ pub(super) struct JobLinks {
     pub triggers: Vec<String>,
 }
 
-/// The call graph's additions to each workflow, in the order of `workflows`.
-pub(super) fn link(workflows: &[Workflow]) -> Vec<WorkflowLinks> {
+/// The call graph's additions to each workflow, in the order of `workflows`; `TooLarge`
+/// as soon as they would exceed [`MAX_LINKED_JOBS`] references.
+pub(super) fn link(workflows: &[Workflow]) -> Result<Vec<WorkflowLinks>, TooLarge> {
     let graph = CallGraph::new(workflows);
-    let contexts = graph.contexts();
-    let reach: Vec<Vec<Vec<JobRef>>> = (0..workflows.len())
+    let contexts = graph.contexts()?;
+    let reach = (0..workflows.len())
         .map(|wi| {
             (0..workflows[wi].jobs.len())
                 .map(|ji| graph.reach(wi, ji, 0))
-                .collect()
+                .collect::<Result<Vec<_>, _>>()
         })
-        .collect();
+        .collect::<Result<Vec<_>, _>>()?;
     contexts
         .iter()
         .enumerate()
@@ -77,6 +90,8 @@ struct CallGraph<'a> {
     callers: Vec<Vec<(usize, usize)>>,
     /// For each job of each workflow, the position of the workflow it calls.
     called: Vec<Vec<Option<usize>>>,
+    /// Job references made so far (see [`MAX_LINKED_JOBS`]).
+    spent: Cell<usize>,
 }
 
 impl<'a> CallGraph<'a> {
@@ -104,17 +119,29 @@ impl<'a> CallGraph<'a> {
             workflows,
             callers,
             called,
+            spent: Cell::new(0),
+        }
+    }
+
+    /// Counts `n` more job references, failing once the bound is passed.
+    fn spend(&self, n: usize) -> Result<(), TooLarge> {
+        let spent = self.spent.get().saturating_add(n);
+        self.spent.set(spent);
+        if spent > MAX_LINKED_JOBS {
+            Err(TooLarge)
+        } else {
+            Ok(())
         }
     }
 
     /// The contexts of every workflow, memoised (a workflow's are its callers' contexts,
     /// extended by the calling job).
-    fn contexts(&self) -> Vec<Vec<WfContext>> {
+    fn contexts(&self) -> Result<Vec<Vec<WfContext>>, TooLarge> {
         let mut memo: Vec<Option<Vec<WfContext>>> = vec![None; self.workflows.len()];
         for wi in 0..self.workflows.len() {
-            self.contexts_of(wi, &mut memo, 0);
+            self.contexts_of(wi, &mut memo, 0)?;
         }
-        memo.into_iter().map(Option::unwrap_or_default).collect()
+        Ok(memo.into_iter().map(Option::unwrap_or_default).collect())
     }
 
     fn contexts_of(
@@ -122,9 +149,10 @@ impl<'a> CallGraph<'a> {
         wi: usize,
         memo: &mut Vec<Option<Vec<WfContext>>>,
         depth: usize,
-    ) -> Vec<WfContext> {
+    ) -> Result<Vec<WfContext>, TooLarge> {
         if let Some(c) = &memo[wi] {
-            return c.clone();
+            self.spend(c.iter().map(|c| c.upstream.len()).sum())?;
+            return Ok(c.clone());
         }
         let wf = &self.workflows[wi];
         let mut out: Vec<WfContext> = own_context(wf).into_iter().collect();
@@ -135,7 +163,7 @@ impl<'a> CallGraph<'a> {
             let declared = declared_inputs(wf);
             for &(cwi, cji) in &self.callers[wi] {
                 if cwi != wi {
-                    self.push_called_contexts(cwi, cji, &declared, memo, depth, &mut out);
+                    self.push_called_contexts(cwi, cji, &declared, memo, depth, &mut out)?;
                 }
             }
         }
@@ -149,7 +177,7 @@ impl<'a> CallGraph<'a> {
             });
         }
         memo[wi] = Some(out.clone());
-        out
+        Ok(out)
     }
 
     /// Adds to `out` (up to [`MAX_CONTEXTS`]) the contexts in which job `cji` of workflow
@@ -162,8 +190,8 @@ impl<'a> CallGraph<'a> {
         memo: &mut Vec<Option<Vec<WfContext>>>,
         depth: usize,
         out: &mut Vec<WfContext>,
-    ) {
-        let parents = self.contexts_of(cwi, memo, depth + 1);
+    ) -> Result<(), TooLarge> {
+        let parents = self.contexts_of(cwi, memo, depth + 1)?;
         let caller_wf = &self.workflows[cwi];
         let caller = &caller_wf.jobs[cji];
         let ids = job_ids(&caller_wf.jobs);
@@ -171,7 +199,7 @@ impl<'a> CallGraph<'a> {
         let mut before = BTreeSet::new();
         for n in &caller.needs_all {
             if let Some(&ni) = ids.get(n.as_str()) {
-                before.extend(self.reach(cwi, ni, depth + 1));
+                before.extend(self.reach(cwi, ni, depth + 1)?);
             }
         }
         for (pi, p) in parents.into_iter().enumerate() {
@@ -180,72 +208,84 @@ impl<'a> CallGraph<'a> {
             }
             let mut via = p.via.clone();
             via.push(job_ref(caller_wf, cji));
+            let upstream: BTreeSet<JobRef> = p.upstream.union(&before).cloned().collect();
+            self.spend(upstream.len())?;
             out.push(WfContext {
                 via,
                 triggers: events[pi][cji].clone(),
                 inputs: bind(&caller.with, &p.inputs, declared),
-                upstream: p.upstream.union(&before).cloned().collect(),
+                upstream,
             });
         }
+        Ok(())
     }
 
     /// A job, and when it calls a local workflow, every job of that workflow (recursively).
-    fn reach(&self, wi: usize, ji: usize, depth: usize) -> Vec<JobRef> {
+    fn reach(&self, wi: usize, ji: usize, depth: usize) -> Result<Vec<JobRef>, TooLarge> {
+        self.spend(1)?;
         let mut out = vec![job_ref(&self.workflows[wi], ji)];
         if depth >= MAX_DEPTH {
-            return out;
+            return Ok(out);
         }
         if let Some(ci) = self.called[wi][ji] {
             for cj in 0..self.workflows[ci].jobs.len() {
-                out.extend(self.reach(ci, cj, depth + 1));
+                out.extend(self.reach(ci, cj, depth + 1)?);
             }
         }
-        out
+        Ok(out)
     }
 
     /// The additions to workflow `wi`, whose contexts are `ctxs`; `reach` is
     /// [`CallGraph::reach`] of every job.
-    fn links(&self, wi: usize, ctxs: &[WfContext], reach: &[Vec<Vec<JobRef>>]) -> WorkflowLinks {
+    fn links(
+        &self,
+        wi: usize,
+        ctxs: &[WfContext],
+        reach: &[Vec<Vec<JobRef>>],
+    ) -> Result<WorkflowLinks, TooLarge> {
         let wf = &self.workflows[wi];
         let reached: BTreeSet<String> = ctxs.iter().flat_map(|c| c.triggers.clone()).collect();
         let ids = job_ids(&wf.jobs);
         let events = narrow_by_needs(&wf.jobs, &ids, ctxs);
-        let jobs = wf.jobs.iter().enumerate().map(|(ji, job)| {
+        let mut jobs = Vec::with_capacity(wf.jobs.len());
+        for (ji, job) in wf.jobs.iter().enumerate() {
             let mut own = BTreeSet::new();
             for n in &job.needs_all {
                 if let Some(&ni) = ids.get(n.as_str()) {
+                    self.spend(reach[wi][ni].len())?;
                     own.extend(reach[wi][ni].iter().cloned());
                 }
             }
-            let contexts: Vec<Context> = ctxs
-                .iter()
-                .enumerate()
-                .map(|(ci, c)| Context {
+            let mut contexts = Vec::with_capacity(ctxs.len());
+            for (ci, c) in ctxs.iter().enumerate() {
+                let upstream: Vec<JobRef> = c.upstream.union(&own).cloned().collect();
+                self.spend(upstream.len())?;
+                contexts.push(Context {
                     via: c.via.clone(),
                     triggers: events[ci][ji].iter().cloned().collect(),
                     inputs: c.inputs.clone(),
-                    upstream: c.upstream.union(&own).cloned().collect(),
-                })
-                .collect();
+                    upstream,
+                });
+            }
             let triggers: BTreeSet<String> =
                 contexts.iter().flat_map(|c| c.triggers.clone()).collect();
-            JobLinks {
+            jobs.push(JobLinks {
                 calls: self.called[wi][ji].map(|ci| Call {
                     workflow: self.workflows[ci].path.clone(),
                     inputs: job.with.clone(),
                 }),
                 contexts,
                 triggers: triggers.into_iter().collect(),
-            }
-        });
-        WorkflowLinks {
+            });
+        }
+        Ok(WorkflowLinks {
             callers: self.callers[wi]
                 .iter()
                 .map(|&(w, j)| job_ref(&self.workflows[w], j))
                 .collect(),
             reached_by: reached.into_iter().collect(),
-            jobs: jobs.collect(),
-        }
+            jobs,
+        })
     }
 }
 

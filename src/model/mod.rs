@@ -27,7 +27,8 @@ mod read;
 pub mod types;
 
 pub use build::build_input;
-pub use read::PERMISSION_SCOPES;
+pub use graph::MAX_LINKED_JOBS;
+pub use read::{MAX_NEEDS_CLOSURE, PERMISSION_SCOPES};
 pub use types::{
     Action, ActionCall, Call, Check, Command, Context, Environment, Expanded, Input, Job, JobRef,
     PermissionsSource, Pipeline, Step, StepInContext, StepIndex, StepView, Workflow,

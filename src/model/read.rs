@@ -125,7 +125,16 @@ impl Reader<'_> {
             .map(|p| self.permissions(p, "`permissions`"));
         let env = self.string_map(root.get("env"), "`env`");
         let mut jobs = self.jobs(root, declared.as_ref());
-        compute_needs_all(&mut jobs);
+        if compute_needs_all(&mut jobs).is_err() {
+            let at = root.get("jobs").unwrap_or(root);
+            self.error_at(
+                at,
+                format!(
+                    "`needs:` too deep to model: the jobs of this workflow wait on more than {MAX_NEEDS_CLOSURE} jobs in all, counting through others (a chain of 317 jobs does); this workflow is not audited"
+                ),
+            );
+            return None;
+        }
         Some(Workflow {
             path: self.file.rel.clone(),
             name: root.get("name").and_then(Node::scalar_text),
@@ -490,15 +499,23 @@ fn normalize_filters(mut config: Json) -> Json {
     config
 }
 
+/// At most this many `needs_all` entries in one workflow (the sum over its jobs). The
+/// closure is quadratic in a chain's length: a 1 MiB file can chain 40,000 jobs, whose
+/// closure (800 million names, then as many upstream references) no machine holds. The
+/// corpus's largest is 400; `docs/security.md` states the bound.
+pub const MAX_NEEDS_CLOSURE: usize = 50_000;
+
 /// Fills `needs_all`: every job a job waits for, directly or through others, in
-/// workflow order. Cycles (which GitHub rejects) terminate without looping.
-fn compute_needs_all(jobs: &mut [Job]) {
+/// workflow order. Cycles (which GitHub rejects) terminate without looping. Stops, with
+/// nothing filled, as soon as the closure would exceed [`MAX_NEEDS_CLOSURE`].
+fn compute_needs_all(jobs: &mut [Job]) -> Result<(), ()> {
     let index: BTreeMap<&str, usize> = jobs
         .iter()
         .enumerate()
         .map(|(i, j)| (j.id.as_str(), i))
         .collect();
     let mut all: Vec<Vec<String>> = Vec::with_capacity(jobs.len());
+    let mut total = 0usize;
     for start in 0..jobs.len() {
         let mut seen = BTreeSet::new();
         let mut stack: Vec<usize> = jobs[start]
@@ -510,6 +527,9 @@ fn compute_needs_all(jobs: &mut [Job]) {
             if i == start || !seen.insert(i) {
                 continue;
             }
+            if total + seen.len() > MAX_NEEDS_CLOSURE {
+                return Err(());
+            }
             stack.extend(
                 jobs[i]
                     .needs
@@ -517,9 +537,11 @@ fn compute_needs_all(jobs: &mut [Job]) {
                     .filter_map(|n| index.get(n.as_str()).copied()),
             );
         }
+        total += seen.len();
         all.push(seen.into_iter().map(|i| jobs[i].id.clone()).collect());
     }
     for (job, needs_all) in jobs.iter_mut().zip(all) {
         job.needs_all = needs_all;
     }
+    Ok(())
 }

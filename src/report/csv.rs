@@ -1,6 +1,7 @@
-//! `--format csv`: one row per finding (RFC 4180 quoting), for spreadsheets. Repositories
-//! that could not be audited get one row with `rule` empty and the error as message;
-//! notices (what was not audited) one row each with severity `notice`.
+//! `--format csv`: one row per finding (RFC 4180 quoting, formulas neutralised), for
+//! spreadsheets. Repositories that could not be audited get one row with `rule` empty and
+//! the error as message; notices (what was not audited) one row each with severity
+//! `notice`.
 
 use crate::audit::AuditReport;
 use crate::finding::Location;
@@ -8,12 +9,20 @@ use crate::finding::Location;
 /// The first row: the column names.
 pub const HEADER: &str = "repository,rule,severity,file,line,column,setting,message,title,doc_url";
 
-/// A field, quoted when it holds a separator, a quote or a line break.
+/// A field: on one line (control characters as visible escapes), neutralised when a
+/// spreadsheet would read it as a formula (it starts with `=`, `+`, `-`, `@` or a tab:
+/// a `'` goes first), quoted when it holds a separator or a quote.
 fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
+    let s = crate::escape::line(s);
+    let s = if s.starts_with(['=', '+', '-', '@', '\t']) {
+        format!("'{s}")
+    } else {
+        s.into_owned()
+    };
+    if s.contains([',', '"']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s
     }
 }
 
@@ -81,5 +90,16 @@ mod tests {
         assert_eq!(field("plain"), "plain");
         assert_eq!(field("a, \"b\""), "\"a, \"\"b\"\"\"");
         assert_eq!(render(&AuditReport::default()), format!("{HEADER}\r\n"));
+    }
+
+    #[test]
+    fn formulas_are_neutralised() {
+        assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(field("+1"), "'+1");
+        assert_eq!(field("-2+3"), "'-2+3");
+        assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(field("\tx"), "'\tx");
+        assert_eq!(field("a\nb"), "a\\nb");
+        assert_eq!(field("12"), "12");
     }
 }

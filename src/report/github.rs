@@ -8,11 +8,23 @@
 
 use super::{plural, workspace_path, Counts};
 use crate::audit::AuditReport;
+use crate::config::ConfigError;
 use crate::finding::{Finding, InputError, Location, Severity};
 
-/// Escapes a command's message (`%`, CR, LF), as the runner's toolkit does.
+/// Escapes a command's message (`%`, CR, LF), as the runner's toolkit does, after every
+/// other control character (ESC, C1, bidirectional overrides) is made visible
+/// ([`crate::escape`]): the log and the annotation show them, never act on them.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let mut visible = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c != '\r' && c != '\n' && crate::escape::is_unsafe(c) {
+            visible.push_str(&crate::escape::line(c.encode_utf8(&mut [0; 4])));
+        } else {
+            visible.push(c);
+        }
+    }
+    visible
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -84,12 +96,26 @@ fn input_command(level: &str, title: &str, e: &InputError) -> String {
     )
 }
 
-/// Every finding as a workflow command, input and policy errors as `::error`, notices
-/// (what was not audited) as `::notice`, then a plain summary line.
+/// A mistake in a config file as an `::error` at its place.
+fn config_command(e: &ConfigError) -> String {
+    format!(
+        "::error file={},line={},col={},title=shiplint config error::{}\n",
+        escape_property(&e.file),
+        e.line,
+        e.column,
+        escape_data(&e.message)
+    )
+}
+
+/// Every finding as a workflow command, config, input and policy errors as `::error`,
+/// notices (what was not audited) as `::notice`, then a plain summary line.
 pub fn render(report: &AuditReport) -> String {
     let mut out = String::new();
     for f in &report.findings {
         out.push_str(&finding(f));
+    }
+    for e in &report.config_errors {
+        out.push_str(&config_command(e));
     }
     for e in &report.errors {
         out.push_str(&input_command(
@@ -127,5 +153,14 @@ mod tests {
     fn escapes_as_the_runner_expects() {
         assert_eq!(escape_data("100%\r\nok: a,b"), "100%25%0D%0Aok: a,b");
         assert_eq!(escape_property("a: b, c%"), "a%3A b%2C c%25");
+    }
+
+    #[test]
+    fn no_control_character_reaches_the_log() {
+        assert_eq!(
+            escape_data("x\u{1b}[31m\n::error::y"),
+            "x\\u{1b}[31m%0A::error::y"
+        );
+        assert_eq!(escape_property("a\u{9b}b"), "a\\u{9b}b");
     }
 }

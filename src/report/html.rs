@@ -218,13 +218,17 @@ fn finding_item(h: &mut String, f: &Finding) {
         Location::File(l) => format!("{}:{}:{}", l.file, l.line, l.column),
         Location::Setting(s) => format!("setting {s}"),
     };
+    // Only an http(s) page is a link: a merged report's `doc_url` is input.
+    let rule = match super::safe_link(&f.doc_url) {
+        Some(url) => format!("<a href=\"{}\">{}</a>", esc(url), esc(&f.rule)),
+        None => esc(&f.rule),
+    };
     let _ = writeln!(
         h,
-        "<li><span class=\"sev {0}\">{0}</span>{1} <span class=\"rule\">[<a href=\"{2}\">{3}</a>]</span><br><code>{4}</code></li>",
+        "<li><span class=\"sev {0}\">{0}</span>{1} <span class=\"rule\">[{2}]</span><br><code>{3}</code></li>",
         f.severity.as_str(),
         esc(&f.message),
-        esc(&f.doc_url),
-        esc(&f.rule),
+        rule,
         esc(&at)
     );
 }

@@ -1,5 +1,7 @@
 //! Terminal diagnostics in the style of rustc, rendered with miette: the YAML snippet with
 //! the offending key or value labelled, the rule id, help and a link to the rule's page.
+//! Everything taken from the audited inputs (messages, file names, the snippets' text)
+//! passes through [`crate::escape`]: no control character reaches the terminal raw.
 
 use std::fmt::{self, Display};
 use std::sync::Arc;
@@ -10,7 +12,19 @@ use miette::{
 
 use super::{plural, Counts};
 use crate::audit::AuditReport;
+use crate::config::ConfigError;
+use crate::escape;
 use crate::finding::{Finding, InputError, Location, Severity};
+
+/// A file's text as a snippet source: named safely, unsafe characters replaced (spans
+/// stay valid, [`escape::source`]).
+fn named_source(name: &str, text: &Arc<str>) -> NamedSource<Arc<str>> {
+    let text = match escape::source(text) {
+        std::borrow::Cow::Borrowed(_) => text.clone(),
+        std::borrow::Cow::Owned(clean) => Arc::from(clean),
+    };
+    NamedSource::new(escape::line(name), text).with_language("yaml")
+}
 
 #[derive(Debug, Clone, Copy)]
 pub struct HumanOptions {
@@ -145,21 +159,23 @@ fn settings_page(report: &AuditReport, f: &Finding) -> Option<String> {
 
 fn diagnostic(report: &AuditReport, f: &Finding) -> FindingDiagnostic {
     let mut d = FindingDiagnostic {
-        rule: f.rule.clone(),
-        message: match &f.location {
+        rule: escape::line(&f.rule).into_owned(),
+        message: escape::line(&match &f.location {
             Location::Setting(s) => format!(
                 "{} ({}: {s})",
                 f.message,
                 slug(report, f).unwrap_or(&f.repository)
             ),
             Location::File(_) => f.message.clone(),
-        },
+        })
+        .into_owned(),
         severity: f.severity,
-        help: match (&f.location, settings_page(report, f)) {
+        help: escape::lines(&match (&f.location, settings_page(report, f)) {
             (Location::Setting(_), Some(page)) => format!("{}\nsettings page: {page}", f.help),
             _ => f.help.clone(),
-        },
-        url: f.doc_url.clone(),
+        })
+        .into_owned(),
+        url: escape::line(&f.doc_url).into_owned(),
         source: None,
         labels: Vec::new(),
         related: Vec::new(),
@@ -171,9 +187,9 @@ fn diagnostic(report: &AuditReport, f: &Finding) -> FindingDiagnostic {
         return d;
     };
     let name = source_name(report, &f.repository, &at.file);
-    d.source = Some(NamedSource::new(name, text.clone()).with_language("yaml"));
+    d.source = Some(named_source(&name, text));
     d.labels.push(LabeledSpan::new_primary_with_span(
-        Some(f.title.to_lowercase()),
+        Some(escape::line(&f.title.to_lowercase()).into_owned()),
         (at.span.start, at.span.end - at.span.start),
     ));
     for r in &f.related {
@@ -181,18 +197,15 @@ fn diagnostic(report: &AuditReport, f: &Finding) -> FindingDiagnostic {
             continue;
         };
         let span = (rl.span.start, rl.span.end - rl.span.start);
+        let message = escape::line(&r.message).into_owned();
         if rl.file == at.file {
             d.labels
-                .push(LabeledSpan::new_with_span(Some(r.message.clone()), span));
+                .push(LabeledSpan::new_with_span(Some(message), span));
         } else if let Some(rtext) = report.source(&f.repository, &rl.file) {
             d.related.push(RelatedDiagnostic {
-                message: r.message.clone(),
-                source: NamedSource::new(
-                    source_name(report, &f.repository, &rl.file),
-                    rtext.clone(),
-                )
-                .with_language("yaml"),
-                label: LabeledSpan::new_with_span(Some(r.message.clone()), span),
+                message: message.clone(),
+                source: named_source(&source_name(report, &f.repository, &rl.file), rtext),
+                label: LabeledSpan::new_with_span(Some(message), span),
             });
         }
     }
@@ -214,7 +227,7 @@ pub fn render(report: &AuditReport, opts: HumanOptions) -> String {
     for f in &report.findings {
         let d = diagnostic(report, f);
         if handler.render_report(&mut out, &d).is_err() {
-            out.push_str(&format!("{}: {} [{}]\n", f.severity, f.message, f.rule));
+            out.push_str(&format!("{}: {} [{}]\n", f.severity, d.message, d.rule));
         }
         out.push('\n');
     }
@@ -245,10 +258,12 @@ pub fn render_ignored(report: &AuditReport) -> String {
         } else {
             &i.reason
         };
-        out.push_str(&format!(
-            "ignored: {place}: {} [{}] — {reason} ({})\n",
+        let line = format!(
+            "ignored: {place}: {} [{}] — {reason} ({})",
             f.message, f.rule, i.by
-        ));
+        );
+        out.push_str(&escape::line(&line));
+        out.push('\n');
     }
     if !out.is_empty() {
         out.push('\n');
@@ -269,14 +284,55 @@ pub fn render_config_errors(report: &AuditReport, color: bool) -> String {
         .with_context_lines(1);
     let mut out = String::new();
     for e in &report.config_errors {
-        if handler.render_report(&mut out, e).is_err() {
-            out.push_str(&format!(
-                "error: {}:{}:{}: {}\n",
-                e.file, e.line, e.column, e
-            ));
+        let shown = ConfigDiagnostic::of(e);
+        if handler.render_report(&mut out, &shown).is_err() {
+            let line = format!("error: {}:{}:{}: {}", e.file, e.line, e.column, e);
+            out.push_str(&escape::line(&line));
+            out.push('\n');
         }
     }
     out
+}
+
+/// A config mistake as shown: its message, file name and snippet made safe to print.
+#[derive(Debug)]
+struct ConfigDiagnostic<'a> {
+    error: &'a ConfigError,
+    message: String,
+    source: Option<NamedSource<Arc<str>>>,
+}
+
+impl<'a> ConfigDiagnostic<'a> {
+    fn of(error: &'a ConfigError) -> ConfigDiagnostic<'a> {
+        let text = error.text();
+        ConfigDiagnostic {
+            error,
+            message: escape::line(&error.message).into_owned(),
+            source: (!text.is_empty()).then(|| named_source(&error.file, text)),
+        }
+    }
+}
+
+impl Display for ConfigDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+impl std::error::Error for ConfigDiagnostic<'_> {}
+
+impl Diagnostic for ConfigDiagnostic<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn Display + 'b>> {
+        self.error.code()
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn Display + 'b>> {
+        self.error.help()
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref().and(self.error.labels())
+    }
 }
 
 /// Where an input error or notice is, prefixed by its repository when that is not `.`.
@@ -287,7 +343,7 @@ fn placed(e: &InputError) -> String {
         (Some(r), None) if r != "." => format!("{r}: "),
         _ => String::new(),
     };
-    format!("{where_}{e}")
+    escape::line(&format!("{where_}{e}")).into_owned()
 }
 
 /// The input and policy errors, one line each, for stderr.
@@ -297,7 +353,10 @@ pub fn render_errors(report: &AuditReport) -> String {
         out.push_str(&format!("error: {}\n", placed(e)));
     }
     for e in &report.policy_errors {
-        out.push_str(&format!("error: policy {e}\n"));
+        out.push_str(&format!(
+            "error: policy {}\n",
+            escape::lines(&e.to_string())
+        ));
     }
     out
 }

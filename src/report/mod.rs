@@ -74,7 +74,44 @@ pub fn workspace_path(repository: &str, file: &str) -> String {
     }
 }
 
+/// `url` when it may be a link in a report: an `http://` or `https://` address with no
+/// space, quote, bracket or control character. A report to `merge` is input like any
+/// other: its `doc_url` could be `javascript:…`.
+pub fn safe_link(url: &str) -> Option<&str> {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let http = lower.starts_with("https://") || lower.starts_with("http://");
+    let clean = !url
+        .chars()
+        .any(|c| c.is_whitespace() || crate::escape::is_unsafe(c) || "\"'<>()`".contains(c));
+    (http && clean).then_some(url)
+}
+
 /// `1 file`, `2 files`: a count with the noun that agrees with it.
 pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_link;
+
+    #[test]
+    fn only_plain_http_addresses_are_links() {
+        let page = "https://github.com/shiplint/shiplint/blob/main/docs/rules/x.md";
+        assert_eq!(safe_link(page), Some(page));
+        assert_eq!(
+            safe_link("HTTP://example.com/a"),
+            Some("HTTP://example.com/a")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            " https://x",
+            "https://x/\"onmouseover=",
+            "https://x/a b",
+            "data:text/html,x",
+            "",
+        ] {
+            assert_eq!(safe_link(bad), None, "{bad}");
+        }
+    }
 }

@@ -3,6 +3,7 @@
 
 use super::matrix::{matrix, matrix_rules};
 use crate::audit::AuditReport;
+use crate::escape;
 
 /// Rules are columns `R1`, `R2`, … with a legend under the table (rule ids are long).
 pub fn render(report: &AuditReport) -> String {
@@ -11,9 +12,14 @@ pub fn render(report: &AuditReport) -> String {
         return String::new();
     }
     let rules = matrix_rules(&rows);
-    let name_w = rows
+    // Names and errors come from the API or merged reports: one line each, no control bytes.
+    let names: Vec<String> = rows
         .iter()
-        .map(|r| r.repository.chars().count())
+        .map(|r| escape::line(&r.repository).into_owned())
+        .collect();
+    let name_w = names
+        .iter()
+        .map(|n| n.chars().count())
         .max()
         .unwrap_or(10)
         .max("REPOSITORY".len());
@@ -25,10 +31,10 @@ pub fn render(report: &AuditReport) -> String {
         out.push_str(&format!("  {:>4}", format!("R{}", i + 1)));
     }
     out.push('\n');
-    for row in &rows {
-        out.push_str(&format!("{:name_w$}", row.repository));
+    for (row, name) in rows.iter().zip(&names) {
+        out.push_str(&format!("{name:name_w$}"));
         if let Some(err) = &row.failure {
-            let short: String = err.chars().take(80).collect();
+            let short: String = escape::line(err).chars().take(80).collect();
             out.push_str(&format!("  not audited: {short}\n"));
             continue;
         }
@@ -47,7 +53,7 @@ pub fn render(report: &AuditReport) -> String {
     if !rules.is_empty() {
         out.push('\n');
         for (i, rule) in rules.iter().enumerate() {
-            out.push_str(&format!("R{:<3} {rule}\n", i + 1));
+            out.push_str(&format!("R{:<3} {}\n", i + 1, escape::line(rule)));
         }
     }
     out

@@ -11,15 +11,13 @@ use crate::source::{follow_own_uses, parse_file, Fetched, LoadedFile, Repository
 
 /// Reads and parses the discovered files of one repository (in parallel).
 pub fn load(found: RepoFiles) -> Repository {
+    let max = found.opts.max_file_size;
     let results: Vec<Result<LoadedFile, InputError>> = found
         .files
         .par_iter()
-        .map(|f| match fs::read(&f.abs) {
-            Ok(bytes) => parse_file(&f.rel, f.kind, bytes),
-            Err(e) => Err(InputError::new(
-                Some(f.rel.clone()),
-                format!("cannot read: {}", io_reason(&e)),
-            )),
+        .map(|f| {
+            let bytes = discover::read_file(&found.root, &f.abs, &f.rel, max)?;
+            parse_file(&f.rel, f.kind, bytes)
         })
         .collect();
     let mut files = Vec::new();
@@ -75,29 +73,27 @@ fn fetch(root: &Path, rel: &str, opts: &DiscoverOptions) -> Fetched {
         opts,
         &mut errors,
     ) {
-        Some(f) => match fs::read(&f.abs) {
+        Some(f) => match discover::read_file(root, &f.abs, &f.rel, opts.max_file_size) {
             Ok(bytes) => match parse_file(&f.rel, f.kind, bytes) {
                 Ok(f) => Fetched::File(f),
                 Err(e) => Fetched::Failed(e),
             },
-            Err(e) => Fetched::Failed(InputError::new(
-                Some(f.rel),
-                format!("cannot read: {}", io_reason(&e)),
-            )),
+            Err(e) => Fetched::Failed(e),
         },
         None => errors.pop().map_or(Fetched::Missing, Fetched::Failed),
     }
 }
 
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        std::io::ErrorKind::InvalidData => "not valid data".into(),
-        _ => {
-            let s = e.to_string();
-            s.split(" (os error").next().unwrap_or(&s).to_string()
-        }
-    }
+/// At most this many bytes of a clone's `.git/config` and `origin/HEAD` are read.
+const MAX_GIT_FILE: u64 = 1024 * 1024;
+
+/// A small text file of the clone's `.git` folder, read as every repository file is
+/// (`discover::read_file`: no symlink out, no named pipe); `None` when it is not there or
+/// not usable.
+pub fn git_file(root: &Path, name: &str) -> Option<String> {
+    let rel = format!(".git/{name}");
+    let bytes = discover::read_file(root, &root.join(&rel), &rel, MAX_GIT_FILE).ok()?;
+    String::from_utf8(bytes).ok()
 }
 
 /// Owner and name from the `origin` remote when it is on GitHub, else the folder name;
@@ -107,18 +103,14 @@ pub fn repository_info(root: &Path) -> RepositoryInfo {
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| discover::display_path(root));
-    let git = root.join(".git");
-    let (owner, name) = fs::read_to_string(git.join("config"))
-        .ok()
+    let (owner, name) = git_file(root, "config")
         .and_then(|c| origin_slug(&c))
         .unwrap_or((String::new(), folder));
-    let default_branch = fs::read_to_string(git.join("refs/remotes/origin/HEAD"))
-        .ok()
-        .and_then(|h| {
-            h.trim()
-                .strip_prefix("ref: refs/remotes/origin/")
-                .map(str::to_string)
-        });
+    let default_branch = git_file(root, "refs/remotes/origin/HEAD").and_then(|h| {
+        h.trim()
+            .strip_prefix("ref: refs/remotes/origin/")
+            .map(str::to_string)
+    });
     RepositoryInfo {
         owner,
         name,

@@ -12,6 +12,7 @@ mod config;
 mod fixtures;
 mod github;
 mod honest;
+mod hostile;
 mod labels;
 mod merge;
 mod outputs;

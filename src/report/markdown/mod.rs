@@ -6,13 +6,19 @@
 //! [`crate::audit::graph`]). Jobs where a finding points, and `needs:`/call edges
 //! that a finding relates, are marked `bad`. The output depends only on the report, so
 //! remote, swept and merged audits draw their pipelines too.
+//!
+//! Every name from a workflow is quoted for where it goes: Mermaid labels as entities
+//! ([`label`]), names in text as code spans ([`code`]), table cells on one line
+//! ([`cell`]), links only to `http(s)` ([`super::safe_link`]). A job id holding a fence
+//! cannot end the `mermaid` block, nor a message add Markdown of its own lines.
 
 mod flowchart;
 
 use std::fmt::Write as _;
 
-use super::{plural, workspace_path, Counts};
+use super::{plural, safe_link, workspace_path, Counts};
 use crate::audit::AuditReport;
+use crate::escape;
 use crate::finding::{Finding, Location, Severity};
 
 pub use flowchart::flowchart;
@@ -28,25 +34,60 @@ fn icon(s: Severity) -> &'static str {
     }
 }
 
-/// A table cell: one line, `|` escaped.
+/// A table cell: one line (line breaks become spaces, other control characters visible
+/// escapes), `|` escaped.
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|")
-        .replace("\r\n", " ")
-        .replace(['\n', '\r'], " ")
+    let s = s.replace("\r\n", " ").replace(['\n', '\r'], " ");
+    escape::line(&s).replace('|', "\\|")
 }
 
-/// Text inside a quoted Mermaid label.
+/// Text inside a quoted Mermaid label: on one line, and every character Mermaid or
+/// Markdown reads (`#` of entities first, then quotes, brackets, backticks) as an entity.
 fn label(s: &str) -> String {
-    s.replace('&', "#amp;")
+    escape::line(s)
+        .replace('#', "#35;")
+        .replace('&', "#amp;")
         .replace('"', "#quot;")
         .replace('<', "#lt;")
         .replace('>', "#gt;")
+        .replace('`', "#96;")
+}
+
+/// A code span holding `s` on one line: fenced by more backticks than any run inside it
+/// (CommonMark), so that no backtick of `s` ends it.
+fn code(s: &str) -> String {
+    let s = escape::line(&s.replace(['\n', '\r'], " ")).into_owned();
+    let mut longest = 0;
+    let mut run = 0;
+    for c in s.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') || s.is_empty() {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{s}{pad}{fence}")
 }
 
 fn location_cell(f: &Finding) -> String {
     match &f.location {
-        Location::File(at) => format!("`{}:{}`", workspace_path(&f.repository, &at.file), at.line),
-        Location::Setting(s) => format!("{} setting `{}`", f.repository, s),
+        Location::File(at) => code(&format!(
+            "{}:{}",
+            workspace_path(&f.repository, &at.file),
+            at.line
+        )),
+        Location::Setting(s) => format!("{} setting {}", escape::line(&f.repository), code(s)),
+    }
+}
+
+/// A rule's id, linked to its page when that is an `http(s)` address.
+fn rule_link(f: &Finding) -> String {
+    match safe_link(&f.doc_url) {
+        Some(url) => format!("[{}]({url})", code(&f.rule)),
+        None => code(&f.rule),
     }
 }
 
@@ -55,11 +96,10 @@ fn table(report: &AuditReport) -> String {
     for f in report.findings.iter().take(MAX_TABLE_ROWS) {
         let _ = writeln!(
             out,
-            "| {} | [`{}`]({}) | {} | {} |",
+            "| {} | {} | {} | {} |",
             icon(f.severity),
-            f.rule,
-            f.doc_url,
-            location_cell(f),
+            cell(&rule_link(f)),
+            cell(&location_cell(f)),
             cell(&f.message)
         );
     }
@@ -101,15 +141,21 @@ pub fn render(report: &AuditReport) -> String {
     out
 }
 
-/// The inputs that could not be audited, and the policy errors.
+/// The inputs that could not be audited: config mistakes, input and policy errors.
 fn problems(report: &AuditReport) -> String {
     let problems: Vec<String> = report
-        .errors
+        .config_errors
         .iter()
-        .map(|e| match (&e.repository, &e.file) {
-            (Some(r), Some(_)) => format!("{} ({r})", e),
-            _ => e.to_string(),
-        })
+        .map(|e| format!("{}:{}:{}: {}", e.file, e.line, e.column, e.message))
+        .chain(
+            report
+                .errors
+                .iter()
+                .map(|e| match (&e.repository, &e.file) {
+                    (Some(r), Some(_)) => format!("{} ({r})", e),
+                    _ => e.to_string(),
+                }),
+        )
         .chain(report.policy_errors.iter().map(|e| format!("policy {e}")))
         .collect();
     let mut out = String::new();
@@ -155,7 +201,7 @@ fn pipelines(report: &AuditReport) -> String {
         let Some(graph) = repo.graph.as_deref().filter(|g| !g.workflows.is_empty()) else {
             continue;
         };
-        let _ = writeln!(out, "### Pipeline: `{}`\n", repo.display);
+        let _ = writeln!(out, "### Pipeline: {}\n", code(&repo.display));
         if let Some(e) = &graph.roles_error {
             let _ = writeln!(out, "_Jobs could not be classified: {}_\n", cell(e));
         }
@@ -185,5 +231,22 @@ mod tests {
     #[test]
     fn table_cells_stay_on_one_line() {
         assert_eq!(cell("a | b\nc\r\nd"), r"a \| b c d");
+        assert_eq!(cell("a\u{1b}[31m"), r"a\u{1b}[31m");
+    }
+
+    #[test]
+    fn labels_hold_no_line_break_nor_fence() {
+        assert_eq!(
+            label("a\n```\n# x #lt;"),
+            "a\\n#96;#96;#96;\\n#35; x #35;lt;"
+        );
+    }
+
+    #[test]
+    fn code_spans_outlast_the_backticks_inside() {
+        assert_eq!(code("a.yml"), "`a.yml`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("```"), "```` ``` ````");
+        assert_eq!(code("x\ny"), "`x y`");
     }
 }

@@ -93,12 +93,27 @@ fn region(line: usize, column: usize, end_line: usize, end_column: usize) -> Reg
         .build()
 }
 
-/// A repo-relative file, relative to the checkout root (`%SRCROOT%`).
-fn artifact(uri: &str) -> ArtifactLocation {
+/// A repo-relative file, relative to the checkout root (`%SRCROOT%`), as a URI reference:
+/// every byte but the unreserved characters and `/` percent-encoded (a file name may hold
+/// spaces, `#`, `?`, `%` or a newline).
+fn artifact(path: &str) -> ArtifactLocation {
     ArtifactLocation::builder()
-        .uri(uri)
+        .uri(uri_path(path))
         .uri_base_id(SRCROOT)
         .build()
+}
+
+/// `path` percent-encoded as the path of a relative URI (RFC 3986).
+pub fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// The logical location naming a repository setting (`branches/main/protection`).
@@ -268,10 +283,14 @@ fn placed_notification(level: &str, e: &InputError) -> Notification {
     notification(level, text, e.file.as_deref(), e.line)
 }
 
-/// Notifications that belong to no repository (discovery errors, policy errors): they go
-/// to every run, as each run's analysis was incomplete.
+/// Notifications that belong to no repository (discovery errors, config mistakes, policy
+/// errors): they go to every run, as each run's analysis was incomplete.
 fn shared_notifications(report: &AuditReport) -> Vec<Notification> {
     let mut shared = Vec::new();
+    for e in &report.config_errors {
+        let text = format!("{}:{}:{}: {}", e.file, e.line, e.column, e.message);
+        shared.push(notification("error", text, Some(&e.file), Some(e.line)));
+    }
     for e in report.errors.iter().filter(|e| e.repository.is_none()) {
         shared.push(notification("error", e.to_string(), None, None));
     }
@@ -431,7 +450,7 @@ fn to_text(log: &Sarif) -> String {
 pub fn render(report: &AuditReport, rules: &[RuleMeta]) -> String {
     let mut out = build(report, rules);
     for w in &out.warnings {
-        eprintln!("{w}");
+        eprintln!("{}", crate::escape::line(w));
     }
     if out.log.runs.len() > MAX_RUNS_PER_FILE {
         eprintln!(
@@ -447,6 +466,18 @@ pub fn render(report: &AuditReport, rules: &[RuleMeta]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn artifact_uris_are_percent_encoded() {
+        assert_eq!(
+            uri_path(".github/workflows/ci.yml"),
+            ".github/workflows/ci.yml"
+        );
+        assert_eq!(
+            uri_path("a dir/b#1?%\n\u{e9}.yml"),
+            "a%20dir/b%231%3F%25%0A%C3%A9.yml"
+        );
+    }
 
     pub(super) fn rule(id: &str, online: bool) -> RuleMeta {
         RuleMeta {

@@ -16,7 +16,7 @@ use crate::policy::RuleMeta;
 pub fn render_files(report: &AuditReport, rules: &[RuleMeta]) -> Vec<String> {
     let out = build(report, rules);
     for w in &out.warnings {
-        eprintln!("{w}");
+        eprintln!("{}", crate::escape::line(w));
     }
     let Sarif { runs, .. } = out.log.clone();
     runs.chunks(MAX_RUNS_PER_FILE)
