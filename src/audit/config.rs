@@ -61,7 +61,7 @@ fn unreadable(display: &str, why: &str) -> (Config, Vec<ConfigError>) {
         Arc::from(""),
         Default::default(),
         format!(
-            "cannot read the config file: {}",
+            "cannot read the config file {display}: {}",
             why.strip_prefix("skipped: ").unwrap_or(why)
         ),
     );

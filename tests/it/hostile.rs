@@ -166,7 +166,7 @@ fn a_config_symlinked_out_of_the_repository_is_refused_and_never_quoted() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(!text(&out).contains(SECRET), "{}", text(&out));
     assert!(
-        text(&out).contains("cannot read the config file: symlink points outside the repository"),
+        text(&out).contains("cannot read the config file .github/shiplint.yml: symlink points outside the repository"),
         "{}",
         text(&out)
     );
@@ -356,7 +356,9 @@ fn a_named_pipe_as_the_config_or_baseline_is_refused() {
     let out = run(&repo, &["audit", "--offline"], &[]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(
-        text(&out).contains("cannot read the config file: not a regular file (a named pipe)"),
+        text(&out).contains(
+            "cannot read the config file .github/shiplint.yml: not a regular file (a named pipe)"
+        ),
         "{}",
         text(&out)
     );
