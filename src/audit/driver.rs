@@ -129,18 +129,7 @@ pub fn run(
     let mut done = std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<(usize, Loaded)>(session.jobs.max(1) * 2);
         fetch.start(scope, session, &tx);
-        scope.spawn(move || {
-            for (i, target) in local {
-                let loaded = match target {
-                    Target::Local(files) => Loaded::Local(files),
-                    Target::Stdin(workflow) => Loaded::Stdin(workflow),
-                    Target::Remote(_) | Target::Listed(..) => continue,
-                };
-                if tx.send((i, loaded)).is_err() {
-                    break;
-                }
-            }
-        });
+        scope.spawn(move || send_local(local, &tx));
         rx.into_iter()
             .par_bridge()
             .map_init(BTreeMap::new, |engines, (i, loaded)| {
@@ -176,6 +165,20 @@ pub fn run(
     run.pending.sort();
     run.clone_errors = into_inner(clones.errors);
     run
+}
+
+/// Sends the local targets (read on the evaluating workers) to them.
+fn send_local(local: Vec<(usize, Target)>, tx: &mpsc::SyncSender<(usize, Loaded)>) {
+    for (i, target) in local {
+        let loaded = match target {
+            Target::Local(files) => Loaded::Local(files),
+            Target::Stdin(workflow) => Loaded::Stdin(workflow),
+            Target::Remote(_) | Target::Listed(..) => continue,
+        };
+        if tx.send((i, loaded)).is_err() {
+            break;
+        }
+    }
 }
 
 /// What a mutex held, whether or not a thread panicked with it.

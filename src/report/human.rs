@@ -6,24 +6,19 @@
 use std::fmt::{self, Display};
 use std::sync::Arc;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
+use super::snippet::{join_chunks, Snippet};
 use super::{plural, Counts};
 use crate::audit::AuditReport;
 use crate::config::ConfigError;
 use crate::escape;
 use crate::finding::{Finding, InputError, Location, Severity};
 
-/// A file's text as a snippet source: named safely, unsafe characters replaced (spans
-/// stay valid, [`escape::source`]).
-fn named_source(name: &str, text: &Arc<str>) -> NamedSource<Arc<str>> {
-    let text = match escape::source(text) {
-        std::borrow::Cow::Borrowed(_) => text.clone(),
-        std::borrow::Cow::Owned(clean) => Arc::from(clean),
-    };
-    NamedSource::new(escape::line(name), text).with_language("yaml")
+/// A file's text as a snippet source ([`Snippet`]: named safely, unsafe characters
+/// replaced, each labelled line with its own few lines).
+fn named_source(name: &str, text: &Arc<str>) -> Snippet {
+    Snippet::new(name, text)
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -55,7 +50,7 @@ struct FindingDiagnostic {
     severity: Severity,
     help: String,
     url: String,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<Snippet>,
     labels: Vec<LabeledSpan>,
     related: Vec<RelatedDiagnostic>,
 }
@@ -63,7 +58,7 @@ struct FindingDiagnostic {
 #[derive(Debug)]
 struct RelatedDiagnostic {
     message: String,
-    source: NamedSource<Arc<str>>,
+    source: Snippet,
     label: LabeledSpan,
 }
 
@@ -183,10 +178,13 @@ fn diagnostic(report: &AuditReport, f: &Finding) -> FindingDiagnostic {
     let Location::File(at) = &f.location else {
         return d;
     };
+    let name = source_name(report, &f.repository, &at.file);
     let Some(text) = report.source(&f.repository, &at.file) else {
+        // No text to quote (a JSON report without excerpts): the place, as rustc puts it.
+        let place = format!("{name}:{}:{}", at.line, at.column);
+        d.message = format!("{}: {}", escape::line(&place), d.message);
         return d;
     };
-    let name = source_name(report, &f.repository, &at.file);
     d.source = Some(named_source(&name, text));
     d.labels.push(LabeledSpan::new_primary_with_span(
         Some(escape::line(&f.title.to_lowercase()).into_owned()),
@@ -224,16 +222,25 @@ pub fn render(report: &AuditReport, opts: HumanOptions) -> String {
         .with_links(false)
         .with_context_lines(1);
     let mut out = String::new();
+    // A rule's help is the same for every finding: said at its first one only.
+    let mut helped = std::collections::BTreeSet::new();
     for f in &report.findings {
-        let d = diagnostic(report, f);
-        if handler.render_report(&mut out, &d).is_err() {
-            out.push_str(&format!("{}: {} [{}]\n", f.severity, d.message, d.rule));
+        let mut d = diagnostic(report, f);
+        if !helped.insert(f.rule.as_str()) {
+            d.help.clear();
         }
+        let mut one = String::new();
+        if handler.render_report(&mut one, &d).is_err() {
+            one = format!("{}: {} [{}]\n", f.severity, d.message, d.rule);
+        }
+        let line = f.location.file().map_or(0, |at| at.line);
+        out.push_str(&join_chunks(&one, line));
         out.push('\n');
     }
     if opts.show_ignored {
         out.push_str(&render_ignored(report));
     }
+    out.push_str(&super::tally::render(report));
     out.push_str(&summary(report));
     out.push('\n');
     out
@@ -299,7 +306,7 @@ pub fn render_config_errors(report: &AuditReport, color: bool) -> String {
 struct ConfigDiagnostic<'a> {
     error: &'a ConfigError,
     message: String,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<Snippet>,
 }
 
 impl<'a> ConfigDiagnostic<'a> {

@@ -157,6 +157,7 @@ pub fn from_json(doc: &Json) -> Result<AuditReport, MalformedReport> {
     }
     report.baseline_suppressed = num(&doc["summary"], "baseline_suppressed").unwrap_or(0);
     report.below_min_severity = num(&doc["summary"], "below_min_severity").unwrap_or(0);
+    super::excerpts::restore_sources(&mut report);
     Ok(report)
 }
 

@@ -9,6 +9,7 @@
 //! (for `merge` and `--resume`) into a report every format renders.
 
 pub mod csv;
+mod excerpts;
 pub mod github;
 pub mod html;
 pub mod human;
@@ -20,7 +21,9 @@ mod render;
 pub mod resume;
 pub mod sarif;
 pub mod short;
+mod snippet;
 pub mod table;
+pub mod tally;
 
 pub use render::{render, Format, RenderOptions, Rendered};
 

@@ -108,3 +108,33 @@ fn a_shard_without_excerpts_still_merges() {
     let result = &sarif["runs"][0]["results"][0];
     assert!(result["partialFingerprints"]["primaryLocationLineHash"].is_string());
 }
+
+#[test]
+fn merged_shards_give_the_human_report_of_one_audit_snippets_included() {
+    let tmp = tempfile::tempdir().unwrap();
+    let audited = audit(tmp.path(), "human", &REPOS, None);
+    let merged = merge_of_shards(tmp.path(), "human");
+    // A merge ends with the per-repository table of sweeps; before it, the same report.
+    assert!(merged.starts_with(&audited), "{merged}");
+    assert!(merged.contains(" │ "), "snippets are drawn: {merged}");
+}
+
+#[test]
+fn a_finding_without_its_text_still_says_where_it_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    let shard = tmp.path().join("old.json");
+    audit(tmp.path(), "json", &REPOS[1..2], Some(&shard));
+    let mut doc = parse(&std::fs::read_to_string(&shard).unwrap());
+    for f in doc["findings"].as_array_mut().unwrap() {
+        f.as_object_mut().unwrap().remove("excerpt");
+    }
+    std::fs::write(&shard, doc.to_string()).unwrap();
+    let out = shiplint_in(tmp.path(), &["merge", shard.to_str().unwrap()]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "testdata/repos/static-keys/.github/workflows/deploy.yml:17:11: `aws-access-key-id`"
+        ),
+        "{text}"
+    );
+}

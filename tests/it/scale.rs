@@ -184,3 +184,29 @@ fn standard_input_is_one_workflow_given_once_within_the_size_cap() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("<stdin>: skipped: more than the size cap of 8 bytes"));
 }
+
+#[test]
+fn a_rules_help_is_printed_once_and_the_report_ends_with_a_tally() {
+    let out = shiplint(&["audit", TAG_REFS]);
+    let text = stdout(&out);
+    // Four findings of one rule: its help once, at the first.
+    assert_eq!(text.matches("unpinned-action (https://").count(), 4);
+    assert_eq!(text.matches("help: Pin to the full").count(), 1);
+    assert!(text.contains(
+        "rule             severity  findings  ignored\nunpinned-action  warning          4        0\n"
+    ));
+    insta::assert_snapshot!("tag_refs_human", text);
+}
+
+#[test]
+fn a_related_location_far_above_shows_the_labelled_lines_with_an_ellipsis_between() {
+    let out = shiplint(&["audit", "testdata/repos/related-far-above"]);
+    let text = stdout(&out);
+    // The scan at line 11 and the deploy's `if:` at line 37: not the 26 lines between.
+    assert!(!text.contains(" 20 │"), "{text}");
+    assert!(text.contains("    ⋮\n 36 │"), "{text}");
+    assert!(
+        text.contains("╭─[testdata/repos/related-far-above/.github/workflows/pipeline.yml:37:5]")
+    );
+    insta::assert_snapshot!("related_far_above_human", text);
+}
