@@ -18,6 +18,7 @@ mod merge;
 mod outputs;
 mod policies;
 mod rego;
+mod reports;
 mod robustness;
 mod scale;
 mod settings;
