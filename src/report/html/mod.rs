@@ -109,8 +109,8 @@ fn name<'a>(names: &'a BTreeMap<String, String>, display: &'a str) -> &'a str {
     names.get(display).map_or(display, String::as_str)
 }
 
-/// Every input that could not be audited (files, repositories, configs, policies): the
-/// number the exit code 2 stands for.
+/// Every input that could not be audited (files, repositories, configs, policies): what
+/// an exit code 2 stands for, so the card is never 0 when the run exits 2.
 fn not_audited(report: &AuditReport) -> usize {
     report.errors.len() + report.config_errors.len() + report.policy_errors.len()
 }
