@@ -29,6 +29,7 @@ fn repository(file: LoadedFile) -> Repository {
         errors: Vec::new(),
         notices: Vec::new(),
         settings: None,
+        history: None,
     }
 }
 

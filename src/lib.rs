@@ -16,6 +16,7 @@ pub mod finding;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod github;
+pub mod history;
 pub mod model;
 pub mod policy;
 pub mod report;

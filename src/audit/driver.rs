@@ -89,16 +89,17 @@ enum Done {
 
 /// Audits the targets of `plan`, with no progress display.
 pub fn audit(session: &Session, plan: Plan) -> AuditRun {
-    run(session, plan, &Progress::default(), &|_| {})
+    run(session, plan, &Progress::default(), &|_, _| {})
 }
 
 /// Audits the targets of `plan`. `on_progress` is called after every target, from any
-/// thread.
+/// thread, with the target's outcome when it was audited (before the baseline; a sweep
+/// writes its resume file from these as repositories finish).
 pub fn run(
     session: &Session,
     plan: Plan,
     progress: &Progress,
-    on_progress: &(dyn Fn(&Progress) + Sync),
+    on_progress: &(dyn Fn(&Progress, Option<&RepoOutcome>) + Sync),
 ) -> AuditRun {
     let mut run = AuditRun::default();
     // `--policy` directories that did not load: errors of the run, beside its findings.
@@ -143,7 +144,11 @@ pub fn run(
                     Done::Crashed(crashed(name, &panic_message(&*panic)))
                 });
                 progress.count(&done);
-                on_progress(progress);
+                let outcome = match &done {
+                    Done::Audited(outcome) => Some(&**outcome),
+                    _ => None,
+                };
+                on_progress(progress, outcome);
                 (i, done)
             })
             .collect::<Vec<_>>()
@@ -290,6 +295,7 @@ fn finish(
     let what = Evaluation {
         ignores: !session.no_ignores,
         graph: session.graphs,
+        trace: session.trace,
     };
     let mut outcome = evaluate(set, engine, repo, &resolved.config, what);
     outcome.notices.append(&mut notices);
@@ -353,6 +359,7 @@ impl Fetch {
         let opts = LoadOptions {
             settings: session.settings.clone(),
             config: session.resolver.wants_repository_config(),
+            environments_only: session.trace,
         };
         loop {
             let i = self.next.fetch_add(1, Ordering::SeqCst);
@@ -383,6 +390,11 @@ impl Fetch {
                     }
                     continue;
                 }
+            };
+            let fetched = match session.history {
+                Some(window) => fetched
+                    .and_then(|repo| super::history::attach(session, client, target, window, repo)),
+                None => fetched,
             };
             let loaded = match fetched {
                 Ok(repo) => Loaded::Remote(Box::new(repo)),

@@ -10,8 +10,8 @@ use crate::policy::{resolve_findings, PolicySet};
 use crate::source::Repository;
 use crate::suppress;
 
-use super::graph;
 use super::outcome::{RepoOutcome, RepoSummary};
+use super::{graph, history};
 
 /// What the evaluation of one repository produces besides its findings.
 #[derive(Debug, Clone, Copy)]
@@ -20,6 +20,8 @@ pub struct Evaluation {
     pub ignores: bool,
     /// Compute the pipeline graph (for the reports that draw or carry it).
     pub graph: bool,
+    /// Keep the trace of the deployment record, when there is one (`shiplint trace`).
+    pub trace: bool,
 }
 
 /// Models and evaluates one loaded repository, with no configuration.
@@ -31,6 +33,7 @@ pub fn audit_repository(
     let plain = Evaluation {
         ignores: true,
         graph: false,
+        trace: false,
     };
     evaluate(policies, engine, repo, &Config::default(), plain)
 }
@@ -69,6 +72,14 @@ pub fn evaluate(
         let roles = roles.and_then(|v| serde_json::to_value(&v).map_err(|e| e.to_string()));
         Arc::new(graph::build(&repo, &input, roles))
     });
+    let trace = match (&input.history, what.trace) {
+        (Some(record), true) => Some(Arc::new(history::trace(
+            engine,
+            slug(&repo.info).unwrap_or_else(|| repo.display.clone()),
+            record.clone(),
+        ))),
+        _ => None,
+    };
     let (findings, ignored) = if what.ignores {
         suppress::apply_ignores(findings, config, |file| repo.file(file).map(|f| &*f.text))
     } else {
@@ -96,6 +107,7 @@ pub fn evaluate(
             settings_evaluated: with_settings,
             slug: slug(&repo.info),
             graph,
+            trace,
         },
         findings,
         errors,

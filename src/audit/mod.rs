@@ -6,12 +6,15 @@
 //! - [`driver`]: the parallel run over planned targets;
 //! - [`evaluate`]: one repository through model → evaluate → findings;
 //! - [`graph`]: the pipeline graph reports draw, computed here so they never recompute;
+//! - [`history`]: the deployment record of remote repositories, read by the fetchers,
+//!   and the trace of it that `shiplint trace` presents;
 //! - [`outcome`]: what a repository and a run come to, for the renderers.
 
 pub mod config;
 pub mod driver;
 pub mod evaluate;
 pub mod graph;
+pub mod history;
 pub mod outcome;
 pub mod session;
 

@@ -10,6 +10,7 @@ use crate::policy::PolicyError;
 use crate::suppress::Ignored;
 
 use super::graph::PipelineGraph;
+use super::history::Trace;
 
 /// What one repository came to.
 #[derive(Debug, Clone, Default)]
@@ -21,6 +22,8 @@ pub struct RepoSummary {
     pub slug: Option<String>,
     /// The pipeline graph, when the report draws or carries it (markdown, JSON).
     pub graph: Option<Arc<PipelineGraph>>,
+    /// The deployment record and its pipeline checks, in `trace` runs.
+    pub trace: Option<Arc<Trace>>,
 }
 
 /// Everything the reports need: findings, errors, and the audited sources for snippets.

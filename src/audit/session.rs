@@ -6,6 +6,7 @@ use serde_json::Value as Json;
 use crate::config::ConfigChoice;
 use crate::finding::Severity;
 use crate::github::ClientOptions;
+use crate::history::Window;
 use crate::policy::{PolicyError, PolicySet};
 use crate::suppress::Baseline;
 
@@ -34,6 +35,12 @@ pub struct Session {
     pub policy_errors: Vec<PolicyError>,
     /// `--min-severity`: findings below it are not reported (only counted).
     pub min_severity: Option<Severity>,
+    /// Read the deployment history of remote repositories over this window
+    /// (`OWNER/NAME` audits, sweeps with `--history`, `trace`).
+    pub history: Option<Window>,
+    /// A `trace` run: of the settings only the environments are read, and each outcome
+    /// keeps its analysed deployment record for the trace report.
+    pub trace: bool,
 }
 
 /// How the run reaches GitHub.
@@ -69,6 +76,8 @@ impl Session {
             baseline: None,
             policy_errors: Vec::new(),
             min_severity: None,
+            history: None,
+            trace: false,
         }
     }
 

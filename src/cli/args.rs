@@ -2,6 +2,7 @@
 //! into a session and targets.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -38,6 +39,13 @@ pub enum Command {
     Baseline(BaselineArgs),
     /// Combine `--format json` reports (e.g. the shards of an org sweep) into one report.
     Merge(MergeArgs),
+    /// Show what runs where, from a GitHub repository's deployment history: each
+    /// environment's latest deployment, how its commit got there, its build and scan.
+    Trace(Box<TraceArgs>),
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write it and one page per subcommand into a folder.
+    Man(ManArgs),
 }
 
 /// The formats of the rule catalog: a list has no locations, so SARIF, annotations and
@@ -52,6 +60,23 @@ pub enum RulesFormat {
     Markdown,
     /// One row per rule, for spreadsheets.
     Csv,
+}
+
+/// `shiplint completions SHELL` (docs/install.md).
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_name = "SHELL", value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `shiplint man [--dir DIR]` (docs/install.md).
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write shiplint.1 and shiplint-SUBCOMMAND.1 pages into DIR instead of printing
+    /// shiplint.1.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -107,9 +132,25 @@ pub struct AuditArgs {
     #[arg(long, value_name = "URL")]
     pub github_url: Option<String>,
 
-    /// Stop with an error instead of waiting when the API rate limit is exhausted.
+    /// Stop with an error instead of waiting when the API rate limit is exhausted (and
+    /// never wait more than 10 s for a secondary rate limit).
     #[arg(long)]
     pub no_wait: bool,
+
+    /// The longest one API request may take, all attempts and the whole answer included
+    /// (e.g. 60s, 500ms, 2m; 0: no deadline).
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub request_timeout: Duration,
+
+    /// The longest the API requests of one repository may take together; the repository
+    /// is then reported as not audited and the run goes on (0: no deadline).
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub repo_timeout: Duration,
+
+    /// Fetch at most this many workflow and action files per repository through the API;
+    /// the rest are reported as not audited.
+    #[arg(long, value_name = "N", default_value_t = 300)]
+    pub max_files: usize,
 
     /// Read the GitHub token from this environment variable (default: GH_TOKEN, else
     /// GITHUB_TOKEN).
@@ -173,6 +214,11 @@ pub struct AuditArgs {
 
     #[command(flatten)]
     pub sweep: SweepArgs,
+
+    /// How far back the deployment history is read (OWNER/NAME audits, sweeps with
+    /// --history): a duration (30d, 12h, 2w) or a date (2026-11-01).
+    #[arg(long, value_name = "WHEN", default_value = "30d")]
+    pub since: String,
 }
 
 /// Org-wide sweeps (docs/org-sweeps.md).
@@ -212,6 +258,10 @@ pub struct SweepArgs {
     /// No progress bar or sweep summary on standard error.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// Read each repository's deployment history too (the history rules; docs/trace.md).
+    #[arg(long)]
+    pub history: bool,
 }
 
 impl SweepArgs {
@@ -234,6 +284,27 @@ impl SweepArgs {
         .into_iter()
         .find_map(|(given, flag)| given.then_some(flag))
     }
+}
+
+/// A duration as typed: a number with `ms`, `s`, `m` or `h` (seconds without one).
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration (e.g. 500ms, 30s, 5m)"))?;
+    let ms = match unit.trim() {
+        "ms" => Some(n),
+        "" | "s" => n.checked_mul(1000),
+        "m" | "min" => n.checked_mul(60_000),
+        "h" => n.checked_mul(3_600_000),
+        _ => return Err(format!("`{text}`: the unit is ms, s, m or h")),
+    };
+    ms.map(Duration::from_millis)
+        .ok_or_else(|| format!("`{text}` is too long"))
 }
 
 #[derive(Debug, Args)]
@@ -341,4 +412,87 @@ pub struct InputArgs {
     /// Repository settings JSON to include as `input.settings` (as `audit --settings`).
     #[arg(long, value_name = "FILE")]
     pub settings: Option<PathBuf>,
+}
+
+// --- `shiplint trace` (docs/trace.md) ---------------------------------------------
+
+/// The formats of the trace report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TraceFormat {
+    /// A table per environment, coloured like the audit.
+    Human,
+    /// One stable JSON object (docs/trace.md).
+    Json,
+    /// A job summary.
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct TraceArgs {
+    /// The GitHub repository (a token is required: GH_TOKEN, GITHUB_TOKEN or --token-env).
+    #[arg(value_name = "OWNER/NAME")]
+    pub repo: String,
+
+    /// How far back the history is read: a duration (30d, 12h, 2w) or a date
+    /// (2026-11-01, or RFC 3339).
+    #[arg(long, value_name = "WHEN", default_value = "30d")]
+    pub since: String,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = TraceFormat::Human)]
+    pub format: TraceFormat,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 1 when a history finding at or above this severity remains.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+
+    /// Colour in the human report.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// GitHub API URL (default: https://api.github.com, or https://$GH_HOST/api/v3).
+    #[arg(long, value_name = "URL")]
+    pub github_url: Option<String>,
+
+    /// Stop with an error instead of waiting when the API rate limit is exhausted.
+    #[arg(long)]
+    pub no_wait: bool,
+
+    /// Read the GitHub token from this environment variable.
+    #[arg(long, value_name = "NAME")]
+    pub token_env: Option<String>,
+
+    /// Cache API answers here for conditional requests.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Send every API request unconditionally and cache nothing.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    #[command(flatten)]
+    pub setup: SetupArgs,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        let ms = |t| parse_duration(t).map(|d| d.as_millis());
+        assert_eq!(ms("300ms"), Ok(300));
+        assert_eq!(ms("45"), Ok(45_000));
+        assert_eq!(ms("45s"), Ok(45_000));
+        assert_eq!(ms("5m"), Ok(300_000));
+        assert_eq!(ms("1h"), Ok(3_600_000));
+        assert_eq!(ms("0"), Ok(0));
+        for bad in ["", "s", "-1s", "1.5s", "10 years", "99999999999999999999h"] {
+            assert!(parse_duration(bad).is_err(), "{bad:?}");
+        }
+    }
 }

@@ -32,7 +32,7 @@ fn metadata_page(rule: &RuleMeta) -> String {
     s.push_str(&format!(
         "severity: {}\nneeds: {}\ntags: {}\nsource: {}\n\n",
         rule.severity,
-        if rule.online { "settings" } else { "files" },
+        rule.needs(),
         rule.tags.join(", "),
         rule.source
     ));

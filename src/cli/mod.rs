@@ -5,6 +5,7 @@
 pub mod args;
 mod audit;
 mod baseline;
+mod completions;
 mod explain;
 mod input;
 mod merge;
@@ -14,6 +15,7 @@ mod setup;
 mod stderr;
 mod sweep;
 mod test_policies;
+mod trace;
 
 pub use args::*;
 
@@ -32,6 +34,9 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
         Command::TestPolicies(args) => test_policies::run(args),
         Command::Baseline(args) => baseline::run(args),
         Command::Merge(args) => merge::run(args),
+        Command::Trace(args) => trace::run(*args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => completions::man(args),
     }
 }
 

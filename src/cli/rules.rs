@@ -23,14 +23,6 @@ pub fn run(args: RulesArgs) -> Result<ExitStatus, Error> {
     Ok(ExitStatus::Clean)
 }
 
-fn needs(r: &RuleMeta) -> &'static str {
-    if r.online {
-        "settings"
-    } else {
-        "files"
-    }
-}
-
 /// `RULE  SEVERITY  NEEDS  TITLE`, one rule a line.
 fn table(rules: &[RuleMeta]) -> String {
     let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(4);
@@ -43,7 +35,7 @@ fn table(rules: &[RuleMeta]) -> String {
             "{:width$}  {:8}  {:8}  {}\n",
             r.id,
             r.severity.as_str(),
-            needs(r),
+            r.needs(),
             r.title
         ));
     }
@@ -62,7 +54,7 @@ fn markdown(rules: &[RuleMeta]) -> String {
         s.push_str(&format!(
             "| {id} | {} | {} | {} |\n",
             r.severity.as_str(),
-            needs(r),
+            r.needs(),
             cell(&r.title)
         ));
     }
@@ -89,7 +81,7 @@ fn csv(rules: &[RuleMeta]) -> String {
         let row = [
             field(&r.id),
             field(r.severity.as_str()),
-            field(needs(r)),
+            field(r.needs()),
             field(&r.title),
             field(&r.tags.join(" ")),
             field(&r.doc_url()),

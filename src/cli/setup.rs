@@ -10,6 +10,7 @@ use crate::audit::{Online, Session};
 use crate::config::ConfigChoice;
 use crate::error::Error;
 use crate::github::{self, ClientOptions, RemoteSpec};
+use crate::history::Window;
 use crate::policy::{PolicyError, PolicySet};
 use crate::suppress::Baseline;
 
@@ -91,6 +92,10 @@ pub fn audit_session(args: &AuditArgs) -> Result<Session, Error> {
     session.graphs = args.format.uses_graph(args.sweep.is_sweep());
     // A sweep keeps file texts only for the human format's snippets.
     session.keep_sources = !args.sweep.is_sweep() || args.format.shows_snippets();
+    // The deployment history: for OWNER/NAME audits, and for sweeps that ask for it.
+    if !args.sweep.is_sweep() || args.sweep.history {
+        session.history = Some(Window::parse(&args.since).map_err(Error::Usage)?);
+    }
     Ok(session)
 }
 
@@ -126,28 +131,56 @@ fn enterprise_host(args: &AuditArgs) -> Option<String> {
         .then(|| host.to_string())
 }
 
+/// The client flags, as every subcommand that reaches GitHub takes them.
+pub struct ClientFlags<'a> {
+    pub github_url: Option<&'a str>,
+    pub token_env: Option<&'a str>,
+    pub no_wait: bool,
+    pub cache_dir: Option<&'a Path>,
+    pub no_cache: bool,
+}
+
 /// The client options of every request of the run: base URL, the token of
-/// `--token-env` (else GH_TOKEN/GITHUB_TOKEN), waits and the cache of the flags.
+/// `--token-env` (else GH_TOKEN/GITHUB_TOKEN), deadlines, caps, waits and the cache of
+/// the flags. A `--github-url` that names no API, or a token that cannot be sent (a line
+/// break, a control byte), is a usage error here, before any request.
 pub fn client_options(args: &AuditArgs) -> Result<ClientOptions, Error> {
-    let base = github::base_url(
-        args.github_url.as_deref(),
-        std::env::var("GH_HOST").ok().as_deref(),
-    );
-    let token = github::Token::from_env_named(args.token_env.as_deref())?;
+    let mut opts = client_options_of(&ClientFlags {
+        github_url: args.github_url.as_deref(),
+        token_env: args.token_env.as_deref(),
+        no_wait: args.no_wait,
+        cache_dir: args.cache_dir.as_deref(),
+        no_cache: args.no_cache,
+    })?;
+    opts.request_timeout = args.request_timeout;
+    opts.repository_timeout = args.repo_timeout;
+    opts.max_files = args.max_files;
+    opts.max_file_size = args.max_file_size;
+    Ok(opts)
+}
+
+/// [`client_options`] of any subcommand's flags (the deadlines and caps at their defaults).
+pub fn client_options_of(args: &ClientFlags) -> Result<ClientOptions, Error> {
+    let base = github::base_url(args.github_url, std::env::var("GH_HOST").ok().as_deref())
+        .map_err(|e| Error::Usage(e.to_string()))?;
+    let token = github::Token::from_env_named(args.token_env)?;
+    if let Some(token) = &token {
+        token.check().map_err(|e| Error::Usage(e.to_string()))?;
+    }
     let mut opts = ClientOptions::new(base, token);
     opts.wait_for_reset = !args.no_wait;
-    opts.cache_dir = match (&args.cache_dir, args.no_cache) {
+    opts.cache_dir = match (args.cache_dir, args.no_cache) {
         (_, true) => None,
-        (Some(dir), false) => Some(dir.clone()),
+        (Some(dir), false) => Some(dir.to_path_buf()),
         (None, false) => github::cache::default_dir(),
     };
     if let Some(ms) = std::env::var("SHIPLINT_TEST_BACKOFF_MS")
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
     {
-        // Tests and benchmarks: no real waiting on 5xx and rate limits.
-        opts.backoff = Duration::from_millis(ms);
-        opts.max_wait = Duration::from_millis(ms);
+        // Tests and benchmarks: no real waiting on 5xx and rate limits, but the same
+        // decisions about what to wait for.
+        opts.test_wait = Some(Duration::from_millis(ms));
     }
     Ok(opts)
 }

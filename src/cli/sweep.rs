@@ -1,12 +1,13 @@
 //! `shiplint audit --org ORG` / `--repos-file FILE`: plan the organization's targets,
-//! show progress, keep the `--resume` file, and decide what the exit status says.
-//! Loading and evaluating are the one audit driver's, as for every audit.
+//! show progress, keep the `--resume` file (each repository logged as it finishes), and
+//! decide what the exit status says. Loading and evaluating are the one audit driver's,
+//! as for every audit.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::audit::{self, Progress, Session};
+use crate::audit::{self, Progress, RepoOutcome, Session};
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::github::{org, Client, RequestStats};
@@ -35,23 +36,26 @@ pub fn run(args: &AuditArgs, session: &Session) -> Result<ExitStatus, Error> {
         None => None,
     };
     let planned = plan.targets.len();
-    if let Some(prior) = &prior {
+    let mut log = Log::default();
+    if let (Some(prior), Some(path)) = (&prior, &resume_path) {
         plan.targets
             .retain(|t| !prior.finished.contains(&t.display()));
+        log.log = Some(resume::ProgressLog::start(path, &prior.report)?);
     }
     let stats = online.client.stats.clone();
     let bar = progress_bar(args, plan.targets.len());
     let progress = Progress::default();
-    let update = |p: &Progress| {
+    let update = |p: &Progress, outcome: Option<&RepoOutcome>| {
+        log.record(outcome, session);
         if let Some(bar) = &bar {
             show_progress(bar, p, &stats);
         }
     };
-    let run = audit::run(session, plan, &progress, &update);
+    let mut run = audit::run(session, plan, &progress, &update);
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let mut report = run.report;
+    let mut report = std::mem::take(&mut run.report);
     if let Some(prior) = prior {
         report.combine(prior.report);
     }
@@ -64,28 +68,61 @@ pub fn run(args: &AuditArgs, session: &Session) -> Result<ExitStatus, Error> {
             stats.requests()
         );
     }
-    let mut status = None;
-    if run.stopped.is_some() || resume_path.is_some() {
-        let path = resume_path.unwrap_or_else(|| PathBuf::from(resume::DEFAULT_FILE));
-        if let Err(e) = resume::save(&path, &report, &run.pending) {
-            eprintln!("error: {e}");
-            status = Some(ExitStatus::Error);
-        }
-        if let Some(why) = &run.stopped {
-            eprintln!(
-                "error: sweep stopped: {why}\n       {} repositories not done; continue with `--resume {}`",
-                run.pending.len(),
-                path.display()
-            );
-            status = Some(ExitStatus::Github);
-        }
-    }
+    let mut status = save_resume(&run, &report, resume_path);
     // The API failed for every repository: nothing was audited, and that is the API's.
     if run.failed > 0 && run.unreachable == run.failed && report.repos.is_empty() {
         status = Some(ExitStatus::Github);
     }
     present(args, session, &report, true)?;
     Ok(status.unwrap_or_else(|| super::exit_status(&report, args.fail_on)))
+}
+
+/// Writes the resume file when the sweep keeps one or was stopped, and says how to go on
+/// when it was stopped; the status that demands, if any.
+fn save_resume(
+    run: &audit::AuditRun,
+    report: &audit::AuditReport,
+    resume_path: Option<PathBuf>,
+) -> Option<ExitStatus> {
+    if run.stopped.is_none() && resume_path.is_none() {
+        return None;
+    }
+    let mut status = None;
+    let path = resume_path.unwrap_or_else(|| PathBuf::from(resume::DEFAULT_FILE));
+    if let Err(e) = resume::save(&path, report, &run.pending) {
+        eprintln!("error: {e}");
+        status = Some(ExitStatus::Error);
+    }
+    if let Some(why) = &run.stopped {
+        eprintln!(
+            "error: sweep stopped: {why}\n       {} repositories not done; continue with `--resume {}`",
+            run.pending.len(),
+            path.display()
+        );
+        status = Some(ExitStatus::Github);
+    }
+    status
+}
+
+/// The progress log of a `--resume` sweep, and whether writing it failed (said once).
+#[derive(Default)]
+struct Log {
+    log: Option<resume::ProgressLog>,
+    failed: AtomicBool,
+}
+
+impl Log {
+    /// Logs a repository as it finishes (an outcome: it was audited).
+    fn record(&self, outcome: Option<&RepoOutcome>, session: &Session) {
+        let (Some(log), Some(outcome)) = (&self.log, outcome) else {
+            return;
+        };
+        if let Err(e) = log.record(outcome, session.baseline.as_ref()) {
+            if !self.failed.swap(true, Ordering::Relaxed) {
+                eprintln!("warning: {e}; a killed sweep would redo what it finished");
+            }
+        }
+    }
 }
 
 /// The repositories of `--org` (one listing through the API) or `--repos-file`.

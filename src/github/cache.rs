@@ -70,7 +70,7 @@ impl Cache {
     /// The cache in `dir` (`…/shiplint`) for answers of `base_url` seen with `token`.
     pub fn new(dir: &Path, base_url: &str, token: Option<&Token>) -> Cache {
         let token_hash = match token {
-            Some(t) => hex(&Sha256::digest(t.0.as_bytes())),
+            Some(t) => hex(&Sha256::digest(t.secret.as_bytes())),
             None => "anonymous".to_string(),
         };
         Cache {

@@ -1,10 +1,12 @@
 //! Which repositories an org sweep audits: the organization's listing
 //! (`GET /orgs/{org}/repos`, paginated), a `--repos-file`, and `--shard K/N`.
 
+use std::collections::BTreeSet;
+
 use serde_json::Value as Json;
 
 use super::RemoteSpec;
-use super::{Client, GithubError};
+use super::{Client, GithubError, ListCut};
 
 /// One repository of an organization's listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,10 +22,40 @@ pub struct OrgRepo {
 /// At most this many pages of 100 repositories are listed (100,000 repositories).
 const MAX_PAGES: usize = 1000;
 
-/// Every repository of `org`, following `Link` pagination.
-pub fn list(client: &Client, org: &str) -> Result<Vec<OrgRepo>, GithubError> {
-    let items = client.get_list(&format!("/orgs/{org}/repos?type=all"), MAX_PAGES)?;
-    Ok(items.iter().filter_map(org_repo).collect())
+/// An organization's repositories as its listing gave them.
+#[derive(Debug, Default)]
+pub struct OrgListing {
+    /// Each repository once.
+    pub repos: Vec<OrgRepo>,
+    /// Why the listing stopped early (a `Link` loop, a link to another host, too many
+    /// pages), when it did: repositories may be missing.
+    pub cut: Option<ListCut>,
+}
+
+/// Every repository of `org`, following `Link` pagination, each once: by its `id`
+/// (GitHub repeats items across pages when repositories are created or deleted while
+/// the listing is paged), and by its name (a repository deleted and created again).
+pub fn list(client: &Client, org: &str) -> Result<OrgListing, GithubError> {
+    let listing = client.list(&format!("/orgs/{org}/repos?type=all"), MAX_PAGES, repo_key)?;
+    let mut slugs = BTreeSet::new();
+    let repos = listing
+        .items
+        .iter()
+        .filter_map(org_repo)
+        .filter(|r| slugs.insert(r.spec.slug().to_ascii_lowercase()))
+        .collect();
+    Ok(OrgListing {
+        repos,
+        cut: listing.cut,
+    })
+}
+
+/// What identifies a repository of a listing: its `id`, else its name.
+fn repo_key(item: &Json) -> Option<String> {
+    match item["id"].as_u64() {
+        Some(id) => Some(format!("id:{id}")),
+        None => item["full_name"].as_str().map(str::to_ascii_lowercase),
+    }
 }
 
 fn org_repo(item: &Json) -> Option<OrgRepo> {

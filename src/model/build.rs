@@ -39,6 +39,7 @@ pub fn build_input(repo: &Repository) -> (Input, Vec<InputError>) {
         workflows,
         actions,
         settings: repo.settings.clone(),
+        history: repo.history.clone(),
         config: Json::Object(Map::new()),
         pipeline,
     };

@@ -222,6 +222,7 @@ mod tests {
             errors: Vec::new(),
             notices: Vec::new(),
             settings: None,
+            history: None,
         };
         let (input, errors) = crate::model::build_input(&repo);
         assert!(errors.is_empty(), "{errors:?}");

@@ -21,6 +21,9 @@ pub struct Input {
     /// Repository settings, when known (`--settings FILE` or the API).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<Json>,
+    /// The deployment record, when it was read (online audits; docs/input.md, "History").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<crate::history::History>,
     /// Per-rule parameters from the configuration file, keyed by rule id (`{}` without one).
     pub config: Json,
     /// The pipeline model's flat views (see `docs/input.md`, "Pipeline model").

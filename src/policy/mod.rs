@@ -63,6 +63,16 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
+    /// What the rule judges: `files`, `settings`, or `history` (an online rule tagged
+    /// `history`: the deployment record).
+    pub fn needs(&self) -> &'static str {
+        match (self.online, self.tags.iter().any(|t| t == "history")) {
+            (false, _) => "files",
+            (true, false) => "settings",
+            (true, true) => "history",
+        }
+    }
+
     /// The rule's documentation page; empty for user rules (`shiplint explain` shows
     /// their metadata instead).
     pub fn doc_url(&self) -> String {

@@ -143,8 +143,11 @@ fn settings_page(report: &AuditReport, f: &Finding) -> Option<String> {
     let Location::Setting(setting) = &f.location else {
         return None;
     };
-    let base = format!("https://github.com/{}/settings", slug(report, f)?);
+    let slug = slug(report, f)?;
+    let base = format!("https://github.com/{slug}/settings");
     Some(match setting.split('/').next().unwrap_or_default() {
+        // The deployment history: the repository's deployments page.
+        "deployments" | "history" => format!("https://github.com/{slug}/deployments"),
         "branches" => format!("{base}/branches"),
         "environments" => format!("{base}/environments"),
         "rulesets" => format!("{base}/rules"),
@@ -166,6 +169,11 @@ fn diagnostic(report: &AuditReport, f: &Finding) -> FindingDiagnostic {
         .into_owned(),
         severity: f.severity,
         help: escape::lines(&match (&f.location, settings_page(report, f)) {
+            (Location::Setting(s), Some(page))
+                if s.starts_with("deployments") || s.starts_with("history") =>
+            {
+                format!("{}\ndeployments: {page}", f.help)
+            }
             (Location::Setting(_), Some(page)) => format!("{}\nsettings page: {page}", f.help),
             _ => f.help.clone(),
         })
@@ -210,17 +218,25 @@ fn diagnostic(report: &AuditReport, f: &Finding) -> FindingDiagnostic {
     d
 }
 
-/// Renders every finding and the summary line.
-pub fn render(report: &AuditReport, opts: HumanOptions) -> String {
+/// The miette handler of the report's diagnostics.
+fn handler(opts: HumanOptions) -> GraphicalReportHandler {
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
+    GraphicalReportHandler::new_themed(theme)
         .with_width(opts.width)
         .with_links(false)
-        .with_context_lines(1);
+        .with_context_lines(1)
+}
+
+/// Every finding as a diagnostic, without the summary line (the trace report's findings).
+pub fn diagnostics(report: &AuditReport, opts: HumanOptions) -> String {
+    render_findings(report, &handler(opts))
+}
+
+fn render_findings(report: &AuditReport, handler: &GraphicalReportHandler) -> String {
     let mut out = String::new();
     // A rule's help is the same for every finding: said at its first one only.
     let mut helped = std::collections::BTreeSet::new();
@@ -237,6 +253,13 @@ pub fn render(report: &AuditReport, opts: HumanOptions) -> String {
         out.push_str(&join_chunks(&one, line));
         out.push('\n');
     }
+    out
+}
+
+/// Renders every finding and the summary line.
+pub fn render(report: &AuditReport, opts: HumanOptions) -> String {
+    let handler = handler(opts);
+    let mut out = render_findings(report, &handler);
     if opts.show_ignored {
         out.push_str(&render_ignored(report));
     }

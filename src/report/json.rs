@@ -200,6 +200,11 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
     }
 }
 
+/// One finding as the JSON report writes it (for the trace report's findings).
+pub fn finding_json(f: &Finding) -> serde_json::Value {
+    serde_json::to_value(finding(f)).unwrap_or_default()
+}
+
 /// An input error (`kind: "input"`) or a notice (`kind: None`: the two share a shape).
 fn placed<'a>(e: &'a InputError, kind: Option<&'static str>) -> JsonError<'a> {
     JsonError {

@@ -153,6 +153,7 @@ pub fn from_json(doc: &Json) -> Result<AuditReport, MalformedReport> {
             graph: serde_json::from_value(r["graph"].clone())
                 .ok()
                 .map(Arc::new),
+            trace: None,
         });
     }
     report.baseline_suppressed = num(&doc["summary"], "baseline_suppressed").unwrap_or(0);

@@ -126,6 +126,7 @@ mod tests {
             settings_evaluated: true,
             slug: Some(name.into()),
             graph: None,
+            trace: None,
         }
     }
 

@@ -24,6 +24,7 @@ pub mod short;
 mod snippet;
 pub mod table;
 pub mod tally;
+pub mod trace;
 
 pub use render::{render, Format, RenderOptions, Rendered};
 

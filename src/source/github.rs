@@ -2,6 +2,11 @@
 //! actions (including those that a `uses: ./path` names anywhere in the tree) come
 //! through the git trees API (one recursive tree of the ref, then one blob per file; the
 //! contents API when the tree is truncated), the settings through the settings endpoints.
+//!
+//! What one repository may cost is bounded by the client's options: its requests run
+//! under one deadline ([`Client::within`]), at most `max_files` files are fetched (the
+//! rest are reported as not audited), and a file over `max_file_size` (as the tree says,
+//! or as its answer turns out) is reported and skipped as it is on disk.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -114,49 +119,78 @@ struct Loaded {
     notices: Vec<Notice>,
 }
 
-/// Decodes and parses one blob or contents body.
-fn parsed(path: &str, kind: FileKind, body: &Json) -> Fetched {
-    match file_bytes(body) {
-        Ok(bytes) => match parse_file(path, kind, bytes) {
-            Ok(f) => Fetched::File(f),
-            Err(e) => Fetched::Failed(e),
-        },
-        Err(m) => Fetched::Failed(InputError::new(Some(path.to_string()), m)),
-    }
+/// The message of a file over the size cap (the same as for a file on disk).
+fn over_size(size: u64, max: u64) -> String {
+    format!(
+        "skipped: {size} bytes is over the size cap of {max} bytes (raise it with --max-file-size)"
+    )
 }
 
-fn push_parsed(loaded: &mut Loaded, path: &str, kind: FileKind, body: &Json) {
-    match parsed(path, kind, body) {
-        Fetched::File(f) => loaded.files.push(f),
-        Fetched::Failed(e) => loaded.errors.push(e),
-        Fetched::Missing => {}
-    }
+/// The most an answer for one file of at most `max_file_size` bytes can be: base64 (4/3,
+/// with a line break every 60 characters, escaped in JSON) and the JSON around it.
+fn answer_cap(max_file_size: u64) -> u64 {
+    max_file_size.saturating_mul(3) / 2 + 64 * 1024
 }
 
-/// The blobs of a tree: path → blob SHA.
-type Blobs = BTreeMap<String, String>;
+/// One blob of a tree: its SHA and the size the tree gives it.
+struct Blob {
+    sha: String,
+    size: Option<u64>,
+}
 
-/// Where the files of a remote audit come from: the blobs of a tree (path → blob SHA),
-/// or the contents API at a ref.
+/// The blobs of a tree by path.
+type Blobs = BTreeMap<String, Blob>;
+
+/// The files to audit: path and kind.
+type Audited = Vec<(String, FileKind)>;
+
+/// Where the files of a remote audit come from: the blobs of a tree, or the contents
+/// API at a ref.
 enum Files {
     Tree(Blobs),
     Contents(Option<String>),
 }
 
-impl Files {
+/// One file's answer: its body, no such file, or why it is not audited.
+enum Answer {
+    Body(Json),
+    Missing,
+    Skipped(String),
+}
+
+/// The files of one repository being fetched.
+struct Remote<'a> {
+    client: &'a Client,
+    slug: &'a str,
+    files: Files,
+    max_file_size: u64,
+}
+
+impl Remote<'_> {
+    /// Whether fetching `path` costs a request (a tree knows which files exist).
+    fn costs_a_request(&self, path: &str) -> bool {
+        match &self.files {
+            Files::Tree(blobs) => blobs.contains_key(path),
+            Files::Contents(_) => true,
+        }
+    }
+
     /// The repository's own config file, the first of [`CONFIG_FILES`] that exists. One
     /// that cannot be decoded is an input error of the repository (and none applies).
-    fn config(
-        &self,
-        client: &Client,
-        slug: &str,
-        errors: &mut Vec<InputError>,
-    ) -> Result<Option<ConfigText>, GithubError> {
+    fn config(&self, errors: &mut Vec<InputError>) -> Result<Option<ConfigText>, GithubError> {
         for rel in CONFIG_FILES {
-            let Some(body) = self.body(client, slug, rel)? else {
-                continue;
+            let body = match self.body(rel)? {
+                Answer::Body(body) => body,
+                Answer::Missing => continue,
+                Answer::Skipped(m) => {
+                    errors.push(InputError::new(Some(rel.to_string()), m));
+                    return Ok(None);
+                }
             };
-            match file_bytes(&body).and_then(|b| String::from_utf8(b).map_err(|e| e.to_string())) {
+            match self
+                .bytes(&body)
+                .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
+            {
                 Ok(text) => {
                     return Ok(Some(ConfigText {
                         rel: rel.to_string(),
@@ -172,56 +206,103 @@ impl Files {
         Ok(None)
     }
 
-    /// One file named by a `uses:` (an action), or `Missing`.
-    fn fetch(&self, client: &Client, slug: &str, path: &str) -> Result<Fetched, GithubError> {
-        Ok(match self.body(client, slug, path)? {
-            Some(body) => parsed(path, FileKind::Action, &body),
-            None => Fetched::Missing,
+    /// One file, loaded and parsed as `kind`, or `Missing`.
+    fn fetch(&self, path: &str, kind: FileKind) -> Result<Fetched, GithubError> {
+        let failed = |m| Fetched::Failed(InputError::new(Some(path.to_string()), m));
+        Ok(match self.body(path)? {
+            Answer::Body(body) => match self.bytes(&body) {
+                Ok(bytes) => match parse_file(path, kind, bytes) {
+                    Ok(f) => Fetched::File(f),
+                    Err(e) => Fetched::Failed(e),
+                },
+                Err(m) => failed(m),
+            },
+            Answer::Missing => Fetched::Missing,
+            Answer::Skipped(m) => failed(m),
         })
     }
 
-    /// The blob or contents body of one file, or `None` when there is no such file.
-    fn body(&self, client: &Client, slug: &str, path: &str) -> Result<Option<Json>, GithubError> {
-        let r = match self {
+    /// A file body's bytes, when they are within the size cap.
+    fn bytes(&self, body: &Json) -> Result<Vec<u8>, String> {
+        let bytes = file_bytes(body)?;
+        match bytes.len() as u64 {
+            n if n > self.max_file_size => Err(over_size(n, self.max_file_size)),
+            _ => Ok(bytes),
+        }
+    }
+
+    /// The blob or contents body of one file: no request for a file the tree does not
+    /// have or says is over the size cap, and at most [`answer_cap`] bytes read.
+    fn body(&self, path: &str) -> Result<Answer, GithubError> {
+        let request = match &self.files {
             Files::Tree(blobs) => {
-                let Some(sha) = blobs.get(path) else {
-                    return Ok(None);
+                let Some(blob) = blobs.get(path) else {
+                    return Ok(Answer::Missing);
                 };
-                client.get(&format!("/repos/{slug}/git/blobs/{}", encode_path(sha)))?
+                if let Some(size) = blob.size.filter(|&n| n > self.max_file_size) {
+                    return Ok(Answer::Skipped(over_size(size, self.max_file_size)));
+                }
+                format!("/repos/{}/git/blobs/{}", self.slug, encode_path(&blob.sha))
             }
             Files::Contents(git_ref) => {
                 let query = git_ref
                     .as_deref()
                     .map_or(String::new(), |r| format!("?ref={}", encode_path(r)));
-                let r = client.get(&format!(
-                    "/repos/{slug}/contents/{}{query}",
-                    encode_path(path)
-                ))?;
-                if r.status == 404 {
-                    return Ok(None);
-                }
-                r
+                format!("/repos/{}/contents/{}{query}", self.slug, encode_path(path))
             }
         };
-        if r.status != 200 {
-            return Err(r.unexpected());
+        let cap = answer_cap(self.max_file_size);
+        let r = match self.client.get_capped(&request, cap) {
+            Err(GithubError::TooLarge { limit, .. }) => {
+                return Ok(Answer::Skipped(format!(
+                    "skipped: the API's answer for it is over {limit} bytes, so the file is over the size cap of {} bytes (raise it with --max-file-size)",
+                    self.max_file_size
+                )))
+            }
+            other => other?,
+        };
+        match r.status {
+            200 => {}
+            404 if matches!(self.files, Files::Contents(_)) => return Ok(Answer::Missing),
+            _ => return Err(r.unexpected()),
         }
         let body = r.json()?;
         // A folder (contents API listing) is not a file.
-        Ok((!body.is_array()).then_some(body))
+        Ok(match body.is_array() {
+            true => Answer::Missing,
+            false => Answer::Body(body),
+        })
     }
 }
 
-/// The audited files of `git_ref` through the git trees API: one
-/// `GET …/git/trees/{ref}?recursive=1`, then one `GET …/git/blobs/{sha}` per file.
-/// `None` when the tree is truncated (very large repositories): the caller falls back
-/// to the contents API. With the files, every blob of the tree (path → SHA), for the
-/// actions that `uses:` name.
-fn files_from_tree(
+/// The files to audit, in the order they are fetched: workflows, then local actions,
+/// each by path; over `max`, the rest are left out and reported as one error.
+fn capped(mut audited: Audited, max: usize, errors: &mut Vec<InputError>) -> Audited {
+    audited
+        .sort_by(|a, b| (a.1 != FileKind::Workflow, &a.0).cmp(&(b.1 != FileKind::Workflow, &b.0)));
+    if audited.len() > max {
+        let total = audited.len();
+        let left_out = audited.split_off(max);
+        errors.push(InputError::new(
+            None,
+            format!(
+                "{} of {total} workflow and action files not audited: a repository is audited up to {max} files (--max-files); the first not audited is {}",
+                left_out.len(),
+                left_out[0].0
+            ),
+        ));
+    }
+    audited
+}
+
+/// The tree of `git_ref` (`GET …/git/trees/{ref}?recursive=1`): its blobs and the files
+/// to audit among them. `None` when the tree is truncated (very large repositories): the
+/// caller falls back to the contents API.
+fn tree(
     client: &Client,
     slug: &str,
     git_ref: &str,
-) -> Result<Option<(Loaded, Blobs)>, GithubError> {
+) -> Result<Option<(Files, Audited, Vec<Notice>)>, GithubError> {
     let r = client.get(&format!(
         "/repos/{slug}/git/trees/{}?recursive=1",
         encode_path(git_ref)
@@ -229,7 +310,7 @@ fn files_from_tree(
     let tree = match r.status {
         200 => r.json()?,
         // 409 "Git Repository is empty".
-        409 => return Ok(Some((Loaded::default(), BTreeMap::new()))),
+        409 => return Ok(Some((Files::Tree(Blobs::new()), Vec::new(), Vec::new()))),
         _ => return Err(r.unexpected()),
     };
     if tree["truncated"] == Json::Bool(true) {
@@ -241,8 +322,7 @@ fn files_from_tree(
             reason: "expected a `tree` array".into(),
         });
     };
-    let mut loaded = Loaded::default();
-    let mut blobs = BTreeMap::new();
+    let (mut blobs, mut audited, mut notices) = (Blobs::new(), Vec::new(), Vec::new());
     for entry in entries {
         let (Some(path), Some("blob"), Some(sha)) = (
             entry["path"].as_str(),
@@ -251,32 +331,30 @@ fn files_from_tree(
         ) else {
             continue;
         };
-        blobs.insert(path.to_string(), sha.to_string());
-        let Some(kind) = audited_kind(path) else {
-            if is_nested_workflow(path) {
-                loaded.notices.push(Notice::new(
-                    Some(path.to_string()),
-                    crate::discover::NESTED_WORKFLOW_NOTICE,
-                ));
-            }
-            continue;
+        let blob = Blob {
+            sha: sha.to_string(),
+            size: entry["size"].as_u64(),
         };
-        let r = client.get(&format!("/repos/{slug}/git/blobs/{}", encode_path(sha)))?;
-        if r.status != 200 {
-            return Err(r.unexpected());
+        blobs.insert(path.to_string(), blob);
+        match audited_kind(path) {
+            Some(kind) => audited.push((path.to_string(), kind)),
+            None if is_nested_workflow(path) => notices.push(Notice::new(
+                Some(path.to_string()),
+                crate::discover::NESTED_WORKFLOW_NOTICE,
+            )),
+            None => {}
         }
-        push_parsed(&mut loaded, path, kind, &r.json()?);
     }
-    Ok(Some((loaded, blobs)))
+    Ok(Some((Files::Tree(blobs), audited, notices)))
 }
 
 /// The workflow files of `git_ref` through the contents API: a listing of
-/// `.github/workflows`, then each file (the fallback for truncated trees).
-fn files_from_contents(
+/// `.github/workflows` (the fallback for truncated trees; local actions are not listed).
+fn contents(
     client: &Client,
     slug: &str,
     git_ref: Option<&str>,
-) -> Result<Loaded, GithubError> {
+) -> Result<(Files, Audited), GithubError> {
     let query = git_ref.map_or(String::new(), |r| format!("?ref={}", encode_path(r)));
     let r = client.get(&format!("/repos/{slug}/contents/.github/workflows{query}"))?;
     let entries = match r.status {
@@ -287,24 +365,14 @@ fn files_from_contents(
         404 => Vec::new(),
         _ => return Err(r.unexpected()),
     };
-    let mut loaded = Loaded::default();
-    for entry in entries {
-        let (Some(path), Some("file")) = (entry["path"].as_str(), entry["type"].as_str()) else {
-            continue;
-        };
-        if audited_kind(path) != Some(FileKind::Workflow) {
-            continue;
-        }
-        let r = client.get(&format!(
-            "/repos/{slug}/contents/{}{query}",
-            encode_path(path)
-        ))?;
-        if r.status != 200 {
-            return Err(r.unexpected());
-        }
-        push_parsed(&mut loaded, path, FileKind::Workflow, &r.json()?);
-    }
-    Ok(loaded)
+    let audited = entries
+        .iter()
+        .filter(|e| e["type"].as_str() == Some("file"))
+        .filter_map(|e| e["path"].as_str())
+        .filter(|p| audited_kind(p) == Some(FileKind::Workflow))
+        .map(|p| (p.to_string(), FileKind::Workflow))
+        .collect();
+    Ok((Files::Contents(git_ref.map(str::to_string)), audited))
 }
 
 /// At most this many branches matched by push patterns get their settings fetched.
@@ -338,17 +406,44 @@ pub fn fetch_settings(
 /// The settings of a local clone's repository on GitHub (`slug`): its default branch
 /// comes from `GET /repos/{slug}`, the other candidate branches from the clone's
 /// workflows, as for remote audits.
+/// Under the repository deadline, as every fetch of one repository.
 pub fn fetch_settings_for_clone(
     client: &Client,
     slug: &str,
     repo: &Repository,
 ) -> Result<Json, GithubError> {
-    let r = client.get(&format!("/repos/{slug}"))?;
-    if r.status != 200 {
-        return Err(r.unexpected());
-    }
-    let default_branch = r.json()?["default_branch"].as_str().map(str::to_string);
-    fetch_settings(client, slug, repo, default_branch)
+    client.within(|| {
+        let r = client.get(&format!("/repos/{slug}"))?;
+        if r.status != 200 {
+            return Err(r.unexpected());
+        }
+        let default_branch = r.json()?["default_branch"].as_str().map(str::to_string);
+        fetch_settings(client, slug, repo, default_branch)
+    })
+}
+
+/// A settings document with the environments only (`GET …/environments`), or with
+/// `environments: null` and why when they cannot be read.
+fn fetch_environments(client: &Client, slug: &str) -> Result<Json, GithubError> {
+    // 100 environments, GitHub's largest page (the default is 30).
+    let r = client.get(&format!("/repos/{slug}/environments?per_page=100"))?;
+    let doc = match r.status {
+        200 => serde_json::json!({"environments": r.json()?}),
+        403 | 404 => {
+            let message = r.message();
+            let why = if message.is_empty() {
+                r.status.to_string()
+            } else {
+                format!("{} {message}", r.status)
+            };
+            serde_json::json!({"environments": null, "environments_error": why})
+        }
+        _ => return Err(r.unexpected()),
+    };
+    crate::settings::validate(doc).map_err(|e| GithubError::Invalid {
+        path: format!("/repos/{slug}/environments"),
+        reason: e.message,
+    })
 }
 
 /// A repository's own config file (`.github/shiplint.yml` or `shiplint.yml`), as fetched.
@@ -372,88 +467,139 @@ pub struct LoadOptions {
     pub settings: Option<Json>,
     /// Fetch the repository's own config file (not under `--config FILE`/`--no-config`).
     pub config: bool,
+    /// Of the settings, read only the environments (`shiplint trace`: the deployment
+    /// history needs their names, not the branches' protection).
+    pub environments_only: bool,
 }
 
 /// Fetches one repository: metadata (`GET /repos/{slug}`), workflow files, config and
-/// (unless given) settings.
+/// (unless given) settings, all under one repository deadline ([`Client::within`]).
 pub fn load(
     client: &Client,
     spec: &RemoteSpec,
     opts: &LoadOptions,
 ) -> Result<RemoteRepository, GithubError> {
-    let r = client.get(&format!("/repos/{}", spec.slug()))?;
-    if r.status != 200 {
-        return Err(r.unexpected());
-    }
-    load_described(client, spec, &r.json()?, opts)
+    client.within(|| {
+        let r = client.get(&format!("/repos/{}", spec.slug()))?;
+        if r.status != 200 {
+            return Err(r.unexpected());
+        }
+        load_described(client, spec, &r.json()?, opts)
+    })
 }
 
 /// Fetches one repository whose metadata `meta` (the repository object of
-/// `GET /repos/{slug}` or of an organization's listing) is already known.
+/// `GET /repos/{slug}` or of an organization's listing) is already known, under one
+/// repository deadline.
 pub fn load_described(
     client: &Client,
     spec: &RemoteSpec,
     meta: &Json,
     opts: &LoadOptions,
 ) -> Result<RemoteRepository, GithubError> {
-    let slug = spec.slug();
-    let default_branch = meta["default_branch"].as_str().map(str::to_string);
-    let info = RepositoryInfo {
-        owner: meta["owner"]["login"]
-            .as_str()
-            .unwrap_or(&spec.owner)
-            .to_string(),
-        name: meta["name"].as_str().unwrap_or(&spec.name).to_string(),
-        default_branch: default_branch.clone(),
-        source: "github".into(),
-        visibility: meta["visibility"].as_str().map(str::to_string),
-    };
-    let git_ref = spec.git_ref.clone().or_else(|| default_branch.clone());
-    let (mut loaded, source) = match &git_ref {
-        Some(r) => match files_from_tree(client, &slug, r)? {
-            Some((loaded, blobs)) => (loaded, Some(Files::Tree(blobs))),
-            None => (
-                files_from_contents(client, &slug, git_ref.as_deref())?,
-                Some(Files::Contents(git_ref.clone())),
-            ),
-        },
-        // An empty repository has no default branch and no files.
-        None => (Loaded::default(), None),
-    };
-    let mut config = None;
-    if let Some(source) = source {
+    client.within(|| {
+        let slug = spec.slug();
+        let default_branch = meta["default_branch"].as_str().map(str::to_string);
+        let info = RepositoryInfo {
+            owner: meta["owner"]["login"]
+                .as_str()
+                .unwrap_or(&spec.owner)
+                .to_string(),
+            name: meta["name"].as_str().unwrap_or(&spec.name).to_string(),
+            default_branch: default_branch.clone(),
+            source: "github".into(),
+            visibility: meta["visibility"].as_str().map(str::to_string),
+        };
+        let git_ref = spec.git_ref.clone().or_else(|| default_branch.clone());
+        let (loaded, config) = load_files(client, &slug, &info, git_ref.as_deref(), opts)?;
         let Loaded {
+            mut files,
+            errors,
+            notices,
+        } = loaded;
+        files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        let mut repo = Repository {
+            root: None,
+            display: slug.clone(),
+            info,
             files,
             errors,
             notices,
-        } = &mut loaded;
-        follow_own_uses(&info, files, errors, notices, |path| {
-            source.fetch(client, &slug, path)
-        })?;
-        if opts.config {
-            config = source.config(client, &slug, errors)?;
+            settings: None,
+            history: None,
+        };
+        repo.settings = match &opts.settings {
+            Some(s) => Some(s.clone()),
+            None if opts.environments_only => Some(fetch_environments(client, &slug)?),
+            None => Some(fetch_settings(client, &slug, &repo, default_branch)?),
+        };
+        Ok(RemoteRepository { repo, config })
+    })
+}
+
+/// The files of `git_ref` (none without a ref: an empty repository): the audited ones
+/// of the tree (or of the contents API), at most `max_files` of them with the actions
+/// their `uses:` name, and the repository's config when asked for.
+fn load_files(
+    client: &Client,
+    slug: &str,
+    info: &RepositoryInfo,
+    git_ref: Option<&str>,
+    opts: &LoadOptions,
+) -> Result<(Loaded, Option<ConfigText>), GithubError> {
+    let mut loaded = Loaded::default();
+    let Some(r) = git_ref else {
+        return Ok((loaded, None));
+    };
+    let (files, audited) = match tree(client, slug, r)? {
+        Some((files, audited, notices)) => {
+            loaded.notices = notices;
+            (files, audited)
+        }
+        None => contents(client, slug, Some(r))?,
+    };
+    let limits = client.options();
+    let remote = Remote {
+        client,
+        slug,
+        files,
+        max_file_size: limits.max_file_size,
+    };
+    let audited = capped(audited, limits.max_files, &mut loaded.errors);
+    let mut left = limits.max_files - audited.len();
+    for (path, kind) in audited {
+        match remote.fetch(&path, kind)? {
+            Fetched::File(f) => loaded.files.push(f),
+            Fetched::Failed(e) => loaded.errors.push(e),
+            Fetched::Missing => {}
         }
     }
     let Loaded {
-        mut files,
-        errors,
-        notices,
-    } = loaded;
-    files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    let mut repo = Repository {
-        root: None,
-        display: slug.clone(),
-        info,
         files,
         errors,
         notices,
-        settings: None,
+    } = &mut loaded;
+    follow_own_uses(info, files, errors, notices, |path| {
+        if remote.costs_a_request(path) {
+            if left == 0 {
+                let why = format!(
+                    "not audited: the repository's other files reached the cap of {} files (--max-files)",
+                    limits.max_files
+                );
+                return Ok(Fetched::Failed(InputError::new(
+                    Some(path.to_string()),
+                    why,
+                )));
+            }
+            left -= 1;
+        }
+        remote.fetch(path, FileKind::Action)
+    })?;
+    let config = match opts.config {
+        true => remote.config(errors)?,
+        false => None,
     };
-    repo.settings = match &opts.settings {
-        Some(s) => Some(s.clone()),
-        None => Some(fetch_settings(client, &slug, &repo, default_branch)?),
-    };
-    Ok(RemoteRepository { repo, config })
+    Ok((loaded, config))
 }
 
 #[cfg(test)]

@@ -47,6 +47,7 @@ pub fn load(found: RepoFiles) -> Repository {
         errors,
         notices,
         settings: None,
+        history: None,
     }
 }
 

@@ -94,6 +94,8 @@ pub struct Repository {
     pub notices: Vec<Notice>,
     /// Repository settings (`input.settings`), when known: `--settings FILE` or the API.
     pub settings: Option<serde_json::Value>,
+    /// The deployment record (`input.history`), when it was read (online audits).
+    pub history: Option<crate::history::History>,
 }
 
 impl Repository {

@@ -58,6 +58,7 @@ pub fn load(workflow: StdinWorkflow) -> Repository {
         errors: Vec::new(),
         notices: Vec::new(),
         settings: None,
+        history: None,
     };
     match workflow
         .0

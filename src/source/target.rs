@@ -100,19 +100,29 @@ pub struct ListingFilter {
 
 /// The targets of `--org ORG`: the organization's listing, without archived
 /// repositories and forks unless included, and only the shard asked for.
+/// A listing that stopped early is an error of the plan (repositories may be missing:
+/// the sweep is not complete), and what it listed is audited.
 pub fn plan_org(client: &Client, org: &str, filter: ListingFilter) -> Result<Plan, GithubError> {
     let listed = org::list(client, org)?;
+    let errors = listed
+        .cut
+        .iter()
+        .map(|cut| {
+            InputError::new(
+                None,
+                format!("the listing of the organization {org} may be incomplete: {cut}"),
+            )
+        })
+        .collect();
     let targets = listed
+        .repos
         .into_iter()
         .filter(|r: &OrgRepo| filter.include_archived || !r.archived)
         .filter(|r| filter.include_forks || !r.fork)
         .filter(|r| filter.shard.is_none_or(|s| s.contains(&r.spec.slug())))
         .map(|r| Target::Listed(r.spec, Box::new(r.listing)))
         .collect();
-    Ok(Plan {
-        targets,
-        errors: Vec::new(),
-    })
+    Ok(Plan { targets, errors })
 }
 
 /// The targets of `--repos-file FILE` (already parsed): each repository in order, only

@@ -90,6 +90,11 @@ fn repo_routes(protection: Reply) -> Vec<(&'static str, Vec<Reply>)> {
             "/repos/octo-org/octo-repo/environments",
             vec![reply(200, "environments.json")],
         ),
+        // The deployment history (no deployments): `audit OWNER/NAME` reads it too.
+        (
+            "/repos/octo-org/octo-repo/deployments",
+            vec![reply(200, "trace-deployments-empty.json")],
+        ),
     ]
 }
 
@@ -433,6 +438,10 @@ fn branches_matched_by_deploying_push_patterns_are_fetched_and_judged() {
         (
             "/repos/octo-org/octo-repo/environments",
             vec![reply(200, "environments.json")],
+        ),
+        (
+            "/repos/octo-org/octo-repo/deployments",
+            vec![reply(200, "trace-deployments-empty.json")],
         ),
     ]);
     let out = audit_remote(&server, Some(TOKEN), &["-f", "json"]);

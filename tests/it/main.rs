@@ -13,6 +13,8 @@ mod fixtures;
 mod github;
 mod honest;
 mod hostile;
+mod hostile_server;
+mod install;
 mod labels;
 mod merge;
 mod outputs;
@@ -24,6 +26,7 @@ mod scale;
 mod settings;
 mod support;
 mod sweep;
+mod trace;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -76,6 +76,7 @@ mod tests {
             settings_evaluated: false,
             slug: slug.map(str::to_string),
             graph: None,
+            trace: None,
         }
     }
 

@@ -515,6 +515,7 @@ mod tests {
             settings_evaluated: settings,
             slug: None,
             graph: None,
+            trace: None,
         }
     }
 

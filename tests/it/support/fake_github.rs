@@ -8,15 +8,22 @@
 //! tests check (authorization, if-none-match) and the status it got; `GET /_stats` (not
 //! recorded) counts them for a benchmark that runs shiplint in another process.
 //!
+//! Hostile servers are replies too: a body that drips a few bytes at a time
+//! ([`Reply::drip`]), a body that never ends ([`Reply::endless`]), `Link` loops and items
+//! repeated across pages (on the [`SyntheticOrg`]), and rate limits with any `Retry-After`
+//! or reset time. Connections are counted, so a test can show that a host was never
+//! contacted.
+//!
 //! A thread per connection, keep-alive as GitHub does. Latency is added only when asked for
-//! (the benchmark); tests never wait.
+//! (the benchmark), and a drip waits only as long as it is told; other tests never wait.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::synthetic_org::SyntheticOrg;
 
@@ -26,7 +33,26 @@ pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// How the body is sent.
+    pub delivery: Delivery,
 }
+
+/// How a reply's body goes out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Delivery {
+    /// At once, after the head.
+    #[default]
+    Whole,
+    /// The head at once, then `bytes` bytes of the body every `every` (a slow or hostile
+    /// server that keeps every read alive).
+    Drip { bytes: usize, every: Duration },
+    /// The head without a length, then spaces until the client hangs up (or 256 MiB): a
+    /// body with no end.
+    Endless,
+}
+
+/// The most an endless body sends, when the client reads it all.
+const ENDLESS_BYTES: usize = 256 << 20;
 
 impl Reply {
     /// `status` with `body` and no headers.
@@ -35,7 +61,24 @@ impl Reply {
             status,
             headers: Vec::new(),
             body: body.into(),
+            delivery: Delivery::Whole,
         }
+    }
+
+    /// This reply with its body sent `bytes` bytes every `every`.
+    pub fn drip(mut self, bytes: usize, every: Duration) -> Reply {
+        self.delivery = Delivery::Drip {
+            bytes: bytes.max(1),
+            every,
+        };
+        self
+    }
+
+    /// `200 OK` whose body never ends (see [`Delivery::Endless`]).
+    pub fn endless() -> Reply {
+        let mut reply = Reply::json(200, "");
+        reply.delivery = Delivery::Endless;
+        reply
     }
 
     /// `status` with `body` and GitHub's rate-limit headers (plenty left).
@@ -81,12 +124,19 @@ impl Reply {
         self
     }
 
-    /// This reply with GitHub's `x-ratelimit-*` headers, `remaining` requests left.
+    /// This reply with GitHub's `x-ratelimit-*` headers, `remaining` requests left (the
+    /// window resets in the year 2100).
     pub fn rate_limit(self, remaining: &str) -> Reply {
+        self.rate_limit_until(remaining, 4_102_444_800)
+    }
+
+    /// This reply with GitHub's `x-ratelimit-*` headers: `remaining` requests left until
+    /// `reset` (Unix time).
+    pub fn rate_limit_until(self, remaining: &str, reset: u64) -> Reply {
         self.header("x-ratelimit-limit", "5000")
             .header("x-ratelimit-remaining", remaining)
             .header("x-ratelimit-used", "10")
-            .header("x-ratelimit-reset", "4102444800")
+            .header("x-ratelimit-reset", &reset.to_string())
             .header("x-ratelimit-resource", "core")
     }
 
@@ -105,6 +155,14 @@ impl Reply {
     /// The primary rate limit: `403` with no requests left, GitHub's recorded body.
     pub fn primary_rate_limit() -> Reply {
         Reply::file(403, "error-rate-limit.json").rate_limit("0")
+    }
+
+    /// The primary rate limit, resetting `secs` seconds from now.
+    pub fn primary_rate_limit_resetting_in(secs: u64) -> Reply {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Reply::file(403, "error-rate-limit.json").rate_limit_until("0", now + secs)
     }
 }
 
@@ -205,10 +263,12 @@ impl Setup {
             org: self.org,
             latency: self.latency,
             log: Mutex::new(Vec::new()),
+            connections: AtomicUsize::new(0),
         });
         let server = state.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
+                server.connections.fetch_add(1, Ordering::SeqCst);
                 // Each answer is one write; without this, Nagle's algorithm holds it back
                 // until the client acknowledges the previous one on a kept-alive connection.
                 let _ = stream.set_nodelay(true);
@@ -275,6 +335,11 @@ impl FakeGithub {
     pub fn forget(&self) {
         self.state.log().clear();
     }
+
+    /// TCP connections accepted so far (whether or not a request followed).
+    pub fn connections(&self) -> usize {
+        self.state.connections.load(Ordering::SeqCst)
+    }
 }
 
 struct State {
@@ -283,6 +348,7 @@ struct State {
     org: Option<SyntheticOrg>,
     latency: Duration,
     log: Mutex<Vec<Request>>,
+    connections: AtomicUsize,
 }
 
 /// The request line and the headers the server looks at.
@@ -317,7 +383,8 @@ impl State {
                 return;
             }
             let reply = self.answer(&head);
-            if write_reply(&mut writer, &reply, &self.url, head.close).is_err() || head.close {
+            let close = head.close || reply.delivery == Delivery::Endless;
+            if write_reply(&mut writer, &reply, &self.url, close).is_err() || close {
                 return;
             }
         }
@@ -407,11 +474,13 @@ fn read_head(reader: &mut impl BufRead) -> Option<Head> {
 
 fn write_reply(out: &mut impl Write, r: &Reply, base: &str, close: bool) -> std::io::Result<()> {
     let mut head = format!(
-        "HTTP/1.1 {} {}\r\ncontent-type: application/json; charset=utf-8\r\nx-github-api-version-selected: 2022-11-28\r\ncontent-length: {}\r\n",
+        "HTTP/1.1 {} {}\r\ncontent-type: application/json; charset=utf-8\r\nx-github-api-version-selected: 2022-11-28\r\n",
         r.status,
         reason(r.status),
-        r.body.len()
     );
+    if r.delivery != Delivery::Endless {
+        head.push_str(&format!("content-length: {}\r\n", r.body.len()));
+    }
     if close {
         head.push_str("connection: close\r\n");
     }
@@ -419,7 +488,26 @@ fn write_reply(out: &mut impl Write, r: &Reply, base: &str, close: bool) -> std:
         head.push_str(&format!("{k}: {}\r\n", v.replace("{base}", base)));
     }
     head.push_str("\r\n");
-    head.push_str(&r.body);
-    out.write_all(head.as_bytes())?;
+    match r.delivery {
+        Delivery::Whole => {
+            head.push_str(&r.body);
+            out.write_all(head.as_bytes())?;
+        }
+        Delivery::Drip { bytes, every } => {
+            out.write_all(head.as_bytes())?;
+            for piece in r.body.as_bytes().chunks(bytes) {
+                out.flush()?;
+                std::thread::sleep(every);
+                out.write_all(piece)?;
+            }
+        }
+        Delivery::Endless => {
+            out.write_all(head.as_bytes())?;
+            let spaces = [b' '; 64 * 1024];
+            for _ in 0..ENDLESS_BYTES / spaces.len() {
+                out.write_all(&spaces)?;
+            }
+        }
+    }
     out.flush()
 }

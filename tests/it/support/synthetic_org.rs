@@ -1,6 +1,7 @@
 //! A generated organization for org sweeps: N repositories whose workflows and settings
 //! follow from their number, so a test (or the benchmark) can say what a sweep must find
-//! without any recorded bodies.
+//! without any recorded bodies. Its listing can misbehave as servers do: a `Link` loop back
+//! to the first page, and items repeated across pages (GitHub's listing under churn).
 
 use std::collections::BTreeMap;
 
@@ -19,6 +20,14 @@ pub struct SyntheticOrg {
     size: usize,
     /// Every tenth repository archived and every fifteenth a fork (else all active).
     inactive_ones: bool,
+    /// Repositories per listing page.
+    page: usize,
+    /// The last page links back to the first.
+    link_loop: bool,
+    /// Every page after the first starts with the previous page's last item again.
+    churn: bool,
+    /// Repositories with this many more workflow files (`wf-0000.yml`, ...).
+    wide: BTreeMap<usize, usize>,
 }
 
 impl SyntheticOrg {
@@ -29,7 +38,36 @@ impl SyntheticOrg {
             name: name.to_string(),
             size,
             inactive_ones: true,
+            page: PAGE,
+            link_loop: false,
+            churn: false,
+            wide: BTreeMap::new(),
         }
+    }
+
+    /// The listing pages `n` repositories at a time (GitHub: 100).
+    pub fn page_size(mut self, n: usize) -> SyntheticOrg {
+        self.page = n.max(1);
+        self
+    }
+
+    /// The last page of the listing says `rel="next"` is the first page: a loop.
+    pub fn link_loop(mut self) -> SyntheticOrg {
+        self.link_loop = true;
+        self
+    }
+
+    /// Each page after the first repeats the previous page's last repository, as
+    /// GitHub's listing does when repositories are created while it is paged.
+    pub fn churn(mut self) -> SyntheticOrg {
+        self.churn = true;
+        self
+    }
+
+    /// Repository `i` has `n` more workflow files, `wf-0000.yml` ... (each like `ci.yml`).
+    pub fn wide(mut self, i: usize, n: usize) -> SyntheticOrg {
+        self.wide.insert(i, n);
+        self
     }
 
     /// No repository archived or a fork: a sweep audits all of them (the benchmark's org).
@@ -99,6 +137,19 @@ impl SyntheticOrg {
         )
     }
 
+    /// Every workflow file of repository `i`: [`SyntheticOrg::workflows`] and, for a
+    /// [`SyntheticOrg::wide`] one, its extra files.
+    pub fn files_of(&self, i: usize) -> Vec<(String, String)> {
+        let mut files: Vec<(String, String)> = Self::workflows(i)
+            .into_iter()
+            .map(|(n, t)| (n.to_string(), t))
+            .collect();
+        let ci = files[0].1.clone();
+        let extra = self.wide.get(&i).copied().unwrap_or(0);
+        files.extend((0..extra).map(|k| (format!("wf-{k:04}.yml"), ci.clone())));
+        files
+    }
+
     /// Requests per repository among `paths`, by their `/repos/ORG/repo-NNN` prefix.
     pub fn requests_by_repo(&self, paths: &[String]) -> BTreeMap<usize, usize> {
         let mut by = BTreeMap::new();
@@ -123,6 +174,12 @@ impl SyntheticOrg {
         (Self::repo_name(i) == format!("repo-{num}")).then_some((i, sub))
     }
 
+    /// The answer this org gives to `GET target`, so that a test can queue it slowed down
+    /// or otherwise changed (a listing page's `link` then has no host).
+    pub fn reply_for(&self, target: &str) -> Option<Reply> {
+        self.answer("", target)
+    }
+
     /// The answer to `GET target` (a path with its query) when it is one of this org's;
     /// `None` otherwise. `base_url` is where the server listens, for `link` headers.
     pub(super) fn answer(&self, base_url: &str, target: &str) -> Option<Reply> {
@@ -138,13 +195,13 @@ impl SyntheticOrg {
                 "owner": {"login": self.name}, "default_branch": "main", "visibility": "public"
             })));
         }
-        Self::repo_answer(i, sub)
+        self.repo_answer(i, sub)
     }
 
     /// Files and settings of repository `i` (`sub` is the path after `/repos/ORG/repo-NNN`).
-    fn repo_answer(i: usize, sub: &str) -> Option<Reply> {
-        let files = Self::workflows(i);
-        let file = |name: Option<&str>| files.iter().find(|(n, _)| Some(*n) == name);
+    fn repo_answer(&self, i: usize, sub: &str) -> Option<Reply> {
+        let files = self.files_of(i);
+        let file = |name: Option<&str>| files.iter().find(|(n, _)| Some(n.as_str()) == name);
         let reply = match sub {
             "/contents/.github/workflows" => Reply::ok(Json::Array(
                 files
@@ -158,8 +215,9 @@ impl SyntheticOrg {
             s if s.starts_with("/git/trees/") => {
                 let mut tree: Vec<Json> = files
                     .iter()
-                    .map(|(f, _)| json!({
-                        "path": format!(".github/workflows/{f}"), "type": "blob", "sha": format!("blob-{f}")
+                    .map(|(f, text)| json!({
+                        "path": format!(".github/workflows/{f}"), "type": "blob",
+                        "sha": format!("blob-{f}"), "size": text.len()
                     }))
                     .collect();
                 if Self::config(i).is_some() {
@@ -194,33 +252,41 @@ impl SyntheticOrg {
         Some(reply)
     }
 
-    /// `GET /orgs/ORG/repos?…&page=N`: 100 per page, with `link` to the next page.
+    /// `GET /orgs/ORG/repos?…&page=N`: a page of repositories, with `link` to the next
+    /// page (from the last one, back to the first under [`SyntheticOrg::link_loop`]).
     fn listing(&self, base_url: &str, query: &str) -> Reply {
         let page: usize = query
             .split('&')
             .find_map(|kv| kv.strip_prefix("page="))
             .and_then(|p| p.parse().ok())
             .unwrap_or(1);
-        let start = page.saturating_sub(1) * PAGE;
-        let end = (start + PAGE).min(self.size);
-        let items: Vec<Json> = (start..end)
-            .map(|i| {
-                let name = Self::repo_name(i);
-                json!({"name": name, "full_name": format!("{}/{name}", self.name),
-                       "owner": {"login": self.name}, "archived": self.archived(i),
-                       "fork": self.fork(i), "default_branch": "main", "visibility": "public"})
-            })
-            .collect();
+        let start = page.saturating_sub(1) * self.page;
+        let end = (start + self.page).min(self.size);
+        let from = if self.churn && page > 1 {
+            start - 1
+        } else {
+            start
+        };
+        let items: Vec<Json> = (from..end).map(|i| self.listed(i)).collect();
         let reply = Reply::ok(Json::Array(items));
-        if end >= self.size {
-            return reply;
-        }
-        let next = format!(
-            "<{base_url}/orgs/{}/repos?type=all&per_page={PAGE}&page={}>; rel=\"next\"",
-            self.name,
-            page + 1
+        let next = match end >= self.size {
+            false => page + 1,
+            true if self.link_loop => 1,
+            true => return reply,
+        };
+        let link = format!(
+            "<{base_url}/orgs/{}/repos?type=all&per_page={PAGE}&page={next}>; rel=\"next\"",
+            self.name
         );
-        reply.header("link", &next)
+        reply.header("link", &link)
+    }
+
+    /// Repository `i` as the listing shows it.
+    fn listed(&self, i: usize) -> Json {
+        let name = Self::repo_name(i);
+        json!({"id": 1000 + i, "name": name, "full_name": format!("{}/{name}", self.name),
+               "owner": {"login": self.name}, "archived": self.archived(i),
+               "fork": self.fork(i), "default_branch": "main", "visibility": "public"})
     }
 }
 
