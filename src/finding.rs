@@ -62,6 +62,48 @@ pub struct FileLocation {
     /// The full text of the primary (first) line, for fingerprints that survive line moves.
     #[serde(skip)]
     pub line_text: String,
+    /// The file's text around the location, taken when it was located (`None` in a report
+    /// read from JSON that did not carry it).
+    #[serde(skip)]
+    pub excerpt: Option<Box<Excerpt>>,
+}
+
+/// The text of a file around a location, kept with the location so that every report
+/// shows the same without the file: SARIF's snippets and fingerprints of an audit, of a
+/// sweep that keeps no file texts, and of `merge` (the JSON report carries it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Excerpt {
+    /// The located text, when the span lies on character boundaries of the file.
+    pub snippet: Option<String>,
+    /// The lines around the location (one before its first line through one after its
+    /// last), and the number of the first of them.
+    pub context: Option<(usize, String)>,
+    /// Which of the file's lines with the same trimmed text as the location's line it is
+    /// (1 for the first): a fingerprint that survives lines moving above tells them apart.
+    pub occurrence: usize,
+}
+
+impl Excerpt {
+    /// The excerpt of `span` (lines `line` to `end_line`, 1-based) in `text`.
+    pub fn of(text: &str, span: Span, line: usize, end_line: usize) -> Excerpt {
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        let first = line.saturating_sub(1).max(1);
+        let last = (end_line.max(line) + 1).min(lines.len());
+        let context = (first <= last).then(|| (first, lines[first - 1..last].concat()));
+        let index = line.saturating_sub(1).min(lines.len().saturating_sub(1));
+        let trimmed = |l: &str| l.trim().to_string();
+        let content = lines.get(index).map(|l| trimmed(l)).unwrap_or_default();
+        let occurrence = lines[..index]
+            .iter()
+            .filter(|l| trimmed(l) == content)
+            .count()
+            + 1;
+        Excerpt {
+            snippet: text.get(span.start..span.end).map(str::to_string),
+            context,
+            occurrence,
+        }
+    }
 }
 
 /// Where a finding points: a span in a file, or a repository setting (which has no file).
@@ -233,6 +275,7 @@ mod tests {
                 end_line: line,
                 end_column: 20,
                 line_text: text.into(),
+                excerpt: None,
             }),
             related: Vec::new(),
             help: String::new(),
@@ -248,5 +291,28 @@ mod tests {
         assert_eq!(a.fingerprint(), b.fingerprint());
         assert_eq!(a.fingerprint().len(), 32);
         assert_ne!(a.fingerprint(), finding(3, "- uses: a/b@v2").fingerprint());
+    }
+
+    #[test]
+    fn an_excerpt_holds_the_span_the_lines_around_and_the_occurrence_of_its_line() {
+        let text = "a: 1\n  uses: x@main\nb: 2\n    uses: x@main\nc: 3\n";
+        let start = text.rfind("x@main").unwrap();
+        let span = Span {
+            start,
+            end: start + 6,
+        };
+        let e = Excerpt::of(text, span, 4, 4);
+        assert_eq!(e.snippet.as_deref(), Some("x@main"));
+        assert_eq!(
+            e.context,
+            Some((3, "b: 2\n    uses: x@main\nc: 3\n".into()))
+        );
+        assert_eq!(e.occurrence, 2);
+        // The first line has no line before it; the last none after it.
+        let first = Excerpt::of(text, Span { start: 0, end: 1 }, 1, 1);
+        assert_eq!(first.context, Some((1, "a: 1\n  uses: x@main\n".into())));
+        assert_eq!(first.occurrence, 1);
+        let last = Excerpt::of("a: 1\nb: 2", Span { start: 5, end: 6 }, 2, 2);
+        assert_eq!(last.context, Some((1, "a: 1\nb: 2".into())));
     }
 }

@@ -11,7 +11,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
-use crate::finding::{Finding, Location};
+use crate::finding::{Finding, Location, Notice};
 
 /// A finding that an ignore silenced, and why.
 #[derive(Debug, Clone)]
@@ -31,6 +31,8 @@ pub struct InlineIgnore {
     /// when the comment stands alone on its line.
     pub next: Option<usize>,
     pub rules: Vec<String>,
+    /// The 1-based column (in characters) of each of `rules` on the comment's line.
+    pub columns: Vec<usize>,
     pub reason: String,
 }
 
@@ -65,20 +67,56 @@ pub fn inline_ignores(text: &str) -> Vec<InlineIgnore> {
                     .map(|j| j + 1)
             })
             .flatten();
-        let rules = c[1]
-            .split(',')
-            .map(str::trim)
-            .filter(|r| !r.is_empty())
-            .map(str::to_string)
-            .collect();
+        let list = c.get(1).map_or(0, |m| m.start());
+        let mut rules = Vec::new();
+        let mut columns = Vec::new();
+        let mut at = list;
+        for part in c[1].split(',') {
+            let rule = part.trim();
+            if !rule.is_empty() {
+                let start = at + (part.len() - part.trim_start().len());
+                columns.push(line[..start].chars().count() + 1);
+                rules.push(rule.to_string());
+            }
+            at += part.len() + 1;
+        }
         out.push(InlineIgnore {
             line: i + 1,
             next,
             rules,
+            columns,
             reason: c[2].trim().to_string(),
         });
     }
     out
+}
+
+/// The rule ids of a file's inline ignores that name no rule of `known`: each a notice at
+/// the id, with the closest known id when it looks like a typo. Such a comment silences
+/// nothing, so it is said, never accepted quietly (in a config file it is an error).
+pub fn unknown_ignored_rules(file: &str, text: &str, known: &[&str]) -> Vec<Notice> {
+    // Most files have no ignore comment at all: skip them without the per-line regex.
+    if !text.contains("shiplint:") {
+        return Vec::new();
+    }
+    let mut notices = Vec::new();
+    for ignore in inline_ignores(text) {
+        for (rule, column) in ignore.rules.iter().zip(&ignore.columns) {
+            if known.contains(&rule.as_str()) {
+                continue;
+            }
+            let hint = crate::suggest::closest(rule, known)
+                .map(|k| format!(" (did you mean `{k}`?)"))
+                .unwrap_or_default();
+            notices.push(Notice::at(
+                file,
+                ignore.line,
+                *column,
+                format!("`# shiplint: ignore[{rule}]` names no rule{hint}: it silences nothing"),
+            ));
+        }
+    }
+    notices
 }
 
 /// Splits findings into kept and ignored, by the config's `ignore:` entries and the
@@ -264,10 +302,33 @@ mod tests {
         assert_eq!(ig[0].next, Some(4));
         assert_eq!(ig[0].rules, vec!["a", "b"]);
         assert_eq!(ig[0].reason, "legacy deploy");
+        assert_eq!(ig[0].columns, vec![22, 25]);
+        assert_eq!(ig[1].columns, vec![27]);
         assert_eq!(ig[1].next, None);
         assert!(ig[0].covers("b", 4, 4));
         assert!(!ig[0].covers("c", 4, 4));
         assert!(ig[1].covers("c", 4, 4));
         assert!(!ig[1].covers("c", 5, 5));
+    }
+
+    #[test]
+    fn an_unknown_rule_in_an_ignore_is_a_notice_at_the_id_with_the_closest_rule() {
+        let text = "jobs:\n  x: 1 # shiplint: ignore[unpinned-action, static-cloud-credentialz] ok\n  # shiplint: ignore[frobnicate]\n";
+        let known = ["static-cloud-credentials", "unpinned-action"];
+        let notices = unknown_ignored_rules("ci.yml", text, &known);
+        let shown: Vec<String> = notices.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "ci.yml:2:44: `# shiplint: ignore[static-cloud-credentialz]` names no rule (did you mean `static-cloud-credentials`?): it silences nothing",
+                "ci.yml:3:22: `# shiplint: ignore[frobnicate]` names no rule: it silences nothing",
+            ]
+        );
+        assert!(unknown_ignored_rules(
+            "ci.yml",
+            "a: 1 # shiplint: ignore[unpinned-action]\n",
+            &known
+        )
+        .is_empty());
     }
 }

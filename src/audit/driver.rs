@@ -20,6 +20,7 @@ use crate::discover::RepoFiles;
 use crate::finding::{Finding, InputError};
 use crate::github::{Client, GithubError};
 use crate::source::github::{self as github_source, LoadOptions, RemoteRepository};
+use crate::source::stdin::{self, StdinWorkflow};
 use crate::source::target::{Plan, Target};
 use crate::source::{local, Repository};
 
@@ -56,6 +57,8 @@ pub struct AuditRun {
 /// A target ready to evaluate, or why it is not.
 enum Loaded {
     Local(RepoFiles),
+    /// A workflow read from standard input.
+    Stdin(StdinWorkflow),
     Remote(Box<RemoteRepository>),
     Failed(String, GithubError),
     /// Fetching it panicked (a bug): the name and the panic's message.
@@ -67,6 +70,7 @@ impl Loaded {
     fn name(&self) -> String {
         match self {
             Loaded::Local(files) => files.display.clone(),
+            Loaded::Stdin(_) => stdin::DISPLAY.to_string(),
             Loaded::Remote(remote) => remote.repo.display.clone(),
             Loaded::Failed(name, _) | Loaded::Crashed(name, _) => name.clone(),
         }
@@ -98,10 +102,14 @@ pub fn run(
     on_progress: &(dyn Fn(&Progress, Option<&RepoOutcome>) + Sync),
 ) -> AuditRun {
     let mut run = AuditRun::default();
+    // `--policy` directories that did not load: errors of the run, beside its findings.
+    run.report.policy_errors.clone_from(&session.policy_errors);
     // `--config FILE` with mistakes: nothing is audited, the mistakes are the report.
     if let Some(rejected) = session.resolver.explicit_failure() {
         run.report.config_errors = rejected.config_errors.clone();
-        run.report.policy_errors = rejected.policy_errors.clone();
+        run.report
+            .policy_errors
+            .extend(rejected.policy_errors.iter().cloned());
         return run;
     }
     run.report.errors = plan.errors;
@@ -122,15 +130,7 @@ pub fn run(
     let mut done = std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<(usize, Loaded)>(session.jobs.max(1) * 2);
         fetch.start(scope, session, &tx);
-        scope.spawn(move || {
-            for (i, target) in local {
-                if let Target::Local(files) = target {
-                    if tx.send((i, Loaded::Local(files))).is_err() {
-                        break;
-                    }
-                }
-            }
-        });
+        scope.spawn(move || send_local(local, &tx));
         rx.into_iter()
             .par_bridge()
             .map_init(BTreeMap::new, |engines, (i, loaded)| {
@@ -162,11 +162,28 @@ pub fn run(
     if let Some(baseline) = &session.baseline {
         run.report.baseline_suppressed = baseline.suppress(&mut run.report.findings);
     }
+    if let Some(min) = session.min_severity {
+        run.report.hide_below(min);
+    }
     run.stopped = into_inner(fetch.stopped);
     run.pending = into_inner(fetch.pending);
     run.pending.sort();
     run.clone_errors = into_inner(clones.errors);
     run
+}
+
+/// Sends the local targets (read on the evaluating workers) to them.
+fn send_local(local: Vec<(usize, Target)>, tx: &mpsc::SyncSender<(usize, Loaded)>) {
+    for (i, target) in local {
+        let loaded = match target {
+            Target::Local(files) => Loaded::Local(files),
+            Target::Stdin(workflow) => Loaded::Stdin(workflow),
+            Target::Remote(_) | Target::Listed(..) => continue,
+        };
+        if tx.send((i, loaded)).is_err() {
+            break;
+        }
+    }
 }
 
 /// What a mutex held, whether or not a thread panicked with it.
@@ -249,6 +266,7 @@ fn finish(
 ) -> Done {
     let (mut repo, fetched_config) = match loaded {
         Loaded::Local(files) => (local::load(files), None),
+        Loaded::Stdin(workflow) => (stdin::load(workflow), None),
         Loaded::Remote(remote) => (remote.repo, remote.config),
         Loaded::Failed(slug, e) => {
             let unreachable = matches!(e, GithubError::Unreachable { .. });
@@ -360,7 +378,7 @@ impl Fetch {
                 Target::Listed(spec, meta) => {
                     Some(github_source::load_described(client, spec, meta, &opts))
                 }
-                Target::Local(_) => None,
+                Target::Local(_) | Target::Stdin(_) => None,
             }));
             let fetched = match fetched {
                 Ok(Some(fetched)) => fetched,

@@ -88,6 +88,10 @@ pub fn evaluate(
     let mut errors = repo.errors;
     errors.extend(model_errors);
     let mut notices = repo.notices;
+    let known: Vec<&str> = policies.rules().iter().map(|r| r.id.as_str()).collect();
+    for f in &repo.files {
+        notices.extend(suppress::unknown_ignored_rules(&f.rel, &f.text, &known));
+    }
     for e in errors.iter_mut().chain(notices.iter_mut()) {
         e.repository = Some(repo.display.clone());
     }

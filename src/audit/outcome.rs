@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::config::ConfigError;
-use crate::finding::{Finding, InputError, Notice};
+use crate::finding::{Finding, InputError, Notice, Severity};
 use crate::policy::PolicyError;
 use crate::suppress::Ignored;
 
@@ -43,9 +43,20 @@ pub struct AuditReport {
     pub ignored: Vec<Ignored>,
     /// How many findings the baseline suppressed.
     pub baseline_suppressed: usize,
+    /// How many findings `--min-severity` hid (counted, never shown).
+    pub below_min_severity: usize,
 }
 
 impl AuditReport {
+    /// Hides the findings (and the ignored ones) below `min`, counting the findings, so
+    /// that every format presents the same remaining findings (`--min-severity`).
+    pub fn hide_below(&mut self, min: Severity) {
+        let before = self.findings.len();
+        self.findings.retain(|f| f.severity >= min);
+        self.below_min_severity += before - self.findings.len();
+        self.ignored.retain(|i| i.finding.severity >= min);
+    }
+
     pub fn source(&self, repository: &str, file: &str) -> Option<&Arc<str>> {
         self.sources
             .get(&(repository.to_string(), file.to_string()))
@@ -116,6 +127,7 @@ impl AuditReport {
         self.ignored.extend(other.ignored);
         self.sources.extend(other.sources);
         self.baseline_suppressed += other.baseline_suppressed;
+        self.below_min_severity += other.below_min_severity;
         self.repos.extend(
             other
                 .repos

@@ -4,9 +4,10 @@
 use serde_json::Value as Json;
 
 use crate::config::ConfigChoice;
+use crate::finding::Severity;
 use crate::github::ClientOptions;
 use crate::history::Window;
-use crate::policy::PolicySet;
+use crate::policy::{PolicyError, PolicySet};
 use crate::suppress::Baseline;
 
 use super::config::ConfigResolver;
@@ -30,6 +31,10 @@ pub struct Session {
     pub jobs: usize,
     /// `--baseline FILE`: the findings it knows are dropped.
     pub baseline: Option<Baseline>,
+    /// `--policy` directories that did not load: errors of the run (the other rules run).
+    pub policy_errors: Vec<PolicyError>,
+    /// `--min-severity`: findings below it are not reported (only counted).
+    pub min_severity: Option<Severity>,
     /// Read the deployment history of remote repositories over this window
     /// (`OWNER/NAME` audits, sweeps with `--history`, `trace`).
     pub history: Option<Window>,
@@ -69,6 +74,8 @@ impl Session {
             graphs: false,
             jobs: 8,
             baseline: None,
+            policy_errors: Vec::new(),
+            min_severity: None,
             history: None,
             trace: false,
         }

@@ -15,8 +15,8 @@ pub use crate::report::Format;
     about = "Audits a repository's delivery pipeline: build once, promote everywhere.",
     long_about = "shiplint audits GitHub Actions workflows (and, online, branch protection, \
 rulesets and environments) against Rego policies for the build-once, promote-everywhere \
-practice, and reports violations as terminal diagnostics, JSON, SARIF, GitHub annotations, a \
-Markdown job summary, CSV or an HTML page."
+practice, and reports violations as terminal diagnostics (or one line each), JSON, SARIF, \
+GitHub annotations, a Markdown job summary, CSV or an HTML page."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -88,6 +88,26 @@ pub enum FailOn {
     Never,
 }
 
+/// The lowest severity reported (`--min-severity`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MinSeverity {
+    Error,
+    Warning,
+    Note,
+}
+
+impl MinSeverity {
+    /// The severity it names.
+    pub fn severity(self) -> crate::finding::Severity {
+        use crate::finding::Severity;
+        match self {
+            MinSeverity::Error => Severity::Error,
+            MinSeverity::Warning => Severity::Warning,
+            MinSeverity::Note => Severity::Note,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -97,8 +117,9 @@ pub enum ColorChoice {
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// Repository roots, single workflow files, folders to search for repositories, or
-    /// OWNER/NAME of a GitHub repository (audited through the API, with its settings).
+    /// Repository roots, single workflow files, folders to search for repositories,
+    /// OWNER/NAME of a GitHub repository (audited through the API, with its settings), or
+    /// `-`: one workflow from standard input.
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
 
@@ -157,6 +178,11 @@ pub struct AuditArgs {
     /// Exit 1 when a finding at or above this severity remains.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+
+    /// Report only findings at or above this severity, in every format (the others are
+    /// counted in the summary and do not change the exit code).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<MinSeverity>,
 
     /// Never use the network, even when a token is set.
     #[arg(long)]
@@ -298,6 +324,10 @@ pub struct MergeArgs {
     /// Exit 1 when a finding at or above this severity remains.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+
+    /// Report only findings at or above this severity (the others are counted).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<MinSeverity>,
 }
 
 /// Configuration, user policies and ignores: shared by `audit` and `baseline`.

@@ -11,7 +11,7 @@ use crate::exit::ExitStatus;
 use crate::report::{self, RenderOptions};
 
 use super::output::{self, use_color};
-use super::{setup, ColorChoice, MergeArgs};
+use super::{setup, stderr, ColorChoice, MergeArgs};
 
 pub fn run(args: MergeArgs) -> Result<ExitStatus, Error> {
     let mut merged = AuditReport::default();
@@ -23,6 +23,9 @@ pub fn run(args: MergeArgs) -> Result<ExitStatus, Error> {
         merged.combine(doc);
     }
     merged.sort();
+    if let Some(min) = args.min_severity {
+        merged.hide_below(min.severity());
+    }
     // SARIF lists the rules that can fire.
     let policies = setup::builtin_policies()?;
     let out = args.output.as_deref();
@@ -34,8 +37,11 @@ pub fn run(args: MergeArgs) -> Result<ExitStatus, Error> {
         org_table: true,
         split_sarif: false,
     };
-    let rendered = report::render(args.format, &merged, &opts);
+    let mut rendered = report::render(args.format, &merged, &opts);
+    let problems = stderr::problems(args.format, &merged, opts.warnings_color);
+    rendered.warnings.push_str(&problems);
     output::write_rendered(args.format, &rendered, out)?;
+    eprint!("{}", stderr::summary(args.format, &merged, out.is_some()));
     Ok(super::exit_status(&merged, args.fail_on))
 }
 

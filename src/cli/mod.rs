@@ -12,6 +12,7 @@ mod merge;
 mod output;
 mod rules;
 mod setup;
+mod stderr;
 mod sweep;
 mod test_policies;
 mod trace;

@@ -11,7 +11,7 @@ use crate::config::ConfigChoice;
 use crate::error::Error;
 use crate::github::{self, ClientOptions, RemoteSpec};
 use crate::history::Window;
-use crate::policy::PolicySet;
+use crate::policy::{PolicyError, PolicySet};
 use crate::suppress::Baseline;
 
 use super::{AuditArgs, SetupArgs};
@@ -21,13 +21,38 @@ pub fn builtin_policies() -> Result<PolicySet, Error> {
     PolicySet::builtin().map_err(Error::BuiltinPolicy)
 }
 
-/// The built-in policies plus the user policies of `dirs` (`--policy`).
+/// The built-in policies plus the user policies of `dirs` (`--policy`); one that does not
+/// load stops the command (`rules`, `explain`: their output is about the policies).
 pub fn policies(dirs: &[PathBuf]) -> Result<PolicySet, Error> {
     let mut set = builtin_policies()?;
     for dir in dirs {
         set.add_user_policies(dir).map_err(Error::Policy)?;
     }
     Ok(set)
+}
+
+/// The built-in policies plus every `--policy` directory that loads, and the errors of
+/// those that do not. An audit reports them (exit 2) and still runs every other rule: a
+/// mistake in a user rule never hides what the built-ins find.
+pub fn policies_for_audit(dirs: &[PathBuf]) -> Result<(PolicySet, Vec<PolicyError>), Error> {
+    let mut set = builtin_policies()?;
+    let mut errors = Vec::new();
+    for dir in dirs {
+        // A directory loads whole or not at all (its modules may import one another).
+        let mut with_dir = set.clone();
+        match with_dir.add_user_policies(dir) {
+            Ok(()) => set = with_dir,
+            Err(e) => errors.push(PolicyError {
+                message: format!(
+                    "not loaded (--policy {}; every other rule ran): {}",
+                    crate::discover::display_path(dir),
+                    e.message
+                ),
+                ..e
+            }),
+        }
+    }
+    Ok((set, errors))
 }
 
 /// `--config FILE` / `--no-config` / each repository's own.
@@ -41,7 +66,9 @@ pub fn config_choice(setup: &SetupArgs) -> ConfigChoice {
 
 /// An offline session of the setup flags (what `baseline` and local audits start from).
 pub fn session(setup: &SetupArgs) -> Result<Session, Error> {
-    let mut session = Session::new(policies(&setup.policy)?, config_choice(setup));
+    let (policies, policy_errors) = policies_for_audit(&setup.policy)?;
+    let mut session = Session::new(policies, config_choice(setup));
+    session.policy_errors = policy_errors;
     session.no_ignores = setup.no_ignores;
     Ok(session)
 }
@@ -61,6 +88,7 @@ pub fn audit_session(args: &AuditArgs) -> Result<Session, Error> {
     };
     session.github = online(args)?;
     session.jobs = args.sweep.jobs.max(1);
+    session.min_severity = args.min_severity.map(super::MinSeverity::severity);
     session.graphs = args.format.uses_graph(args.sweep.is_sweep());
     // A sweep keeps file texts only for the human format's snippets.
     session.keep_sources = !args.sweep.is_sweep() || args.format.shows_snippets();

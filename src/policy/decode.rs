@@ -8,7 +8,7 @@
 use serde_json::Value as Json;
 
 use super::{PolicyError, RuleMeta};
-use crate::finding::{FileLocation, Finding, Location, Related, Severity};
+use crate::finding::{Excerpt, FileLocation, Finding, Location, Related, Severity};
 use crate::source::Repository;
 use crate::yaml::{PathSeg, Span};
 
@@ -345,6 +345,7 @@ fn locate(repo: &Repository, at: &RawLocation) -> Result<Location, String> {
         .map_or(text.len(), |i| span.start + i);
     Ok(Location::File(FileLocation {
         line_text: text[line_start..line_end].to_string(),
+        excerpt: Some(Box::new(Excerpt::of(text, span, line, end_line))),
         file: file.clone(),
         span,
         line,

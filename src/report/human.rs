@@ -6,24 +6,19 @@
 use std::fmt::{self, Display};
 use std::sync::Arc;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
+use super::snippet::{join_chunks, Snippet};
 use super::{plural, Counts};
 use crate::audit::AuditReport;
 use crate::config::ConfigError;
 use crate::escape;
 use crate::finding::{Finding, InputError, Location, Severity};
 
-/// A file's text as a snippet source: named safely, unsafe characters replaced (spans
-/// stay valid, [`escape::source`]).
-fn named_source(name: &str, text: &Arc<str>) -> NamedSource<Arc<str>> {
-    let text = match escape::source(text) {
-        std::borrow::Cow::Borrowed(_) => text.clone(),
-        std::borrow::Cow::Owned(clean) => Arc::from(clean),
-    };
-    NamedSource::new(escape::line(name), text).with_language("yaml")
+/// A file's text as a snippet source ([`Snippet`]: named safely, unsafe characters
+/// replaced, each labelled line with its own few lines).
+fn named_source(name: &str, text: &Arc<str>) -> Snippet {
+    Snippet::new(name, text)
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -55,7 +50,7 @@ struct FindingDiagnostic {
     severity: Severity,
     help: String,
     url: String,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<Snippet>,
     labels: Vec<LabeledSpan>,
     related: Vec<RelatedDiagnostic>,
 }
@@ -63,7 +58,7 @@ struct FindingDiagnostic {
 #[derive(Debug)]
 struct RelatedDiagnostic {
     message: String,
-    source: NamedSource<Arc<str>>,
+    source: Snippet,
     label: LabeledSpan,
 }
 
@@ -123,7 +118,9 @@ impl Diagnostic for FindingDiagnostic {
 }
 
 fn source_name(report: &AuditReport, repository: &str, file: &str) -> String {
-    if report.repos.len() > 1 || repository != "." {
+    // Standard input has no folder: `<stdin>` alone.
+    let folderless = repository == crate::source::stdin::DISPLAY;
+    if !folderless && (report.repos.len() > 1 || repository != ".") {
         format!("{}/{file}", repository.trim_end_matches('/'))
     } else {
         file.to_string()
@@ -189,10 +186,13 @@ fn diagnostic(report: &AuditReport, f: &Finding) -> FindingDiagnostic {
     let Location::File(at) = &f.location else {
         return d;
     };
+    let name = source_name(report, &f.repository, &at.file);
     let Some(text) = report.source(&f.repository, &at.file) else {
+        // No text to quote (a JSON report without excerpts): the place, as rustc puts it.
+        let place = format!("{name}:{}:{}", at.line, at.column);
+        d.message = format!("{}: {}", escape::line(&place), d.message);
         return d;
     };
-    let name = source_name(report, &f.repository, &at.file);
     d.source = Some(named_source(&name, text));
     d.labels.push(LabeledSpan::new_primary_with_span(
         Some(escape::line(&f.title.to_lowercase()).into_owned()),
@@ -238,11 +238,19 @@ pub fn diagnostics(report: &AuditReport, opts: HumanOptions) -> String {
 
 fn render_findings(report: &AuditReport, handler: &GraphicalReportHandler) -> String {
     let mut out = String::new();
+    // A rule's help is the same for every finding: said at its first one only.
+    let mut helped = std::collections::BTreeSet::new();
     for f in &report.findings {
-        let d = diagnostic(report, f);
-        if handler.render_report(&mut out, &d).is_err() {
-            out.push_str(&format!("{}: {} [{}]\n", f.severity, d.message, d.rule));
+        let mut d = diagnostic(report, f);
+        if !helped.insert(f.rule.as_str()) {
+            d.help.clear();
         }
+        let mut one = String::new();
+        if handler.render_report(&mut one, &d).is_err() {
+            one = format!("{}: {} [{}]\n", f.severity, d.message, d.rule);
+        }
+        let line = f.location.file().map_or(0, |at| at.line);
+        out.push_str(&join_chunks(&one, line));
         out.push('\n');
     }
     out
@@ -255,6 +263,7 @@ pub fn render(report: &AuditReport, opts: HumanOptions) -> String {
     if opts.show_ignored {
         out.push_str(&render_ignored(report));
     }
+    out.push_str(&super::tally::render(report));
     out.push_str(&summary(report));
     out.push('\n');
     out
@@ -320,7 +329,7 @@ pub fn render_config_errors(report: &AuditReport, color: bool) -> String {
 struct ConfigDiagnostic<'a> {
     error: &'a ConfigError,
     message: String,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<Snippet>,
 }
 
 impl<'a> ConfigDiagnostic<'a> {
@@ -359,7 +368,7 @@ impl Diagnostic for ConfigDiagnostic<'_> {
 /// Where an input error or notice is, prefixed by its repository when that is not `.`.
 fn placed(e: &InputError) -> String {
     let where_ = match (&e.repository, &e.file) {
-        (Some(r), Some(_)) if r != "." => format!("{r}/"),
+        (Some(r), Some(_)) if r != "." && r != crate::source::stdin::DISPLAY => format!("{r}/"),
         // A repository that could not be audited at all (org sweeps).
         (Some(r), None) if r != "." => format!("{r}: "),
         _ => String::new(),
@@ -419,6 +428,12 @@ pub fn summary(report: &AuditReport) -> String {
         s.push_str(&format!(
             "; {} suppressed by the baseline",
             plural(report.baseline_suppressed, "finding", "findings")
+        ));
+    }
+    if report.below_min_severity > 0 {
+        s.push_str(&format!(
+            "; {} below --min-severity not shown",
+            plural(report.below_min_severity, "finding", "findings")
         ));
     }
     let problems = report.errors.len() + report.policy_errors.len() + report.config_errors.len();

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::Counts;
 use crate::audit::graph::PipelineGraph;
 use crate::audit::AuditReport;
-use crate::finding::{Finding, InputError, Location};
+use crate::finding::{FileLocation, Finding, InputError, Location};
 
 /// The document's `version`: raised only when a field is renamed or removed.
 pub const FORMAT_VERSION: u32 = 1;
@@ -68,6 +68,37 @@ struct JsonLocation<'a> {
     /// For repository-settings findings, which have no file.
     #[serde(skip_serializing_if = "Option::is_none")]
     setting: Option<&'a str>,
+    /// The file's text around the location, so that reports made from this one (`merge`,
+    /// `--resume`) give the snippets and fingerprints the audit gave.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    excerpt: Option<JsonExcerpt<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonExcerpt<'a> {
+    /// The location's first line, whole.
+    line_text: &'a str,
+    /// Which of the file's lines with that trimmed text it is (1 for the first).
+    occurrence: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context_line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context: Option<&'a str>,
+}
+
+impl<'a> JsonExcerpt<'a> {
+    fn of(f: &'a FileLocation) -> Option<JsonExcerpt<'a>> {
+        let e = f.excerpt.as_deref()?;
+        Some(JsonExcerpt {
+            line_text: &f.line_text,
+            occurrence: e.occurrence,
+            snippet: e.snippet.as_deref(),
+            context_line: e.context.as_ref().map(|(line, _)| *line),
+            context: e.context.as_ref().map(|(_, text)| text.as_str()),
+        })
+    }
 }
 
 impl<'a> From<&'a Location> for JsonLocation<'a> {
@@ -80,6 +111,7 @@ impl<'a> From<&'a Location> for JsonLocation<'a> {
                 end_line: Some(f.end_line),
                 end_column: Some(f.end_column),
                 setting: None,
+                excerpt: JsonExcerpt::of(f),
             },
             Location::Setting(s) => JsonLocation {
                 file: None,
@@ -88,6 +120,7 @@ impl<'a> From<&'a Location> for JsonLocation<'a> {
                 end_line: None,
                 end_column: None,
                 setting: Some(s),
+                excerpt: None,
             },
         }
     }
@@ -143,6 +176,7 @@ struct Summary {
     settings_evaluated: bool,
     ignored: usize,
     baseline_suppressed: usize,
+    below_min_severity: usize,
 }
 
 fn finding(f: &Finding) -> JsonFinding<'_> {
@@ -253,6 +287,7 @@ pub fn render(report: &AuditReport) -> String {
             settings_evaluated: report.settings_evaluated(),
             ignored: report.ignored.len(),
             baseline_suppressed: report.baseline_suppressed,
+            below_min_severity: report.below_min_severity,
         },
         errors,
         notices: report.notices.iter().map(|n| placed(n, None)).collect(),

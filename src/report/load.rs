@@ -10,7 +10,7 @@ use serde_json::Value as Json;
 use crate::audit::{AuditReport, RepoSummary};
 use crate::config::ConfigError;
 use crate::finding::{
-    FileLocation, Finding, InputError, Location, Related, Severity, UnknownSeverity,
+    Excerpt, FileLocation, Finding, InputError, Location, Related, Severity, UnknownSeverity,
 };
 use crate::policy::PolicyError;
 use crate::suppress::Ignored;
@@ -46,6 +46,15 @@ fn location(v: &Json) -> Result<Location, MalformedReport> {
     let file = v["file"].as_str().ok_or(MalformedReport::NoLocation)?;
     let line = num(v, "line").unwrap_or(1);
     let column = num(v, "column").unwrap_or(1);
+    let e = &v["excerpt"];
+    let excerpt = e.is_object().then(|| {
+        let context = num(e, "context_line").zip(e["context"].as_str().map(str::to_string));
+        Box::new(Excerpt {
+            snippet: e["snippet"].as_str().map(str::to_string),
+            context,
+            occurrence: num(e, "occurrence").unwrap_or(1),
+        })
+    });
     Ok(Location::File(FileLocation {
         file: file.to_string(),
         span: Default::default(),
@@ -53,7 +62,8 @@ fn location(v: &Json) -> Result<Location, MalformedReport> {
         column,
         end_line: num(v, "end_line").unwrap_or(line),
         end_column: num(v, "end_column").unwrap_or(column),
-        line_text: String::new(),
+        line_text: text(e, "line_text"),
+        excerpt,
     }))
 }
 
@@ -147,6 +157,8 @@ pub fn from_json(doc: &Json) -> Result<AuditReport, MalformedReport> {
         });
     }
     report.baseline_suppressed = num(&doc["summary"], "baseline_suppressed").unwrap_or(0);
+    report.below_min_severity = num(&doc["summary"], "below_min_severity").unwrap_or(0);
+    super::excerpts::restore_sources(&mut report);
     Ok(report)
 }
 

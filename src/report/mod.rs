@@ -9,6 +9,7 @@
 //! (for `merge` and `--resume`) into a report every format renders.
 
 pub mod csv;
+mod excerpts;
 pub mod github;
 pub mod html;
 pub mod human;
@@ -19,7 +20,10 @@ pub mod matrix;
 mod render;
 pub mod resume;
 pub mod sarif;
+pub mod short;
+mod snippet;
 pub mod table;
+pub mod tally;
 pub mod trace;
 
 pub use render::{render, Format, RenderOptions, Rendered};
@@ -67,7 +71,7 @@ pub fn workspace_path(repository: &str, file: &str) -> String {
             }
         }
     }
-    if repository.is_empty() || repository == "." {
+    if repository.is_empty() || repository == "." || repository == crate::source::stdin::DISPLAY {
         file.to_string()
     } else {
         format!("{repository}/{file}")

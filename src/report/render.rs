@@ -12,6 +12,8 @@ use super::human::{self, HumanOptions};
 pub enum Format {
     /// Diagnostics with snippets (miette).
     Human,
+    /// One line per finding: `file:line:col: severity[rule] message`.
+    Short,
     /// One stable JSON object (docs/output.md).
     Json,
     /// SARIF 2.1.0 for GitHub code scanning (docs/ci.md).
@@ -88,6 +90,7 @@ pub fn render(format: Format, report: &AuditReport, opts: &RenderOptions) -> Ren
             }
             text
         }
+        Format::Short => super::short::render(report, opts.show_ignored),
         Format::Json => super::json::render(report),
         Format::Sarif if opts.split_sarif => {
             return Rendered {

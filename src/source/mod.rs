@@ -3,6 +3,7 @@
 
 pub mod github;
 pub mod local;
+pub mod stdin;
 pub mod target;
 
 use std::collections::BTreeSet;

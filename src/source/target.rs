@@ -14,6 +14,7 @@ use crate::discover::{self, DiscoverOptions, RepoFiles};
 use crate::finding::InputError;
 use crate::github::org::{self, OrgRepo, Shard};
 use crate::github::{Client, GithubError, RemoteSpec};
+use crate::source::stdin::StdinWorkflow;
 
 /// One repository to audit.
 #[derive(Debug, Clone)]
@@ -25,6 +26,8 @@ pub enum Target {
     /// A repository of an organization's listing, whose item already holds the metadata
     /// (so no `GET /repos/{slug}` is needed).
     Listed(RemoteSpec, Box<Json>),
+    /// A workflow read from standard input (`-`).
+    Stdin(StdinWorkflow),
 }
 
 impl Target {
@@ -33,12 +36,13 @@ impl Target {
         match self {
             Target::Local(files) => files.display.clone(),
             Target::Remote(spec) | Target::Listed(spec, _) => spec.slug(),
+            Target::Stdin(_) => crate::source::stdin::DISPLAY.to_string(),
         }
     }
 
     /// Whether loading the target needs the GitHub API.
     pub fn is_remote(&self) -> bool {
-        !matches!(self, Target::Local(_))
+        !matches!(self, Target::Local(_) | Target::Stdin(_))
     }
 }
 

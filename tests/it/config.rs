@@ -147,7 +147,7 @@ fn ignore_entries_silence_findings_by_rule_and_path_and_are_counted() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.starts_with("shiplint: no findings in 1 file of 1 repository; 2 ignored"),
+        text.contains("\nshiplint: no findings in 1 file of 1 repository; 2 ignored"),
         "{text}"
     );
 

@@ -2,12 +2,12 @@
 //! subgraphs) → jobs along `needs:` and reusable-workflow calls, with the nodes and edges
 //! that findings point at marked.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::label;
 use crate::audit::graph::{GraphJob, PipelineGraph};
-use crate::finding::{Finding, Location};
+use crate::finding::{Finding, Location, Severity};
 
 /// A node a location can fall in: a job, or (outside every job) its workflow.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -72,8 +72,9 @@ fn job_label(job: &GraphJob) -> String {
     }
 }
 
-/// Nodes touched by each finding: the primary one, then the related ones.
-struct Touched(Vec<(Option<Node>, Vec<Node>)>);
+/// Nodes touched by each finding: the primary one, then the related ones, and the
+/// finding's severity.
+struct Touched(Vec<(Option<Node>, Vec<Node>, Severity)>);
 
 impl Touched {
     fn of(graph: &PipelineGraph, findings: &[&Finding]) -> Touched {
@@ -86,33 +87,63 @@ impl Touched {
                         .iter()
                         .filter_map(|r| node_of(graph, &r.location))
                         .collect();
-                    (node_of(graph, &f.location), related)
+                    (node_of(graph, &f.location), related, f.severity)
                 })
                 .collect(),
         )
     }
 
-    fn bad_nodes(&self) -> BTreeSet<Node> {
-        self.0.iter().filter_map(|(p, _)| p.clone()).collect()
+    /// Each node a finding points at, with the worst severity of its findings: a job with
+    /// one note is not drawn as a job with an error.
+    fn marked_nodes(&self) -> BTreeMap<Node, Severity> {
+        let mut nodes: BTreeMap<Node, Severity> = BTreeMap::new();
+        for (p, _, severity) in &self.0 {
+            if let Some(p) = p {
+                let worst = nodes.entry(p.clone()).or_insert(*severity);
+                *worst = (*worst).max(*severity);
+            }
+        }
+        nodes
     }
 
-    /// Whether a finding relates the two ends of an edge (either way round).
-    fn edge_is_bad(&self, from: &dyn Fn(&Node) -> bool, to: &dyn Fn(&Node) -> bool) -> bool {
-        self.0.iter().any(|(p, rel)| {
-            let Some(p) = p else { return false };
-            (to(p) && rel.iter().any(from)) || (from(p) && rel.iter().any(to))
-        })
+    /// The worst severity of the findings that relate the two ends of an edge (either way
+    /// round), if any does.
+    fn edge_severity(
+        &self,
+        from: &dyn Fn(&Node) -> bool,
+        to: &dyn Fn(&Node) -> bool,
+    ) -> Option<Severity> {
+        self.0
+            .iter()
+            .filter(|(p, rel, _)| {
+                let Some(p) = p else { return false };
+                (to(p) && rel.iter().any(from)) || (from(p) && rel.iter().any(to))
+            })
+            .map(|(_, _, severity)| *severity)
+            .max()
     }
 }
 
-/// An edge: from, to, whether a finding marks it, and its Mermaid arrow.
-type Edge = (String, String, bool, &'static str);
+/// The stroke of a node or edge marked with a finding of `severity` (the colours of the
+/// severity badges: red, amber, blue).
+fn stroke(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "#cf222e",
+        Severity::Warning => "#9a6700",
+        Severity::Note => "#0969da",
+    }
+}
+
+/// An edge: from, to, the worst severity of the findings that mark it, its Mermaid arrow.
+type Edge = (String, String, Option<Severity>, &'static str);
 
 /// The Mermaid flowchart of one repository's pipeline.
 pub fn flowchart(graph: &PipelineGraph, findings: &[&Finding]) -> String {
     let touched = Touched::of(graph, findings);
     let mut out = String::from("```mermaid\nflowchart LR\n");
-    out.push_str("  classDef bad fill:#ffebe9,stroke:#cf222e,stroke-width:2px,color:#82071e\n");
+    out.push_str("  classDef error fill:#ffebe9,stroke:#cf222e,stroke-width:2px,color:#82071e\n");
+    out.push_str("  classDef warning fill:#fff8c5,stroke:#9a6700,stroke-width:2px,color:#7d4e00\n");
+    out.push_str("  classDef note fill:#f6f8fa,stroke:#0969da,stroke-width:2px,color:#0a3069\n");
     out.push_str("  classDef trigger fill:#ddf4ff,stroke:#0969da,color:#0a3069\n");
     let triggers = triggers(graph);
     for (i, t) in triggers.iter().enumerate() {
@@ -126,20 +157,29 @@ pub fn flowchart(graph: &PipelineGraph, findings: &[&Finding]) -> String {
     for (from, to, _, arrow) in &edges {
         let _ = writeln!(out, "  {from} {arrow} {to}");
     }
-    for node in &touched.bad_nodes() {
+    for (node, severity) in &touched.marked_nodes() {
         match node {
             Node::Job(..) => {
-                let _ = writeln!(out, "  class {} bad", node.id());
+                let _ = writeln!(out, "  class {} {}", node.id(), severity.as_str());
             }
             // A finding outside every job (workflow-level keys): the workflow's frame.
             Node::Workflow(_) => {
-                let _ = writeln!(out, "  style {} stroke:#cf222e,stroke-width:3px", node.id());
+                let _ = writeln!(
+                    out,
+                    "  style {} stroke:{},stroke-width:3px",
+                    node.id(),
+                    stroke(*severity)
+                );
             }
         }
     }
-    for (i, (_, _, bad, _)) in edges.iter().enumerate() {
-        if *bad {
-            let _ = writeln!(out, "  linkStyle {i} stroke:#cf222e,stroke-width:3px");
+    for (i, (_, _, severity, _)) in edges.iter().enumerate() {
+        if let Some(severity) = severity {
+            let _ = writeln!(
+                out,
+                "  linkStyle {i} stroke:{},stroke-width:3px",
+                stroke(*severity)
+            );
         }
     }
     out.push_str("```\n");
@@ -198,21 +238,22 @@ fn workflow_edges(
     let mut edges = Vec::new();
     for t in &wf.triggers {
         if let Some(i) = triggers.iter().position(|x| x == t) {
-            edges.push((format!("t{i}"), format!("w{w}"), false, "-->"));
+            edges.push((format!("t{i}"), format!("w{w}"), None, "-->"));
         }
     }
     for (j, job) in wf.jobs.iter().enumerate() {
         for need in &job.needs {
             if let Some(n) = wf.jobs.iter().position(|x| &x.id == need) {
-                let bad =
-                    touched.edge_is_bad(&|x| *x == Node::Job(w, n), &|x| *x == Node::Job(w, j));
-                edges.push((format!("w{w}j{n}"), format!("w{w}j{j}"), bad, "-->"));
+                let marked =
+                    touched.edge_severity(&|x| *x == Node::Job(w, n), &|x| *x == Node::Job(w, j));
+                edges.push((format!("w{w}j{n}"), format!("w{w}j{j}"), marked, "-->"));
             }
         }
         if let Some(callee) = job.calls.as_deref() {
             if let Some(c) = graph.workflows.iter().position(|x| x.path == callee) {
-                let bad = touched.edge_is_bad(&|x| *x == Node::Job(w, j), &|x| x.in_workflow(c));
-                edges.push((format!("w{w}j{j}"), format!("w{c}"), bad, "-. calls .->"));
+                let marked =
+                    touched.edge_severity(&|x| *x == Node::Job(w, j), &|x| x.in_workflow(c));
+                edges.push((format!("w{w}j{j}"), format!("w{c}"), marked, "-. calls .->"));
             }
         }
     }

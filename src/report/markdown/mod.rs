@@ -120,12 +120,13 @@ pub fn render(report: &AuditReport) -> String {
     let mut out = String::from("## shiplint\n\n");
     let _ = writeln!(
         out,
-        "**{}**, **{}**, **{}** in {} of {}.\n",
+        "**{}**, **{}**, **{}** in {} of {}{}.\n",
         plural(c.errors, "error", "errors"),
         plural(c.warnings, "warning", "warnings"),
         plural(c.notes, "note", "notes"),
         plural(report.files_audited(), "file", "files"),
         plural(report.repos.len(), "repository", "repositories"),
+        not_shown(report),
     );
     if !report.settings_evaluated() {
         out.push_str("_Repository-settings rules were not evaluated (offline: no settings)._\n\n");
@@ -139,6 +140,24 @@ pub fn render(report: &AuditReport) -> String {
     }
     out.push_str(&pipelines(report));
     out
+}
+
+/// What the counts leave out, as the human summary says it: `; 2 ignored; 1 finding
+/// suppressed by the baseline; 3 findings below --min-severity not shown`.
+fn not_shown(report: &AuditReport) -> String {
+    let mut s = String::new();
+    if !report.ignored.is_empty() {
+        let _ = write!(s, "; {} ignored", report.ignored.len());
+    }
+    if report.baseline_suppressed > 0 {
+        let n = plural(report.baseline_suppressed, "finding", "findings");
+        let _ = write!(s, "; {n} suppressed by the baseline");
+    }
+    if report.below_min_severity > 0 {
+        let n = plural(report.below_min_severity, "finding", "findings");
+        let _ = write!(s, "; {n} below --min-severity not shown");
+    }
+    s
 }
 
 /// The inputs that could not be audited: config mistakes, input and policy errors.

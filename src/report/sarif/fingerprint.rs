@@ -47,13 +47,19 @@ fn setting_hash(rule: &str, setting: &str) -> String {
     format!("{:016x}:1", fnv1a(&[rule, "setting", setting]))
 }
 
-/// The `partialFingerprints` of a finding's result. Without the file's text (a report read
-/// back from JSON) the file and message stand in for the line.
+/// The `partialFingerprints` of a finding's result: from the excerpt the location carries
+/// (so an audit, a sweep and `merge` of its JSON give the same), else from the file's text.
+/// With neither (a JSON report of an older version) the file and message stand in.
 pub(super) fn partial_fingerprints(report: &AuditReport, f: &Finding) -> BTreeMap<String, String> {
     let fingerprint = match &f.location {
-        Location::File(at) => match report.source(&f.repository, &at.file) {
-            Some(text) => line_hash(&f.rule, text, at.line),
-            None => format!("{:016x}:1", fnv1a(&[&f.rule, &at.file, &f.message])),
+        Location::File(at) => match (&at.excerpt, report.source(&f.repository, &at.file)) {
+            (Some(e), _) => format!(
+                "{:016x}:{}",
+                fnv1a(&[&f.rule, at.line_text.trim()]),
+                e.occurrence
+            ),
+            (None, Some(text)) => line_hash(&f.rule, text, at.line),
+            (None, None) => format!("{:016x}:1", fnv1a(&[&f.rule, &at.file, &f.message])),
         },
         Location::Setting(s) => setting_hash(&f.rule, s),
     };

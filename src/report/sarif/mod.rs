@@ -32,7 +32,7 @@ use fingerprint::{disambiguate, partial_fingerprints};
 use rules::driver;
 
 use crate::audit::{AuditReport, RepoSummary};
-use crate::finding::{FileLocation, Finding, InputError, Location, Severity};
+use crate::finding::{Excerpt, FileLocation, Finding, InputError, Location, Severity};
 use crate::policy::RuleMeta;
 
 /// The `$schema` of every document.
@@ -131,26 +131,31 @@ fn snippet(text: &str) -> ArtifactContent {
 }
 
 /// The region of a file location, with its text as the snippet, and the lines around it
-/// (one before, one after) as the context region, when the source is known.
+/// (one before, one after) as the context region: from the excerpt the location carries
+/// (also when read back from JSON), else from the source when it is known.
 fn file_physical(f: &FileLocation, source: Option<&str>) -> PhysicalLocation {
     let mut r = region(f.line, f.column, f.end_line, f.end_column);
     let mut physical = PhysicalLocation::builder()
         .artifact_location(artifact(&f.file))
         .build();
-    if let Some(text) = source {
-        if let Some(s) = text.get(f.span.start..f.span.end) {
-            r.snippet = Some(snippet(s));
+    let taken;
+    let excerpt = match (&f.excerpt, source) {
+        (Some(e), _) => Some(&**e),
+        (None, Some(text)) => {
+            taken = Excerpt::of(text, f.span, f.line, f.end_line);
+            Some(&taken)
         }
-        let lines: Vec<&str> = text.split_inclusive('\n').collect();
-        let first = f.line.saturating_sub(1).max(1);
-        let last = (f.end_line.max(f.line) + 1).min(lines.len());
-        if first <= last && last <= lines.len() {
-            let context: String = lines[first - 1..last].concat();
+        (None, None) => None,
+    };
+    if let Some(e) = excerpt {
+        r.snippet = e.snippet.as_deref().map(snippet);
+        if let Some((first, context)) = &e.context {
+            let last = first + context.lines().count().max(1) - 1;
             let mut c = Region::builder()
-                .start_line(first as i64)
+                .start_line(*first as i64)
                 .end_line(last as i64)
                 .build();
-            c.snippet = Some(snippet(&context));
+            c.snippet = Some(snippet(context));
             physical.context_region = Some(c);
         }
     }
@@ -257,10 +262,13 @@ struct RunSpec<'a> {
     notifications: Vec<Notification>,
 }
 
-/// `shiplint/<kind>/`, or `shiplint/<kind>/<repo>/` when the report has several repositories.
+/// `shiplint/<kind>/`, or `shiplint/<kind>/<repo>/` when the report has several
+/// repositories. An absolute path loses its leading `/` (no `shiplint/workflows//home/…`);
+/// the category depends on the name alone, so an audit and a `merge` of its JSON agree.
 fn category(several: bool, kind: &str, repo: &str) -> String {
     if several {
-        format!("shiplint/{kind}/{}/", repo.trim_end_matches('/'))
+        let repo = repo.trim_start_matches('/').trim_end_matches('/');
+        format!("shiplint/{kind}/{repo}/")
     } else {
         format!("shiplint/{kind}/")
     }
@@ -520,6 +528,7 @@ mod tests {
             end_line: line,
             end_column: 9,
             line_text: String::new(),
+            excerpt: None,
         })
     }
 

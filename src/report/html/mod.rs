@@ -1,13 +1,20 @@
 //! `--format html`: one self-contained page (inline CSS and JavaScript, no external
 //! assets) — the organization's compliance matrix (repositories × rules, coloured by the
-//! worst severity, sortable by clicking a header), then each repository's findings.
+//! worst severity, sortable by clicking a header), then what could not be audited and each
+//! repository's findings by rule ([`findings`]). Repositories are named as [`names`] says.
+//! The page never shows less than the run found: inputs that could not be audited are
+//! counted and listed, and it says when the settings rules were not evaluated.
 
+mod findings;
+mod names;
+
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::matrix::{matrix, matrix_rules, RepoRow};
-use super::Counts;
+use super::{plural, Counts};
 use crate::audit::AuditReport;
-use crate::finding::{Finding, Location, Severity};
+use crate::finding::Severity;
 
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -57,6 +64,9 @@ ul.f{list-style:none;padding:0;margin:0}ul.f li{padding:6px 0;border-bottom:1px 
 .sev.error{background:#ffd7d5;color:#82071e}.sev.warning{background:#fff1c2;color:#6f4b00}.sev.note{background:#ddf4ff;color:#0a3069}
 code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;background:#f6f8fa;padding:1px 4px;border-radius:4px}
 .rule{color:#59636e;font-size:12px}
+.note{color:#59636e;margin:4px 0}.card.gap{border-color:#cf222e;color:#82071e}p.gap{color:#82071e;margin:6px 0}
+ul.p{margin:4px 0 10px;padding-left:20px}ul.p pre{margin:4px 0;white-space:pre-wrap}
+details.g{margin:6px 0}details.g summary{cursor:pointer;padding:4px 0}
 "#;
 
 const SCRIPT: &str = r#"
@@ -82,21 +92,79 @@ document.querySelectorAll('table.m th').forEach(function(th,col){
 pub fn render(report: &AuditReport) -> String {
     let rows = matrix(report);
     let rules = matrix_rules(&rows);
+    let names = names::shown_names(report);
     let mut h = head(report, &rows);
-    matrix_table(&mut h, &rows, &rules);
+    matrix_table(&mut h, &rows, &rules, &names);
+    findings::problems(&mut h, report);
     h.push_str("<h2>Findings by repository</h2>\n");
     for row in &rows {
-        repository_section(&mut h, report, row);
+        findings::repository_section(&mut h, report, row, name(&names, &row.repository));
     }
     let _ = write!(h, "<script>{SCRIPT}</script>\n</body></html>\n");
     h
 }
 
-/// The document head, title and the summary cards (repositories, clean, errors, warnings,
-/// not audited).
+/// How the page names the repository `display`.
+fn name<'a>(names: &'a BTreeMap<String, String>, display: &'a str) -> &'a str {
+    names.get(display).map_or(display, String::as_str)
+}
+
+/// Every input that could not be audited (files, repositories, configs, policies): what
+/// an exit code 2 stands for, so the card is never 0 when the run exits 2.
+fn not_audited(report: &AuditReport) -> usize {
+    report.errors.len() + report.config_errors.len() + report.policy_errors.len()
+}
+
+/// What the counts leave out, and whether the settings rules ran, as notes under the cards.
+fn notes(report: &AuditReport) -> String {
+    let mut notes = Vec::new();
+    let without = report
+        .repos
+        .iter()
+        .filter(|r| !r.settings_evaluated)
+        .count();
+    if without > 0 {
+        let of = if without == report.repos.len() {
+            String::new()
+        } else {
+            format!(
+                " for {without} of {}",
+                plural(report.repos.len(), "repository", "repositories")
+            )
+        };
+        notes.push(format!(
+            "Repository-settings rules were not evaluated{of} (no settings: pass --settings FILE, or set GH_TOKEN to read them from GitHub)."
+        ));
+    }
+    if !report.ignored.is_empty() {
+        notes.push(format!(
+            "{} ignored (inline comments, config <code>ignore:</code>).",
+            plural(report.ignored.len(), "finding", "findings")
+        ));
+    }
+    if report.baseline_suppressed > 0 {
+        notes.push(format!(
+            "{} suppressed by the baseline.",
+            plural(report.baseline_suppressed, "finding", "findings")
+        ));
+    }
+    if report.below_min_severity > 0 {
+        notes.push(format!(
+            "{} below --min-severity not shown.",
+            plural(report.below_min_severity, "finding", "findings")
+        ));
+    }
+    notes
+        .iter()
+        .map(|n| format!("<p class=\"note\">{n}</p>\n"))
+        .collect()
+}
+
+/// The document head, title, the summary cards (repositories, clean, errors, warnings,
+/// inputs not audited) and the notes.
 fn head(report: &AuditReport, rows: &[RepoRow]) -> String {
     let c = Counts::of(report);
-    let failed = rows.iter().filter(|r| r.failure.is_some()).count();
+    let failed = not_audited(report);
     let clean = rows
         .iter()
         .filter(|r| r.failure.is_none() && r.rules.is_empty())
@@ -109,17 +177,24 @@ fn head(report: &AuditReport, rows: &[RepoRow]) -> String {
 <title>shiplint: delivery pipeline compliance</title><style>{STYLE}</style></head><body>\n\
 <h1>Delivery pipeline compliance</h1>\n<div class=\"sub\">shiplint {} · build once, promote everywhere</div>\n\
 <div class=\"cards\"><div class=\"card\"><b>{}</b>repositories</div><div class=\"card\"><b>{clean}</b>without findings</div>\
-<div class=\"card\"><b>{}</b>errors</div><div class=\"card\"><b>{}</b>warnings</div><div class=\"card\"><b>{failed}</b>not audited</div></div>\n",
+<div class=\"card\"><b>{}</b>errors</div><div class=\"card\"><b>{}</b>warnings</div><div class=\"card{}\"><b>{failed}</b>could not be audited</div></div>\n",
         env!("CARGO_PKG_VERSION"),
         rows.len(),
         c.errors,
-        c.warnings
+        c.warnings,
+        if failed > 0 { " gap" } else { "" }
     );
+    h.push_str(&notes(report));
     h
 }
 
 /// The legend and the sortable matrix: a row per repository, a column per rule.
-fn matrix_table(h: &mut String, rows: &[RepoRow], rules: &[String]) {
+fn matrix_table(
+    h: &mut String,
+    rows: &[RepoRow],
+    rules: &[String],
+    names: &BTreeMap<String, String>,
+) {
     h.push_str("<div class=\"legend\"><span class=\"sev error\">error</span><span class=\"sev warning\">warning</span><span class=\"sev note\">note</span> worst severity of the rule's findings in the repository · click a header to sort</div>\n");
     h.push_str("<h2>Compliance matrix</h2>\n<table class=\"m\"><thead><tr><th>repository</th><th>errors</th><th>warnings</th>");
     for rule in rules {
@@ -127,26 +202,27 @@ fn matrix_table(h: &mut String, rows: &[RepoRow], rules: &[String]) {
     }
     h.push_str("</tr></thead><tbody>\n");
     for row in rows {
-        matrix_row(h, row, rules);
+        matrix_row(h, row, rules, name(names, &row.repository));
     }
     h.push_str("</tbody></table>\n");
 }
 
 /// One repository's row of the matrix; a repository not audited spans the rule columns
 /// with its error.
-fn matrix_row(h: &mut String, row: &RepoRow, rules: &[String]) {
+fn matrix_row(h: &mut String, row: &RepoRow, rules: &[String], name: &str) {
     let _ = write!(
         h,
-        "<tr><td class=\"name\" data-v=\"{0}\"><a href=\"#{1}\">{0}</a></td>",
-        esc(&row.repository),
-        anchor(&row.repository)
+        "<tr><td class=\"name\" data-v=\"{0}\" title=\"{2}\"><a href=\"#{1}\">{0}</a></td>",
+        esc(name),
+        anchor(&row.repository),
+        esc(&row.repository)
     );
     if let Some(err) = &row.failure {
         let _ = writeln!(
             h,
             "<td data-v=\"-1\">–</td><td data-v=\"-1\">–</td><td class=\"fail\" colspan=\"{}\" data-v=\"\">not audited: {}</td></tr>",
             rules.len().max(1),
-            esc(err)
+            findings::rich(err)
         );
         return;
     }
@@ -182,55 +258,6 @@ fn rule_cell(h: &mut String, row: &RepoRow, rule: &str) {
         }
         None => h.push_str("<td class=\"ok\" data-v=\"0\">✓</td>"),
     }
-}
-
-/// A repository's section: its findings, why it was not audited, or that it has none.
-fn repository_section(h: &mut String, report: &AuditReport, row: &RepoRow) {
-    let _ = writeln!(
-        h,
-        "<h3 id=\"{}\">{}</h3>",
-        anchor(&row.repository),
-        esc(&row.repository)
-    );
-    if let Some(err) = &row.failure {
-        let _ = writeln!(h, "<p><em>Not audited:</em> {}</p>", esc(err));
-        return;
-    }
-    let findings: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| f.repository == row.repository)
-        .collect();
-    if findings.is_empty() {
-        h.push_str("<p>No findings.</p>\n");
-        return;
-    }
-    h.push_str("<ul class=\"f\">\n");
-    for f in findings {
-        finding_item(h, f);
-    }
-    h.push_str("</ul>\n");
-}
-
-/// One finding: severity badge, message, rule link and where it is.
-fn finding_item(h: &mut String, f: &Finding) {
-    let at = match &f.location {
-        Location::File(l) => format!("{}:{}:{}", l.file, l.line, l.column),
-        Location::Setting(s) => format!("setting {s}"),
-    };
-    // Only an http(s) page is a link: a merged report's `doc_url` is input.
-    let rule = match super::safe_link(&f.doc_url) {
-        Some(url) => format!("<a href=\"{}\">{}</a>", esc(url), esc(&f.rule)),
-        None => esc(&f.rule),
-    };
-    let _ = writeln!(
-        h,
-        "<li><span class=\"sev {0}\">{0}</span>{1} <span class=\"rule\">[{2}]</span><br><code>{3}</code></li>",
-        f.severity.as_str(),
-        esc(&f.message),
-        rule,
-        esc(&at)
-    );
 }
 
 #[cfg(test)]
