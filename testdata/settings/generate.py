@@ -23,6 +23,12 @@ no_rules = body("rules-branch-empty.json")
 ruleset = body("ruleset.json")
 environments = body("environments.json")["environments"]
 not_found = body("error-not-found.json")["message"]
+rules_deployments = body("rules-branch-deployments.json")
+custom_environments = body("environments-custom-policies.json")["environments"]
+policies = {
+    "production": body("deployment-branch-policies.json")["branch_policies"],
+    "staging": body("deployment-branch-policies-staging.json")["branch_policies"],
+}
 upgrade = body("error-upgrade-plan.json")["message"]
 
 ruleset_no_bypass = copy.deepcopy(ruleset)
@@ -42,6 +48,33 @@ bare_production.update(
         "deployment_branch_policy": None,
     }
 )
+
+
+# The repository ruleset as `GET …/rulesets/{id}` shows it once it also requires a deployment
+# to staging (the rule `rules-branch-deployments.json` lists), nobody allowed to bypass it.
+ruleset_gates = copy.deepcopy(ruleset_no_bypass)
+ruleset_gates["rules"].insert(
+    1,
+    {k: v for k, v in rules_deployments[2].items() if k in ("type", "parameters")},
+)
+
+
+def with_policies(environments, unreadable=()):
+    """The environments as shiplint stores them online: each one with custom branch
+    policies carries them (`branch_policies`), or, for those in `unreadable`, the 403 a
+    token without Actions: read gets."""
+    out = copy.deepcopy(environments)
+    for e in out:
+        if not (e.get("deployment_branch_policy") or {}).get("custom_branch_policies"):
+            continue
+        if e["name"] in unreadable:
+            e["branch_policies"] = []
+            e["branch_policies_readable"] = False
+            e["branch_policies_error"] = "403 Resource not accessible by integration"
+        else:
+            e["branch_policies"] = policies[e["name"]]
+            e["branch_policies_readable"] = True
+    return out
 
 
 def branch(protection, readable=True, error=None, rules=()):
@@ -105,6 +138,20 @@ FIXTURES = {
         "branches": {"main": branch(full, rules=rules)},
         "environments": [environments[1]],
         "rulesets": [ruleset_no_bypass],
+    },
+    # Merge gates: required checks bound to GitHub Actions (classic and ruleset), a
+    # required deployment to staging, and development → staging → production with custom
+    # deployment branch policies, read.
+    "merge-gates": {
+        "branches": {"main": branch(full, rules=rules_deployments)},
+        "environments": with_policies(custom_environments),
+        "rulesets": [ruleset_gates],
+    },
+    # The same, but production's branch policies could not be read (403).
+    "branch-policies-unreadable": {
+        "branches": {"main": branch(full, rules=rules_deployments)},
+        "environments": with_policies(custom_environments, unreadable=("production",)),
+        "rulesets": [ruleset_gates],
     },
 }
 

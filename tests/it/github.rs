@@ -167,7 +167,7 @@ fn remote_audit_fetches_workflows_and_settings_with_the_token() {
         "/repos/octo-org/octo-repo/git/blobs/afbe0d59180640dcc7af7ec3acc44fd6207b5637",
         "/repos/octo-org/octo-repo/branches/main/protection",
         "/repos/octo-org/octo-repo/rules/branches/main",
-        "/repos/octo-org/octo-repo/environments",
+        "/repos/octo-org/octo-repo/environments?per_page=100",
     ] {
         assert!(paths.iter().any(|s| s == p), "{p} not requested: {paths:?}");
     }
@@ -678,7 +678,7 @@ fn a_local_clone_with_a_token_fetches_its_settings() {
         REPO,
         "/repos/octo-org/octo-repo/branches/main/protection",
         "/repos/octo-org/octo-repo/rules/branches/main",
-        "/repos/octo-org/octo-repo/environments",
+        "/repos/octo-org/octo-repo/environments?per_page=100",
     ] {
         assert!(paths.iter().any(|s| s == p), "{p} not requested: {paths:?}");
     }
@@ -1010,4 +1010,97 @@ fn remote_audits_follow_uses_to_actions_anywhere_in_the_tree() {
             .any(|p| p.ends_with(&blob(3)) || p.ends_with(&blob(4))),
         "{paths:?}"
     );
+}
+
+#[test]
+fn a_dotted_branch_name_cannot_climb_out_of_the_api_path() {
+    // A hostile workflow names `../..` (and `.`) as push branches: its settings requests
+    // must stay under `…/branches/`, with the dots percent-encoded.
+    let workflow = "on:\n  push:\n    branches: ['../..', '.']\njobs:\n  deploy:\n    runs-on: ubuntu-24.04\n    environment: production\n    steps:\n      - run: echo deploy\n";
+    let tree = serde_json::json!({"sha": "1", "truncated": false, "tree": [
+        {"type": "blob", "path": ".github/workflows/release.yml", "mode": "100644",
+         "sha": "0123456789abcdef0123456789abcdef01234567"}
+    ]})
+    .to_string();
+    let mut routes = repo_routes(reply(200, "branch-protection-full.json"));
+    routes.retain(|(p, _)| !p.contains("/git/") && !p.contains("/contents/"));
+    routes.push((
+        "/repos/octo-org/octo-repo/git/trees/main",
+        vec![Reply::ok(tree)],
+    ));
+    routes.push((
+        "/repos/octo-org/octo-repo/git/blobs/0123456789abcdef0123456789abcdef01234567",
+        vec![Reply::ok(contents_body(
+            ".github/workflows/release.yml",
+            workflow,
+        ))],
+    ));
+    let server = Server::start(routes);
+    let out = audit_remote(&server, Some(TOKEN), &["-f", "json"]);
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        stderr(&out)
+    );
+    let paths = server.paths();
+    for expected in [
+        "/repos/octo-org/octo-repo/branches/%2E%2E/%2E%2E/protection",
+        "/repos/octo-org/octo-repo/rules/branches/%2E%2E/%2E%2E",
+        "/repos/octo-org/octo-repo/branches/%2E/protection",
+    ] {
+        assert!(
+            paths.iter().any(|p| p == expected),
+            "{expected} in {paths:?}"
+        );
+    }
+    for p in &paths {
+        let path = p.split('?').next().unwrap();
+        assert!(
+            !path.split('/').any(|seg| seg == "." || seg == ".."),
+            "a dot segment reached the API: {p}"
+        );
+    }
+}
+
+#[test]
+fn a_remote_audit_reads_branch_policies_and_survives_a_refusal() {
+    let policies = "/repos/octo-org/octo-repo/environments/production/deployment-branch-policies";
+    let staging = "/repos/octo-org/octo-repo/environments/staging/deployment-branch-policies";
+    let forbidden = Reply::json(
+        403,
+        "{\"message\":\"Resource not accessible by personal access token\",\"status\":\"403\"}",
+    );
+    let mut routes = repo_routes(reply(200, "branch-protection-full.json"));
+    routes.retain(|(p, _)| !p.ends_with("/environments"));
+    routes.push((
+        "/repos/octo-org/octo-repo/environments",
+        vec![reply(200, "environments-custom-policies.json")],
+    ));
+    routes.push((policies, vec![forbidden]));
+    routes.push((
+        staging,
+        vec![reply(200, "deployment-branch-policies-staging.json")],
+    ));
+    let server = Server::start(routes);
+    let out = audit_remote(&server, Some(TOKEN), &["-f", "json"]);
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        stderr(&out)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["errors"], serde_json::json!([]));
+    assert_eq!(doc["summary"]["settings_evaluated"], true);
+    let paths = server.paths();
+    assert!(
+        paths.contains(&format!("{policies}?per_page=100")),
+        "{paths:?}"
+    );
+    assert!(
+        paths.contains(&format!("{staging}?per_page=100")),
+        "{paths:?}"
+    );
+    assert!(!paths
+        .iter()
+        .any(|p| p.contains("/environments/development")));
 }

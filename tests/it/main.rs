@@ -3,6 +3,7 @@
 
 mod architecture;
 mod bad_input;
+mod branch_policies;
 mod callgraph;
 mod catalog;
 mod cli;
