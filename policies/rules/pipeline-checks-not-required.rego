@@ -35,9 +35,10 @@ required_list(b) := concat(", ", [sprintf("`%s`", [n]) | some n in sorted(gates.
 
 sorted(s) := sort([x | some x in s])
 
-require_part(out) := sprintf(": require %s", [concat(", ", names)]) if {
-	names := [sprintf("`%s`", [n]) | some g in out; some n in g.missing]
-	count(names) > 0
+# Each name once, in the order of the jobs (two workflows may run a job of one name).
+require_part(out) := sprintf(": require %s", [concat(", ", [sprintf("`%s`", [n]) | some i, n in all; not n in array.slice(all, 0, i)])]) if {
+	all := [n | some g in out; some n in g.missing]
+	count(all) > 0
 } else := ""
 
 after_merge_part(out) := sprintf("%s%s", [sep(out), late_text(late)]) if {
