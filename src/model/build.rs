@@ -1,6 +1,7 @@
 //! Building the input document of one repository, in phases: read each file as written
 //! ([`super::read`]), point `uses:` at the files they name, link the workflows through
-//! their calls ([`super::graph`]), expand every step in each of its job's contexts
+//! their calls ([`super::graph`]), name each job's checks in its contexts
+//! ([`super::names`]), expand every step in each of its job's contexts
 //! ([`super::expand`]), then flatten ([`super::flatten`]). Each phase after reading only
 //! computes; this module is the one that fills its results in.
 
@@ -9,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value as Json};
 
 use super::types::{Action, Input, Workflow};
-use super::{expand, flatten, graph, read};
+use super::{expand, flatten, graph, names, read};
 use crate::finding::InputError;
 use crate::source::{Repository, RepositoryInfo};
 use crate::uses::{RefKind, UsesRef};
@@ -20,6 +21,7 @@ pub fn build_input(repo: &Repository) -> (Input, Vec<InputError>) {
     let (mut workflows, mut actions, errors) = read::files(&repo.files);
     resolve_local_uses(&repo.info, &mut workflows, &mut actions);
     link(&mut workflows);
+    name_checks(&mut workflows);
     bind_actions(&mut workflows, &actions);
     expand_steps(&mut workflows);
     let pipeline = flatten::flatten(&workflows, &actions);
@@ -95,6 +97,16 @@ fn link(workflows: &mut [Workflow]) {
             job.calls = links.calls;
             job.contexts = links.contexts;
             job.triggers = links.triggers;
+        }
+    }
+}
+
+/// Fills `job.checks` (needs `job.contexts`).
+fn name_checks(workflows: &mut [Workflow]) {
+    let checks = names::checks(workflows);
+    for (wf, checks) in workflows.iter_mut().zip(checks) {
+        for (job, checks) in wf.jobs.iter_mut().zip(checks) {
+            job.checks = checks;
         }
     }
 }

@@ -14,21 +14,22 @@
 //!
 //! Modules, each depending only on those before it: [`types`] (the document), `commands`
 //! (what a script runs), `expand` (steps as a context sees them), `graph` (the call
-//! graph), `read` (one file as written), `flatten` (`input.pipeline`) and `build`, which
-//! runs them in order.
+//! graph), `read` (one file as written), `names` (the check names GitHub gives jobs),
+//! `flatten` (`input.pipeline`) and `build`, which runs them in order.
 
 mod build;
 mod commands;
 mod expand;
 mod flatten;
 mod graph;
+mod names;
 mod read;
 pub mod types;
 
 pub use build::build_input;
 pub use read::PERMISSION_SCOPES;
 pub use types::{
-    Action, ActionCall, Call, Command, Context, Environment, Expanded, Input, Job, JobRef,
+    Action, ActionCall, Call, Check, Command, Context, Environment, Expanded, Input, Job, JobRef,
     PermissionsSource, Pipeline, Step, StepInContext, StepIndex, StepView, Workflow,
 };
 

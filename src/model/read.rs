@@ -333,6 +333,7 @@ impl Reader<'_> {
             calls: None,
             contexts: Vec::new(),
             triggers: Vec::new(),
+            checks: Vec::new(),
         })
     }
 

@@ -119,6 +119,25 @@ pub struct Job {
     pub contexts: Vec<Context>,
     /// Union of the events of `contexts` (pipeline model).
     pub triggers: Vec<String>,
+    /// The check runs GitHub names after this job, one per context and matrix combination
+    /// (pipeline model); `[]` for a job that calls a reusable workflow.
+    pub checks: Vec<Check>,
+}
+
+/// A check run a job produces: the name a required status check must give to wait for it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
+pub struct Check {
+    /// The exact name GitHub gives the check, or `null` when it depends on what the files
+    /// cannot tell (an unresolvable expression, a `fromJSON` matrix, ...).
+    pub name: Option<String>,
+    /// When `name` is null and some of it is known: an anchored regex (RE2 syntax) that
+    /// every possible name matches, unknown parts `.+`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// The workflow whose trigger starts the run: the outermost caller's, else the job's.
+    pub workflow: String,
+    /// The events that start the run (the context's `triggers`).
+    pub events: Vec<String>,
 }
 
 /// A job's `environment:`.

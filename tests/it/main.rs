@@ -6,6 +6,7 @@ mod bad_input;
 mod branch_policies;
 mod callgraph;
 mod catalog;
+mod check_names;
 mod cli;
 mod config;
 mod fixtures;
