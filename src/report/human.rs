@@ -163,6 +163,9 @@ fn diagnostic(report: &AuditReport, f: &Finding) -> FindingDiagnostic {
         related: Vec::new(),
     };
     let Location::File(at) = &f.location else {
+        // A setting has no snippet: the files that explain it (the jobs a merge gate
+        // misses) are related diagnostics.
+        add_related(report, f, None, &mut d);
         return d;
     };
     let Some(text) = report.source(&f.repository, &at.file) else {
@@ -174,12 +177,24 @@ fn diagnostic(report: &AuditReport, f: &Finding) -> FindingDiagnostic {
         Some(f.title.to_lowercase()),
         (at.span.start, at.span.end - at.span.start),
     ));
+    add_related(report, f, Some(&at.file), &mut d);
+    d
+}
+
+/// The related locations of a finding: labels in the finding's own file (`primary`),
+/// related diagnostics with their own snippet in other files.
+fn add_related(
+    report: &AuditReport,
+    f: &Finding,
+    primary: Option<&str>,
+    d: &mut FindingDiagnostic,
+) {
     for r in &f.related {
         let Location::File(rl) = &r.location else {
             continue;
         };
         let span = (rl.span.start, rl.span.end - rl.span.start);
-        if rl.file == at.file {
+        if primary == Some(rl.file.as_str()) {
             d.labels
                 .push(LabeledSpan::new_with_span(Some(r.message.clone()), span));
         } else if let Some(rtext) = report.source(&f.repository, &rl.file) {
@@ -194,7 +209,6 @@ fn diagnostic(report: &AuditReport, f: &Finding) -> FindingDiagnostic {
             });
         }
     }
-    d
 }
 
 /// Renders every finding and the summary line.
