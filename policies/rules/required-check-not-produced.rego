@@ -19,7 +19,7 @@ findings contains f if {
 	some b in settings.protected_release_branches
 	missing := gates.unproduced(b)
 	count(missing) > 0
-	names := sort([m.context | some m in missing])
+	names := sort({m.context | some m in missing})
 	hints := [[r, h] | some r in names; some h in gates.producer_hints(b, r)]
 	f := {
 		"message": message(b, names, hints),

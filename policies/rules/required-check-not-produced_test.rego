@@ -141,3 +141,12 @@ test_every_missing_check_in_one_finding if {
 	some f in fs
 	startswith(f.message, "main requires `lint`, `test` (bound to GitHub Actions), but no job of a workflow that runs on its pull requests reports them: every pull request waits for them forever")
 }
+
+test_a_check_both_layers_require_is_named_once if {
+	classic := st.classic({"required_status_checks": {"contexts": ["test"], "checks": [{"context": "test", "app_id": 15368}]}})
+	both := object.union(classic, {"rules": ruleset([actions("test")]).rules})
+	fs := rule.findings with input as g.seed(both)
+	some f in fs
+	startswith(f.message, "main requires `test` (bound to GitHub Actions), but no job")
+	count(f.related) == 1
+}
