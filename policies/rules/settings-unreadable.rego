@@ -1,5 +1,6 @@
 package shiplint.rules.settings_unreadable
 
+import data.shiplint.lib.gates
 import data.shiplint.lib.settings
 import rego.v1
 
@@ -16,7 +17,7 @@ metadata := {
 findings contains f if {
 	some b in settings.judged_branches
 	not settings.known(b)
-	rules := settings.not_judged(b)
+	rules := array.concat(settings.not_judged(b), gates.not_judged(b))
 	count(rules) > 0
 	err := settings.branch_error(b)
 	f := {
@@ -29,7 +30,7 @@ findings contains f if {
 	some b in settings.release_branches
 	not settings.branches[b]
 	f := {
-		"message": sprintf("%s: release branch not in the settings document (it may not exist yet); not judged: %s", [b, concat(", ", settings.branch_rules)]),
+		"message": sprintf("%s: release branch not in the settings document (it may not exist yet); not judged: %s", [b, concat(", ", array.concat(settings.branch_rules, gate_branch_rules))]),
 		"setting": sprintf("branches/%s", [b]),
 	}
 }
@@ -38,8 +39,25 @@ findings contains f if {
 	not settings.environments_readable
 	err := object.get(settings.settings, "environments_error", "not readable")
 	f := {
-		"message": sprintf("environments: the environment list could not be read (%s); not judged: environment-without-reviewers, environment-any-branch. %s", [err, environments_fix(err)]),
+		"message": sprintf("environments: the environment list could not be read (%s); not judged: environment-without-reviewers, environment-any-branch, environment-self-review, promotion-order-not-enforced. %s", [err, environments_fix(err)]),
 		"setting": "environments",
+	}
+}
+
+# The rules about a branch that read the workflows too.
+gate_branch_rules := ["pipeline-checks-not-required", "required-check-not-produced", "promotion-order-not-enforced"]
+
+# An environment of the promotion order whose deployment branch policies were refused:
+# which branches may deploy to it is not known.
+findings contains f if {
+	settings.environments_readable
+	some e in settings.environments
+	gates.policies_refused(e)
+	gates.slot_of(e.name)
+	err := object.get(e, "branch_policies_error", "not readable")
+	f := {
+		"message": sprintf("%s: the deployment branch policies could not be read (%s); not judged: promotion-order-not-enforced. %s", [e.name, err, environments_fix(err)]),
+		"setting": sprintf("environments/%s/deployment_branch_policy", [e.name]),
 	}
 }
 

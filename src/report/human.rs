@@ -184,6 +184,9 @@ fn diagnostic(report: &AuditReport, f: &Finding) -> FindingDiagnostic {
         related: Vec::new(),
     };
     let Location::File(at) = &f.location else {
+        // A setting has no snippet: the files that explain it (the jobs a merge gate
+        // misses) are related diagnostics.
+        add_related(report, f, None, &mut d);
         return d;
     };
     let name = source_name(report, &f.repository, &at.file);
@@ -198,13 +201,25 @@ fn diagnostic(report: &AuditReport, f: &Finding) -> FindingDiagnostic {
         Some(escape::line(&f.title.to_lowercase()).into_owned()),
         (at.span.start, at.span.end - at.span.start),
     ));
+    add_related(report, f, Some(&at.file), &mut d);
+    d
+}
+
+/// The related locations of a finding: labels in the finding's own file (`primary`),
+/// related diagnostics with their own snippet in other files.
+fn add_related(
+    report: &AuditReport,
+    f: &Finding,
+    primary: Option<&str>,
+    d: &mut FindingDiagnostic,
+) {
     for r in &f.related {
         let Location::File(rl) = &r.location else {
             continue;
         };
         let span = (rl.span.start, rl.span.end - rl.span.start);
         let message = escape::line(&r.message).into_owned();
-        if rl.file == at.file {
+        if primary == Some(rl.file.as_str()) {
             d.labels
                 .push(LabeledSpan::new_with_span(Some(message), span));
         } else if let Some(rtext) = report.source(&f.repository, &rl.file) {
@@ -215,7 +230,6 @@ fn diagnostic(report: &AuditReport, f: &Finding) -> FindingDiagnostic {
             });
         }
     }
-    d
 }
 
 /// The miette handler of the report's diagnostics.

@@ -10,6 +10,7 @@ mod check_names;
 mod cli;
 mod config;
 mod fixtures;
+mod gates;
 mod github;
 mod honest;
 mod hostile;

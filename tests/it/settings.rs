@@ -333,10 +333,17 @@ fn release_branches_are_the_default_branch_and_branches_whose_pushes_deploy() {
     let file = tmp.path().join("settings.json");
     std::fs::write(&file, settings.to_string()).unwrap();
     let (status, found) = settings_findings(&file, &repo);
-    // `feature/x` is weak but ships nothing; `release/1.x` deploys on push.
+    // `feature/x` is weak but ships nothing; `release/1.x` deploys on push. (main requires
+    // the exemplary's `Tests and lint`, which no job of this workflow reports.)
     assert_eq!(
         found,
-        set(&[("branch-unprotected", "branches/release/1.x/protection")])
+        set(&[
+            ("branch-unprotected", "branches/release/1.x/protection"),
+            (
+                "required-check-not-produced",
+                "branches/main/rules/required_status_checks"
+            ),
+        ])
     );
     assert_eq!(status, Some(1));
 
@@ -344,7 +351,16 @@ fn release_branches_are_the_default_branch_and_branches_whose_pushes_deploy() {
     let settings = serde_json::json!({"branches": {"release/1.x": good["branches"]["main"]}});
     std::fs::write(&file, settings.to_string()).unwrap();
     let (_, found) = settings_findings(&file, &repo);
-    assert_eq!(found, set(&[("settings-unreadable", "branches/main")]));
+    assert_eq!(
+        found,
+        set(&[
+            ("settings-unreadable", "branches/main"),
+            (
+                "required-check-not-produced",
+                "branches/release/1.x/rules/required_status_checks"
+            ),
+        ])
+    );
 }
 
 #[test]
