@@ -36,7 +36,7 @@ fn icon(s: Severity) -> &'static str {
 
 /// A table cell: one line (line breaks become spaces, other control characters visible
 /// escapes), `|` escaped.
-fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     let s = s.replace("\r\n", " ").replace(['\n', '\r'], " ");
     escape::line(&s).replace('|', "\\|")
 }
@@ -55,7 +55,7 @@ fn label(s: &str) -> String {
 
 /// A code span holding `s` on one line: fenced by more backticks than any run inside it
 /// (CommonMark), so that no backtick of `s` ends it.
-fn code(s: &str) -> String {
+pub(crate) fn code(s: &str) -> String {
     let s = escape::line(&s.replace(['\n', '\r'], " ")).into_owned();
     let mut longest = 0;
     let mut run = 0;

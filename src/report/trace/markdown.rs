@@ -9,11 +9,7 @@ use crate::audit::history::Trace;
 use crate::audit::AuditReport;
 use crate::finding::{Location, Severity};
 use crate::history::time;
-
-/// A table cell: one line, `|` escaped.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
-}
+use crate::report::markdown::{cell, code};
 
 fn mark(ok: Option<bool>) -> &'static str {
     match ok {
@@ -106,8 +102,8 @@ fn icon(s: Severity) -> &'static str {
 pub fn render(trace: &Trace, report: &AuditReport) -> String {
     let record = &trace.record;
     let mut out = format!(
-        "## Deployments of `{}`\n\n{} UTC to {} UTC · promotion {}\n\n",
-        trace.repository,
+        "## Deployments of {}\n\n{} UTC to {} UTC · promotion {}\n\n",
+        code(&trace.repository),
         time::short(&record.since),
         time::short(&record.until),
         record.order.join(" → ")
@@ -116,7 +112,8 @@ pub fn render(trace: &Trace, report: &AuditReport) -> String {
         let why = record.error.as_deref().unwrap_or("not readable");
         let _ = writeln!(
             out,
-            "> [!WARNING]\n> The deployment history could not be read: {why}\n"
+            "> [!WARNING]\n> The deployment history could not be read: {}\n",
+            cell(why)
         );
     }
     let views = environments(trace);
@@ -137,15 +134,15 @@ pub fn render(trace: &Trace, report: &AuditReport) -> String {
     out.push_str("| Severity | Rule | Where | Message |\n|---|---|---|---|\n");
     for f in &report.findings {
         let place = match &f.location {
-            Location::Setting(s) => format!("`{s}`"),
-            Location::File(at) => format!("`{}:{}`", at.file, at.line),
+            Location::Setting(s) => code(s),
+            Location::File(at) => code(&format!("{}:{}", at.file, at.line)),
         };
         let _ = writeln!(
             out,
-            "| {} | [`{}`]({}) | {place} | {} |",
+            "| {} | [{}]({}) | {place} | {} |",
             icon(f.severity),
-            f.rule,
-            f.doc_url,
+            code(&f.rule),
+            crate::report::safe_link(&f.doc_url).unwrap_or(""),
             cell(&f.message)
         );
     }
