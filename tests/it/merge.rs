@@ -131,9 +131,15 @@ fn a_finding_without_its_text_still_says_where_it_is() {
     std::fs::write(&shard, doc.to_string()).unwrap();
     let out = shiplint_in(tmp.path(), &["merge", shard.to_str().unwrap()]);
     let text = String::from_utf8(out.stdout).unwrap();
+    // The report wraps at the terminal width, and where depends on the clone's path: compare
+    // without the wrapping.
+    let unwrapped: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '│')
+        .collect();
     assert!(
-        text.contains(
-            "testdata/repos/static-keys/.github/workflows/deploy.yml:17:11: `aws-access-key-id`"
+        unwrapped.contains(
+            "testdata/repos/static-keys/.github/workflows/deploy.yml:17:11:`aws-access-key-id`"
         ),
         "{text}"
     );
